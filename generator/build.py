@@ -1,0 +1,115 @@
+"""Build the site atomically: validate, build into a temporary folder, then swap.
+
+A failed or interrupted build never touches the previous ``site/``.  A lock
+file keeps two builds of the same site from swapping over each other.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import io
+import logging
+import os
+import shutil
+import signal
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
+
+from .errors import ContentErrors, ErrorSink
+from .handbook import load_handbook
+
+
+class BuildFailed(Exception):
+    """The site could not be built; the message says why, in Vietnamese."""
+
+
+@contextlib.contextmanager
+def build_lock(site_dir: Path) -> Iterator[None]:
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = site_dir.parent / f".{site_dir.name}.lock"
+    with open(lock_path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def quiet_mkdocs() -> Iterator[io.StringIO]:
+    """Capture MkDocs' own log lines (banners, INFO) so sotay's output stays ours."""
+    buffer = io.StringIO()
+    handler = logging.StreamHandler(buffer)
+    handler.setLevel(logging.WARNING)
+    logger = logging.getLogger("mkdocs")
+    saved = logger.handlers[:], logger.propagate, logger.level
+    logger.handlers, logger.propagate = [handler], False
+    logger.setLevel(logging.WARNING)
+    try:
+        yield buffer
+    finally:
+        logger.handlers, logger.propagate = saved[0], saved[1]
+        logger.setLevel(saved[2])
+
+
+def validate_or_raise(root: Path) -> ErrorSink:
+    _, sink = load_handbook(root)
+    sink.raise_if_any()
+    return sink
+
+
+def build_site(root: Path, site_dir: Path | None = None, **config_overrides) -> Path:
+    """Validate the content under ``root`` and build it into ``site_dir`` atomically."""
+    validate_or_raise(root)
+    site_dir = (site_dir or root / "site").resolve()
+    with build_lock(site_dir):
+        tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
+        try:
+            with quiet_mkdocs() as log_output:
+                try:
+                    config = load_config(str(root / "mkdocs.yml"), site_dir=str(tmp), **config_overrides)
+                    config.plugins.on_startup(command="build", dirty=False)
+                    try:
+                        mkdocs_build(config)
+                    finally:
+                        config.plugins.on_shutdown()
+                except ContentErrors:
+                    raise
+                except (MkDocsException, OSError) as exc:
+                    raise BuildFailed(f"{exc}\n{log_output.getvalue()}".strip()) from exc
+            _swap(tmp, site_dir)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    return site_dir
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Put ``new`` in place of ``target`` with two renames, so readers never see a half site.
+
+    Ctrl-C and SIGTERM are held back between the renames, so an interrupt
+    cannot leave the site missing.
+    """
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    shutil.rmtree(old, ignore_errors=True)
+    blocked = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+    try:
+        had_old = target.exists()
+        if had_old:
+            os.rename(target, old)
+        try:
+            os.rename(new, target)
+        except OSError:
+            if had_old:
+                os.rename(old, target)
+            raise
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,118 @@
+"""The ``sotay`` command line: a thin click layer over the library.
+
+One place (``SotayGroup.invoke``) decides how errors reach the user, as in
+pre-commit: content errors are printed as ``path:line:column: message`` with
+exit status 1; anything unexpected is one plain sentence, with the traceback
+written to a log file (shown on screen only with ``--debug``).
+"""
+
+from __future__ import annotations
+
+import tempfile
+import traceback
+from pathlib import Path
+
+import click
+
+from .. import __version__
+from ..build import BuildFailed
+from ..errors import ContentErrors
+from ..handbook import ProjectNotFound, find_root
+
+
+class SotayError(click.ClickException):
+    """An expected failure: printed as is, in Vietnamese, exit status 1."""
+
+    def show(self, file=None) -> None:
+        click.echo(self.message, err=True)
+
+
+class VietnameseHelp:
+    """Vietnamese headings for click's help pages."""
+
+    def format_usage(self, ctx, formatter):
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), "Cách dùng: ")
+
+    def format_options(self, ctx, formatter):
+        opts = [rv for p in self.get_params(ctx) if isinstance(p, click.Option) and (rv := p.get_help_record(ctx))]
+        if opts:
+            with formatter.section("Tùy chọn"):
+                formatter.write_dl(opts)
+        if isinstance(self, click.Group):
+            commands = [(name, self.get_command(ctx, name)) for name in self.list_commands(ctx)]
+            rows = [(name, cmd.get_short_help_str(60)) for name, cmd in commands if cmd and not cmd.hidden]
+            if rows:
+                with formatter.section("Lệnh"):
+                    formatter.write_dl(rows)
+
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "Hiện hướng dẫn này rồi thoát."
+        return option
+
+
+class SotayCommand(VietnameseHelp, click.Command):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("context_settings", {"help_option_names": ["-h", "--help"]})
+        super().__init__(*args, **kwargs)
+
+
+class SotayGroup(VietnameseHelp, click.Group):
+    command_class = SotayCommand
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except ContentErrors as exc:
+            count = len(exc.errors)
+            files = len({e.path for e in exc.errors})
+            raise SotayError(f"{exc.report()}\n\nCó {count} lỗi trong {files} tệp.") from exc
+        except (ProjectNotFound, BuildFailed) as exc:
+            raise SotayError(f"Lỗi: {exc}") from exc
+        except Exception as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            log = Path(tempfile.gettempdir()) / "sotay-loi.log"
+            log.write_text(traceback.format_exc(), encoding="utf-8")
+            raise SotayError(
+                f"Lỗi không mong muốn: {exc}\nChi tiết đã ghi vào {log}; chạy lại với --debug để xem, "
+                "và báo cho nhóm phát triển kèm tệp này."
+            ) from exc
+
+
+@click.group(name="sotay", cls=SotayGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="sotay", message="%(prog)s %(version)s",
+                      help="Hiện phiên bản rồi thoát.")
+@click.option("--debug", is_flag=True, help="Hiện đầy đủ traceback khi có lỗi không mong muốn.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Sổ tay nghiệp vụ số: kiểm tra, dựng và xem trước sổ tay thủ tục hành chính cấp xã.
+
+    Chạy lệnh trong thư mục kho nội dung (nơi có mkdocs.yml) hoặc thư mục con.
+
+    Ví dụ:
+
+        sotay validate
+
+        sotay serve
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+def project_root() -> Path:
+    try:
+        return find_root()
+    except ProjectNotFound as exc:
+        raise SotayError(f"Lỗi: {exc}") from exc
+
+
+from . import content, site  # noqa: E402  (registers the commands)
+
+
+def main() -> None:
+    cli(prog_name="sotay")

@@ -1,0 +1,124 @@
+"""Commands about content: validate, list, new."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import click
+
+from .. import model
+from ..handbook import PROCEDURES_DIR, load_handbook
+from ..render import procedure_url
+from ..scaffold import scaffold_procedure
+from ..textutil import slugify, vi_sort_key
+from . import SotayError, cli, project_root
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=True, path_type=Path))
+def validate(paths: tuple[Path, ...]) -> None:
+    """Kiểm tra nội dung: toàn bộ sổ tay, hoặc chỉ các tệp/thư mục được chỉ ra.
+
+    Mỗi lỗi in trên một dòng dạng tệp:dòng:cột: thông báo, kèm gợi ý sửa.
+    Thoát với mã 1 nếu có lỗi.
+
+    Ví dụ:
+
+        sotay validate
+
+        sotay validate procedures/ho-tich/dang-ky-khai-sinh.yml
+    """
+    root = project_root()
+    only = None
+    if paths:
+        only = []
+        for p in paths:
+            only.extend(sorted(p.rglob("*.yml")) if p.is_dir() else [p])
+    hb, sink = load_handbook(root, only=only)
+    for w in sink.warnings:
+        click.echo(w.format(), err=True)
+    sink.raise_if_any()
+    checked = len(only) if only is not None else len(hb.procedures)
+    click.echo(
+        f"Hợp lệ: {checked} thủ tục, {len(hb.fields)} lĩnh vực, "
+        f"{len(hb.legal)} văn bản pháp luật, {len(hb.glossary)} thuật ngữ."
+    )
+
+
+@cli.command(name="list")
+@click.option("--field", "field_id", metavar="LĨNH_VỰC", help="Chỉ liệt kê thủ tục của một lĩnh vực (mã lĩnh vực, ví dụ ho-tich).")
+@click.option("--json", "as_json", is_flag=True, help="In dạng JSON cho máy đọc.")
+def list_procedures(field_id: str | None, as_json: bool) -> None:
+    """Liệt kê các thủ tục trong sổ tay, xếp theo thứ tự chữ cái tiếng Việt.
+
+    Ví dụ:
+
+        sotay list --field ho-tich
+
+        sotay list --json
+    """
+    root = project_root()
+    hb, sink = load_handbook(root)
+    sink.raise_if_any()
+    if field_id and field_id not in hb.fields:
+        raise SotayError(f"Lỗi: không có lĩnh vực '{field_id}'. Các lĩnh vực: {', '.join(hb.fields)}")
+    items = sorted(
+        (p for p in hb.procedures.values() if not field_id or p.field_id == field_id),
+        key=lambda p: vi_sort_key(p.title),
+    )
+    if as_json:
+        rows = [
+            {"id": p.id, "title": p.title, "field": p.field_id, "field_name": hb.fields[p.field_id].name,
+             "code": p.code, "url": procedure_url(p), "path": p.path}
+            for p in items
+        ]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for p in items:
+        click.echo(f"{p.code or '—':<10} {p.title}  [{hb.fields[p.field_id].name}]  ({p.id})")
+    click.echo(f"\nTổng cộng {len(items)} thủ tục.")
+
+
+@cli.command()
+@click.option("--field", "field_id", metavar="LĨNH_VỰC", help="Mã lĩnh vực, ví dụ ho-tich.")
+@click.option("--title", help="Tên thủ tục, ví dụ \"Đăng ký lại khai sinh\".")
+@click.option("--code", default=None, help="Mã thủ tục quốc gia (bỏ trống nếu chưa biết).")
+@click.option("--level", type=click.Choice(list(model.LEVELS)), default=None, help="Cấp thực hiện (mặc định: xa).")
+@click.option("--id", "proc_id", default=None, help="Mã định danh (tên tệp); mặc định tạo từ tên thủ tục.")
+def new(field_id: str | None, title: str | None, code: str | None, level: str | None, proc_id: str | None) -> None:
+    """Tạo tệp thủ tục mới từ mẫu, hỏi những thông tin chính.
+
+    Tệp tạo ra hợp lệ ngay; các chỗ cần điền có chữ "CẦN ĐIỀN".
+
+    Ví dụ:
+
+        sotay new
+
+        sotay new --field ho-tich --title "Đăng ký lại khai sinh" --code "1.004884"
+    """
+    root = project_root()
+    hb, _ = load_handbook(root, only=[])
+    if not hb.fields:
+        raise SotayError("Lỗi: chưa có lĩnh vực nào trong handbook/data/linh-vuc.yml.")
+    if field_id is None:
+        click.echo("Các lĩnh vực: " + ", ".join(f"{k} ({v.name})" for k, v in hb.fields.items()))
+        field_id = click.prompt("Lĩnh vực", type=click.Choice(list(hb.fields)), show_choices=False)
+    elif field_id not in hb.fields:
+        raise SotayError(f"Lỗi: không có lĩnh vực '{field_id}'. Các lĩnh vực: {', '.join(hb.fields)}")
+    if title is None:
+        title = click.prompt("Tên thủ tục").strip()
+    if code is None and proc_id is None and level is None:
+        code = click.prompt("Mã thủ tục quốc gia (Enter để bỏ qua)", default="", show_default=False).strip() or None
+        level = click.prompt("Cấp thực hiện", type=click.Choice(list(model.LEVELS)), default="xa")
+    proc_id = proc_id or slugify(title)
+    target = root / PROCEDURES_DIR / field_id / f"{proc_id}.yml"
+    if target.exists():
+        raise SotayError(f"Lỗi: tệp {target.relative_to(root)} đã có; chọn tên khác bằng --id.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(
+        scaffold_procedure(title=title, field_id=field_id, code=code, level=level or "xa", today=dt.date.today()),
+        encoding="utf-8",
+    )
+    click.echo(f"Đã tạo {target.relative_to(root)}. Mở tệp, thay các chỗ \"CẦN ĐIỀN\", rồi chạy: sotay validate {target.relative_to(root)}")

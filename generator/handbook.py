@@ -1,0 +1,194 @@
+"""Load the whole handbook: registries and procedures, validated and cross-checked.
+
+This is the one entry point the CLI, the MkDocs plugin, search and guides use
+to get the model.  It never raises on bad content: errors go into the sink.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import model
+from .errors import ErrorSink
+from .validate import Context, Reference, convert, location
+from .yamlsource import compose, read_text
+
+PROCEDURES_DIR = "procedures"
+DATA_DIR = "handbook/data"
+REGISTRY_FILES = {
+    "fields": ("linh-vuc.yml", model.FieldInfo),
+    "legal": ("van-ban.yml", model.LegalDocument),
+    "glossary": ("thuat-ngu.yml", model.GlossaryEntry),
+}
+LOCAL_FILE = "dia-phuong.yml"
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class ProjectNotFound(Exception):
+    pass
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The repository root: the nearest folder at or above ``start`` with mkdocs.yml."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "mkdocs.yml").is_file() and (folder / PROCEDURES_DIR).is_dir():
+            return folder
+    raise ProjectNotFound(
+        "không tìm thấy thư mục sổ tay (nơi có mkdocs.yml và thư mục procedures/); "
+        "hãy chạy lệnh trong thư mục kho nội dung hoặc một thư mục con của nó."
+    )
+
+
+@dataclass
+class Handbook:
+    root: Path
+    procedures: dict[str, model.Procedure] = field(default_factory=dict)
+    fields: dict[str, model.FieldInfo] = field(default_factory=dict)
+    legal: dict[str, model.LegalDocument] = field(default_factory=dict)
+    glossary: dict[str, model.GlossaryEntry] = field(default_factory=dict)
+    local: model.LocalSettings | None = None
+
+    def by_field(self) -> dict[str, list[model.Procedure]]:
+        """Procedures grouped by field, fields and procedures in display order."""
+        from .textutil import vi_sort_key
+
+        groups: dict[str, list[model.Procedure]] = {
+            fid: [] for fid, _ in sorted(self.fields.items(), key=lambda kv: (kv[1].order, vi_sort_key(kv[1].name)))
+        }
+        for p in self.procedures.values():
+            groups.setdefault(p.field_id, []).append(p)
+        for items in groups.values():
+            items.sort(key=lambda p: vi_sort_key(p.title))
+        return {k: v for k, v in groups.items() if v}
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _load_file(path: Path, root: Path, sink: ErrorSink):
+    display = _display(path, root)
+    text = read_text(path, display, sink)
+    if text is None:
+        return display, None
+    return display, compose(text, display, sink)
+
+
+def _load_registry(root: Path, name: str, cls: type, sink: ErrorSink, refs: list[Reference]) -> dict:
+    path = root / DATA_DIR / name
+    if not path.exists():
+        return {}
+    display, node = _load_file(path, root, sink)
+    if node is None:
+        return {}
+    ctx = Context(display, sink, refs)
+    entries = convert(node, dict[str, cls], ctx) or {}
+    result = {}
+    for key, entry in entries.items():
+        if entry is not None:
+            entry.id = key
+            result[key] = entry
+    return result
+
+
+def procedure_files(root: Path) -> list[Path]:
+    return sorted((root / PROCEDURES_DIR).rglob("*.yml"))
+
+
+def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | None = None) -> tuple[Handbook, ErrorSink]:
+    """Load and validate everything; ``only`` limits which procedure files are reported on.
+
+    Cross-references are always resolved against the whole catalogue, so a
+    single file can be checked without false "missing procedure" errors.
+    """
+    sink = sink or ErrorSink()
+    refs: list[Reference] = []
+    hb = Handbook(root=root)
+    registries = {}
+    for attr, (name, cls) in REGISTRY_FILES.items():
+        registries[attr] = _load_registry(root, name, cls, sink, refs)
+    hb.fields, hb.legal, hb.glossary = registries["fields"], registries["legal"], registries["glossary"]
+    local_path = root / DATA_DIR / LOCAL_FILE
+    if local_path.exists():
+        display, node = _load_file(local_path, root, sink)
+        if node is not None:
+            hb.local = convert(node, model.LocalSettings, Context(display, sink, refs))
+
+    all_files = procedure_files(root)
+    ids = {p.stem for p in all_files}
+    wanted = [p.resolve() for p in (only or all_files)]
+    for path in wanted:
+        display, node = _load_file(path, root, sink)
+        if not SLUG.match(path.stem):
+            sink.add(display, 1, 1, f"tên tệp '{path.name}' không hợp lệ",
+                     "tên tệp là mã định danh của thủ tục: chữ thường không dấu, số và dấu gạch ngang, ví dụ dang-ky-khai-sinh.yml.")
+            continue
+        if node is None:
+            continue
+        proc = convert(node, model.Procedure, Context(display, sink, refs))
+        if proc is None:
+            continue
+        proc.id, proc.path = path.stem, display
+        folder = path.parent.name
+        if folder != proc.field_id and proc.field_id in hb.fields:
+            line, col = location(proc, "field_id")
+            sink.add(display, line, col, f"thủ tục thuộc lĩnh vực '{proc.field_id}' nhưng nằm trong thư mục '{folder}'",
+                     f"chuyển tệp vào procedures/{proc.field_id}/ hoặc sửa 'linh_vuc'.")
+        hb.procedures[proc.id] = proc
+
+    _check_unique(hb, sink)
+    _check_references(refs, hb, ids, sink)
+    hb.procedures = dict(sorted(hb.procedures.items()))
+    return hb, sink
+
+
+def _check_unique(hb: Handbook, sink: ErrorSink) -> None:
+    seen_codes: dict[str, model.Procedure] = {}
+    seen_titles: dict[str, model.Procedure] = {}
+    for p in hb.procedures.values():
+        if p.code:
+            other = seen_codes.setdefault(p.code, p)
+            if other is not p:
+                line, col = location(p, "code")
+                sink.add(p.path, line, col, f"mã thủ tục '{p.code}' trùng với {other.path}",
+                         "mỗi mã quốc gia chỉ gắn với một thủ tục; kiểm tra lại mã.")
+        title = unicodedata.normalize("NFC", p.title).casefold()
+        other = seen_titles.setdefault(title, p)
+        if other is not p:
+            line, col = location(p, "title")
+            sink.add(p.path, line, col, f"tên thủ tục trùng với {other.path}", "đặt tên phân biệt rõ hai thủ tục.")
+
+
+_REF_MESSAGES = {
+    "field": ("lĩnh vực '{}' không có trong handbook/data/linh-vuc.yml", "thêm lĩnh vực vào sổ đăng ký hoặc dùng một khóa có sẵn"),
+    "legal": ("văn bản '{}' không có trong handbook/data/van-ban.yml", "thêm văn bản vào sổ đăng ký văn bản (số, ký hiệu đúng như bản gốc)"),
+    "procedure": ("không có thủ tục '{}'", "dùng tên tệp (không có .yml) của một thủ tục trong procedures/"),
+    "local_fee": ("mức thu '{}' không có trong handbook/data/dia-phuong.yml", "thêm mức thu vào mục muc_thu của tệp địa phương"),
+}
+
+
+def _check_references(refs: list[Reference], hb: Handbook, ids: set[str], sink: ErrorSink) -> None:
+    import difflib
+
+    known = {
+        "field": set(hb.fields),
+        "legal": set(hb.legal),
+        "procedure": ids,
+        "local_fee": set(hb.local.fees) if hb.local else set(),
+    }
+    for ref in refs:
+        pool = known[ref.kind]
+        if ref.value in pool:
+            continue
+        message, hint = _REF_MESSAGES[ref.kind]
+        close = difflib.get_close_matches(ref.value, sorted(pool), n=1, cutoff=0.8)
+        if close:
+            hint = f"có phải ý bạn là '{close[0]}'? ({hint})"
+        sink.add(ref.path, ref.line, ref.column, message.format(ref.value), hint + ".")

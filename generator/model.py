@@ -1,0 +1,380 @@
+"""The typed model of the handbook: the one source of truth for the schema.
+
+Every dataclass field carries its YAML key (Vietnamese, ASCII snake_case, as
+editors write it), a Vietnamese description for editors and an example.  The
+validator (``validate.py``), the editor documentation and the JSON Schema
+export all read these declarations; nothing else defines the schema.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Inline(str):
+    """Text that may use the small inline markup documented in ``inline.py``."""
+
+
+class Url(str):
+    """An http(s), mailto or tel link."""
+
+
+class Time(str):
+    """A time of day, ``HH:MM``."""
+
+
+def spec(
+    key: str,
+    doc: str,
+    *,
+    default: Any = dataclasses.MISSING,
+    example: Any = None,
+    choices: dict[str, str] | None = None,
+    ref: str | None = None,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    min_items: int = 0,
+) -> Any:
+    """Declare one schema field.
+
+    ``ref`` names a registry the value must exist in: ``field`` (lĩnh vực),
+    ``legal`` (văn bản pháp luật) or ``procedure`` (another procedure id).
+    """
+    meta = {
+        "key": key,
+        "doc": doc,
+        "example": example,
+        "choices": choices,
+        "ref": ref,
+        "minimum": minimum,
+        "maximum": maximum,
+        "min_items": min_items,
+    }
+    if default is dataclasses.MISSING:
+        return field(metadata=meta)
+    if isinstance(default, (list, dict)):
+        return field(default_factory=type(default), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+# --- shared vocabularies (value → label shown on the site) -------------------
+
+LEVELS = {"xa": "Cấp xã", "tinh": "Cấp tỉnh", "trung-uong": "Cấp trung ương"}
+CHANNELS = {
+    "truc-tiep": "Trực tiếp",
+    "buu-chinh": "Qua dịch vụ bưu chính",
+    "truc-tuyen": "Trực tuyến",
+}
+DEADLINE_KINDS = {
+    "ngay-lam-viec": "ngày làm việc",
+    "gio-lam-viec": "giờ làm việc",
+    "trong-ngay": "trong ngày",
+    "ngay": "ngày (tính cả ngày nghỉ)",
+}
+FEE_KINDS = {"le-phi": "Lệ phí", "phi": "Phí"}
+DOC_FORMS = {
+    "ban-chinh": "Bản chính",
+    "ban-sao": "Bản sao",
+    "ban-sao-chung-thuc": "Bản sao có chứng thực",
+    "xuat-trinh": "Bản chính để xuất trình (đối chiếu, không nộp)",
+    "ban-chup": "Bản chụp/bản điện tử",
+}
+LEGAL_KINDS = {
+    "luat": "Luật",
+    "bo-luat": "Bộ luật",
+    "nghi-quyet": "Nghị quyết",
+    "nghi-dinh": "Nghị định",
+    "thong-tu": "Thông tư",
+    "quyet-dinh": "Quyết định",
+    "chi-thi": "Chỉ thị",
+    "cong-van": "Công văn",
+}
+LEGAL_STATUS = {
+    "con-hieu-luc": "Còn hiệu lực",
+    "het-hieu-luc-mot-phan": "Hết hiệu lực một phần",
+    "het-hieu-luc": "Hết hiệu lực",
+    "chua-co-hieu-luc": "Chưa có hiệu lực",
+}
+
+
+# --- procedure -----------------------------------------------------------------
+
+
+@dataclass(kw_only=True)
+class Deadline:
+    """Thời hạn giải quyết."""
+
+    kind: str = spec(
+        "loai",
+        "Cách tính thời hạn.",
+        choices=DEADLINE_KINDS,
+        example="ngay-lam-viec",
+    )
+    amount: int | None = spec(
+        "so",
+        "Số ngày hoặc số giờ (bỏ trống khi giải quyết trong ngày).",
+        default=None,
+        minimum=1,
+        maximum=365,
+        example=3,
+    )
+    cutoff: Time | None = spec(
+        "gio_cat",
+        "Giờ tiếp nhận muộn nhất để trả trong ngày (HH:MM); nhận sau giờ này thì trả vào ngày làm việc tiếp theo.",
+        default=None,
+        example="15:00",
+    )
+    note: Inline | None = spec(
+        "ghi_chu",
+        "Ghi chú về thời hạn (trường hợp kéo dài, cần xác minh…).",
+        default=None,
+        example="Trường hợp cần xác minh thì không quá 05 ngày làm việc.",
+    )
+
+
+@dataclass(kw_only=True)
+class Fee:
+    """Một khoản phí hoặc lệ phí."""
+
+    name: str = spec("ten", "Tên khoản phí, lệ phí.", example="Lệ phí đăng ký kết hôn")
+    kind: str = spec("loai", "Phí hay lệ phí.", choices=FEE_KINDS, default="le-phi")
+    amount: int | None = spec(
+        "so_tien",
+        "Số tiền (đồng). Bỏ trống khi mức do địa phương quy định (dùng `theo_dia_phuong`) hoặc chưa xác minh được.",
+        default=None,
+        minimum=0,
+        maximum=1_000_000_000,
+        example=8000,
+    )
+    unit: str | None = spec(
+        "don_vi",
+        "Đơn vị tính khi thu theo số lượng (ví dụ: trang, bản, việc).",
+        default=None,
+        example="bản",
+    )
+    local_key: str | None = spec(
+        "theo_dia_phuong",
+        "Khóa mức thu trong tệp cấu hình địa phương (handbook/data/dia-phuong.yml) khi mức do HĐND tỉnh quyết định.",
+        default=None,
+        ref="local_fee",
+        example="le-phi-ho-tich.ket-hon",
+    )
+    exemptions: list[Inline] = spec(
+        "mien_giam",
+        "Các trường hợp miễn, giảm.",
+        default=[],
+        example=["Miễn lệ phí đăng ký khai sinh đúng hạn."],
+    )
+    note: Inline | None = spec("ghi_chu", "Ghi chú.", default=None)
+
+
+@dataclass(kw_only=True)
+class Channel:
+    """Một cách thức thực hiện (nộp hồ sơ)."""
+
+    kind: str = spec("hinh_thuc", "Hình thức nộp hồ sơ.", choices=CHANNELS, example="truc-tuyen")
+    portal: Url | None = spec(
+        "cong_truc_tuyen",
+        "Đường dẫn cổng dịch vụ công (bắt buộc với hình thức trực tuyến).",
+        default=None,
+        example="https://dichvucong.gov.vn",
+    )
+    deadline: Deadline | None = spec(
+        "thoi_han", "Thời hạn riêng của cách thức này, nếu khác thời hạn chung.", default=None
+    )
+    fees: list[Fee] | None = spec(
+        "phi", "Phí, lệ phí riêng của cách thức này, nếu khác mức chung.", default=None
+    )
+    note: Inline | None = spec("ghi_chu", "Ghi chú.", default=None)
+
+
+@dataclass(kw_only=True)
+class DossierItem:
+    """Một giấy tờ trong thành phần hồ sơ."""
+
+    name: Inline = spec("ten", "Tên giấy tờ.", example="Tờ khai đăng ký khai sinh")
+    form: str = spec("loai", "Loại bản.", choices=DOC_FORMS, default="ban-chinh")
+    copies: int = spec("so_luong", "Số lượng.", default=1, minimum=1, maximum=20)
+    template: str | None = spec(
+        "mau",
+        "Mẫu đơn, tờ khai (số hiệu mẫu và văn bản ban hành).",
+        default=None,
+        example="Mẫu ban hành kèm Thông tư 04/2020/TT-BTP",
+    )
+    note: Inline | None = spec("ghi_chu", "Ghi chú.", default=None)
+
+
+@dataclass(kw_only=True)
+class Step:
+    """Một bước xử lý nội bộ của cán bộ."""
+
+    name: str = spec("ten", "Tên bước.", example="Tiếp nhận và kiểm tra hồ sơ")
+    role: str = spec(
+        "vai_tro", "Ai thực hiện.", example="Công chức Tư pháp - Hộ tịch"
+    )
+    time: str | None = spec(
+        "thoi_gian", "Thời gian dành cho bước này.", default=None, example="Ngay khi nhận hồ sơ"
+    )
+    checklist: list[Inline] = spec(
+        "kiem_tra",
+        "Những việc phải làm/kiểm tra ở bước này (nên 5–9 mục).",
+        min_items=1,
+        example=["Đối chiếu giấy tờ tùy thân của người nộp."],
+    )
+    tips: list[Inline] = spec("meo", "Mẹo cho cán bộ mới.", default=[])
+    mistakes: list[Inline] = spec("loi_thuong_gap", "Lỗi thường gặp ở bước này.", default=[])
+    systems: list[str] = spec(
+        "he_thong",
+        "Hệ thống, phần mềm dùng ở bước này.",
+        default=[],
+        example=["Phần mềm đăng ký, quản lý hộ tịch điện tử dùng chung"],
+    )
+
+
+@dataclass(kw_only=True)
+class LegalRef:
+    """Một căn cứ pháp lý."""
+
+    document: str = spec(
+        "van_ban",
+        "Số, ký hiệu văn bản (phải có trong handbook/data/van-ban.yml).",
+        ref="legal",
+        example="60/2014/QH13",
+    )
+    article: str | None = spec("dieu", "Điều, khoản áp dụng.", default=None, example="Điều 16")
+
+
+@dataclass(kw_only=True)
+class Source:
+    """Một nguồn tham khảo."""
+
+    title: str = spec("ten", "Tên nguồn.", example="Cơ sở dữ liệu quốc gia về TTHC")
+    url: Url | None = spec("url", "Đường dẫn.", default=None)
+
+
+@dataclass(kw_only=True)
+class Verification:
+    """Một số liệu còn cần xác minh."""
+
+    field_key: str = spec(
+        "truong",
+        "Khóa của mục cần xác minh (ví dụ: phi, thoi_han, ma_thu_tuc) hoặc thu_tuc cho cả thủ tục.",
+        example="phi",
+    )
+    reason: str = spec("ly_do", "Vì sao cần xác minh.", example="Chưa đối chiếu được nghị quyết HĐND tỉnh.")
+
+
+@dataclass(kw_only=True)
+class Procedure:
+    """Một thủ tục hành chính. Mã định danh (id) là tên tệp."""
+
+    title: str = spec("ten", "Tên thủ tục.", example="Đăng ký khai sinh")
+    field_id: str = spec("linh_vuc", "Lĩnh vực (khóa trong handbook/data/linh-vuc.yml).", ref="field", example="ho-tich")
+    levels: list[str] = spec(
+        "cap_thuc_hien", "Cấp thực hiện.", choices=LEVELS, min_items=1, example=["xa"]
+    )
+    agency: str = spec("co_quan_thuc_hien", "Cơ quan thực hiện.", example="Ủy ban nhân dân cấp xã")
+    summary: Inline = spec("tom_tat", "Tóm tắt một hai câu: thủ tục này dùng khi nào.")
+    subjects: list[str] = spec(
+        "doi_tuong", "Đối tượng thực hiện.", min_items=1, example=["Công dân Việt Nam"]
+    )
+    channels: list[Channel] = spec("cach_thuc", "Cách thức thực hiện.", min_items=1)
+    deadline: Deadline = spec("thoi_han", "Thời hạn giải quyết chung.")
+    dossier: list[DossierItem] = spec("ho_so", "Thành phần hồ sơ.", min_items=1)
+    results: list[Inline] = spec("ket_qua", "Kết quả công dân nhận được.", min_items=1)
+    steps: list[Step] = spec("quy_trinh", "Các bước xử lý nội bộ, theo thứ tự.", min_items=1)
+    legal_basis: list[LegalRef] = spec("can_cu_phap_ly", "Căn cứ pháp lý.", min_items=1)
+    reviewed: dt.date = spec("ngay_ra_soat", "Ngày rà soát gần nhất (YYYY-MM-DD).", example="2025-11-20")
+    owner: str = spec("phu_trach", "Đơn vị/người phụ trách nội dung.", example="Công chức Tư pháp - Hộ tịch")
+    code: str | None = spec(
+        "ma_thu_tuc",
+        "Mã thủ tục trên Cơ sở dữ liệu quốc gia về TTHC (đặt trong dấu nháy). Bỏ trống nếu chưa xác minh.",
+        default=None,
+        example="1.001193",
+    )
+    partner_agencies: list[str] = spec("co_quan_phoi_hop", "Cơ quan phối hợp.", default=[])
+    fees: list[Fee] = spec("phi", "Phí, lệ phí (để danh sách rỗng [] nếu không thu).", default=[])
+    requirements: list[Inline] = spec("dieu_kien", "Yêu cầu, điều kiện.", default=[])
+    related: list[str] = spec("lien_quan", "Mã định danh các thủ tục liên quan (tên tệp).", default=[], ref="procedure")
+    keywords: list[str] = spec(
+        "tu_khoa", "Từ ngữ người dân hay dùng để gọi thủ tục này.", default=[], example=["giấy khai sinh", "làm khai sinh"]
+    )
+    sources: list[Source] = spec("nguon", "Nguồn tham khảo.", default=[])
+    unverified: list[Verification] = spec("can_xac_minh", "Các số liệu còn cần xác minh.", default=[])
+
+    # Set by the loader, not by editors.
+    id: str = field(default="", metadata={"internal": True})
+    path: str = field(default="", metadata={"internal": True})
+
+    def flagged(self, key: str) -> list[Verification]:
+        return [v for v in self.unverified if v.field_key == key]
+
+
+# --- registries ----------------------------------------------------------------
+
+
+@dataclass(kw_only=True)
+class FieldInfo:
+    """Một lĩnh vực."""
+
+    name: str = spec("ten", "Tên lĩnh vực.", example="Hộ tịch")
+    description: Inline = spec("mo_ta", "Mô tả ngắn.", default="")
+    order: int = spec("thu_tu", "Thứ tự hiển thị.", default=100, minimum=0, maximum=10000)
+    id: str = field(default="", metadata={"internal": True})
+
+
+@dataclass(kw_only=True)
+class LegalDocument:
+    """Một văn bản quy phạm pháp luật. Khóa là số, ký hiệu."""
+
+    kind: str = spec("loai", "Loại văn bản.", choices=LEGAL_KINDS, example="luat")
+    title: str = spec("trich_yeu", "Trích yếu (tên văn bản).", example="Luật Hộ tịch")
+    issuer: str = spec("co_quan_ban_hanh", "Cơ quan ban hành.", example="Quốc hội")
+    issued: dt.date = spec("ngay_ban_hanh", "Ngày ban hành.", example="2014-11-20")
+    effective: dt.date | None = spec("ngay_hieu_luc", "Ngày có hiệu lực.", default=None)
+    status: str = spec("tinh_trang", "Tình trạng hiệu lực.", choices=LEGAL_STATUS, default="con-hieu-luc")
+    amended_by: list[str] = spec("sua_doi_boi", "Bị sửa đổi, bổ sung bởi (số, ký hiệu).", default=[], ref="legal")
+    replaced_by: str | None = spec("thay_the_boi", "Bị thay thế bởi (số, ký hiệu).", default=None, ref="legal")
+    url: Url | None = spec("url", "Đường dẫn văn bản gốc.", default=None)
+    note: Inline | None = spec("ghi_chu", "Ghi chú.", default=None)
+    id: str = field(default="", metadata={"internal": True})
+
+
+@dataclass(kw_only=True)
+class GlossaryEntry:
+    """Một chữ viết tắt."""
+
+    meaning: str = spec("nghia", "Nghĩa đầy đủ.", example="Thủ tục hành chính")
+    id: str = field(default="", metadata={"internal": True})
+
+
+def schema_fields(cls: type) -> list[dataclasses.Field]:
+    """The editor-facing fields of a model class, in declaration order."""
+    return [f for f in dataclasses.fields(cls) if not f.metadata.get("internal")]
+
+
+@dataclass(kw_only=True)
+class LocalFee:
+    """Một mức thu do địa phương quyết định."""
+
+    name: str = spec("ten", "Tên khoản thu.", example="Lệ phí đăng ký kết hôn")
+    amount: int | None = spec(
+        "so_tien", "Số tiền (đồng); bỏ trống nếu chưa xác minh.", default=None, minimum=0, maximum=1_000_000_000
+    )
+    unit: str | None = spec("don_vi", "Đơn vị tính.", default=None)
+    legal_basis: str | None = spec("van_ban", "Nghị quyết HĐND tỉnh quy định mức thu.", default=None, ref="legal")
+    note: Inline | None = spec("ghi_chu", "Ghi chú.", default=None)
+    unverified: str | None = spec("can_xac_minh", "Lý do nếu mức thu chưa xác minh được.", default=None)
+
+
+@dataclass(kw_only=True)
+class LocalSettings:
+    """Số liệu riêng của tỉnh, thành phố (handbook/data/dia-phuong.yml)."""
+
+    province: str = spec("tinh", "Tên tỉnh, thành phố của ấn bản này.", example="Thành phố Hà Nội")
+    fees: dict[str, LocalFee] = spec("muc_thu", "Các mức thu do HĐND tỉnh quyết định, theo khóa.", default={})
+    contact: Inline | None = spec("lien_he", "Đầu mối hỗ trợ nghiệp vụ của tỉnh.", default=None)
+    hours: Inline | None = spec("gio_lam_viec", "Giờ làm việc của Bộ phận Một cửa.", default=None)

@@ -1,0 +1,134 @@
+"""The MkDocs plugin: adds one page per procedure, per field and the catalogue.
+
+Pages are generated in MkDocs' own events (like mkdocs-gen-files), so
+``mkdocs build`` and ``mkdocs serve`` work directly.  Procedure pages are
+rendered straight to HTML from the model with Jinja; their Markdown source is
+empty, and the "edit this page" link opens the YAML file that made the page.
+"""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.toc import get_toc
+from mkdocs.utils import get_relative_url
+
+from .handbook import DATA_DIR, PROCEDURES_DIR, Handbook, load_handbook
+from .render import CATALOGUE_URL, Renderer, field_url, procedure_url, toc_tokens
+
+log = logging.getLogger("mkdocs.plugins.sotay")
+
+
+class SotayConfig(Config):
+    nav_title = c.Type(str, default="Thủ tục hành chính")
+    # Where "edit this page" points for a procedure: repo_url + this + the YAML path.
+    source_edit_uri = c.Type(str, default="edit/main/")
+
+
+@dataclass
+class GeneratedPage:
+    kind: str  # "procedure", "field" or "catalogue"
+    key: str
+    title: str
+
+
+GLOSSARY_SRC = "thuat-ngu.md"
+SCHEMA_SRC = "bien-tap/luoc-do.md"
+
+
+def _src_uri(url: str) -> str:
+    return url + "index.md"
+
+
+class SotayPlugin(BasePlugin[SotayConfig]):
+    def __init__(self) -> None:
+        self.handbook: Handbook | None = None
+        self.renderer: Renderer | None = None
+        self.pages: dict[str, GeneratedPage] = {}
+
+    def on_config(self, config):
+        root = Path(config.config_file_path).resolve().parent
+        handbook, sink = load_handbook(root)
+        for w in sink.warnings:
+            log.warning(w.format())
+        if sink.errors:
+            raise PluginError("Nội dung sổ tay có lỗi:\n" + "\n".join(e.format() for e in sink.errors))
+        self.handbook, self.renderer = handbook, Renderer(handbook)
+        self.pages = {
+            _src_uri(CATALOGUE_URL): GeneratedPage("catalogue", "", "Danh mục thủ tục"),
+            GLOSSARY_SRC: GeneratedPage("glossary", "", "Thuật ngữ viết tắt"),
+            SCHEMA_SRC: GeneratedPage("schema", "", "Lược đồ tệp thủ tục"),
+        }
+        section: list = [{"Danh mục thủ tục": _src_uri(CATALOGUE_URL)}]
+        # MkDocs treats page and nav titles as HTML (and Material prints
+        # page.meta.title unescaped), so content titles are escaped here.
+        for field_id, procedures in handbook.by_field().items():
+            name = escape(handbook.fields[field_id].name)
+            self.pages[_src_uri(field_url(field_id))] = GeneratedPage("field", field_id, name)
+            entries: list = [_src_uri(field_url(field_id))]
+            for p in procedures:
+                title = escape(p.title)
+                self.pages[_src_uri(procedure_url(p))] = GeneratedPage("procedure", p.id, title)
+                entries.append({title: _src_uri(procedure_url(p))})
+            section.append({name: entries})
+        if config.nav is not None:
+            config.nav = [item for item in config.nav if not (isinstance(item, dict) and self.config.nav_title in item)]
+            config.nav.append({self.config.nav_title: section})
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        for src_uri in self.pages:
+            files.append(File.generated(config, src_uri, content=""))
+        return files
+
+    def on_page_markdown(self, markdown, page, config, files):
+        generated = self.pages.get(page.file.src_uri)
+        if generated is None:
+            return markdown
+        page.meta["title"] = generated.title
+        if generated.kind == "procedure":
+            proc = self.handbook.procedures[generated.key]
+            page.edit_url = (
+                config.repo_url.rstrip("/") + "/" + self.config.source_edit_uri.strip("/") + "/" + proc.path
+                if config.repo_url
+                else None
+            )
+        else:
+            page.edit_url = None
+        return ""
+
+    def on_page_content(self, html, page, config, files):
+        generated = self.pages.get(page.file.src_uri)
+        if generated is None:
+            return html
+
+        def url_for(target: str) -> str:
+            return get_relative_url(target, page.url)
+
+        if generated.kind == "procedure":
+            html = self.renderer.render_procedure(self.handbook.procedures[generated.key], url_for)
+        elif generated.kind == "field":
+            procedures = self.handbook.by_field()[generated.key]
+            html = self.renderer.render_field(generated.key, procedures, url_for)
+        elif generated.kind == "schema":
+            html = self.renderer.render_schema()
+        elif generated.kind == "glossary":
+            html = self.renderer.render_glossary()
+        else:
+            html = self.renderer.render_catalogue(url_for)
+        page.toc = get_toc(toc_tokens(html))
+        return html
+
+    def on_serve(self, server, config, builder):
+        root = Path(config.config_file_path).resolve().parent
+        server.watch(str(root / PROCEDURES_DIR))
+        server.watch(str(root / DATA_DIR))
+        return server

@@ -1,0 +1,169 @@
+"""Render the model to HTML page bodies with Jinja templates.
+
+Autoescaping is on for every template and content is only ever passed in as
+data, never as template source, so ``{{ 7*7 }}`` in a YAML file is shown as
+written.  Text fields typed ``Inline`` go through ``inline.render_inline``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from . import model
+from .handbook import Handbook
+from .inline import Abbreviations, render_inline
+from .textutil import vi_sort_key
+
+CATALOGUE_URL = "thu-tuc/"
+
+
+def procedure_url(p: model.Procedure) -> str:
+    return f"thu-tuc/{p.field_id}/{p.id}/"
+
+
+def field_url(field_id: str) -> str:
+    return f"thu-tuc/{field_id}/"
+
+
+def vnd(amount: int) -> str:
+    """8000 → '8.000 đồng' (Vietnamese thousands separator)."""
+    return f"{amount:,}".replace(",", ".") + " đồng"
+
+
+def deadline_text(d: model.Deadline) -> str:
+    if d.kind == "trong-ngay":
+        return "Trong ngày" + (f" (nhận trước {d.cutoff})" if d.cutoff else "")
+    return f"{d.amount} {model.DEADLINE_KINDS[d.kind]}"
+
+
+def date_vi(value) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+@dataclass
+class FeeLine:
+    name: str
+    amount: str  # display text
+    province: str | None  # set when the figure is the province's
+    fee: model.Fee
+
+
+class Renderer:
+    def __init__(self, handbook: Handbook):
+        self.hb = handbook
+        self.abbreviations = Abbreviations({k: v.meaning for k, v in handbook.glossary.items()})
+        self.env = Environment(
+            loader=PackageLoader("generator", "templates"),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters.update(
+            inline=lambda text: render_inline(text, self.abbreviations) if text else Markup(""),
+            vnd=vnd,
+            deadline=deadline_text,
+            date_vi=date_vi,
+        )
+        self.env.globals.update(
+            CHANNELS=model.CHANNELS,
+            LEVELS=model.LEVELS,
+            DOC_FORMS=model.DOC_FORMS,
+            FEE_KINDS=model.FEE_KINDS,
+            LEGAL_STATUS=model.LEGAL_STATUS,
+        )
+
+    # --- helpers used by templates ---------------------------------------
+
+    def fee_lines(self, fees: list[model.Fee]) -> list[FeeLine]:
+        lines = []
+        local = self.hb.local
+        for fee in fees:
+            province = None
+            if fee.local_key and local:
+                province = local.province
+                figure = local.fees[fee.local_key]
+                amount = vnd(figure.amount) if figure.amount is not None else "Theo mức HĐND tỉnh quy định (chưa xác minh)"
+                unit = figure.unit or fee.unit
+            elif fee.amount is not None:
+                amount = "Miễn phí" if fee.amount == 0 else vnd(fee.amount)
+                unit = fee.unit
+            else:
+                amount = "Chưa xác minh"
+                unit = None
+            if unit and amount[0].isdigit():
+                amount += f"/{unit}"
+            lines.append(FeeLine(fee.name, amount, province, fee))
+        return lines
+
+    def fee_summary(self, fees: list[model.Fee]) -> str:
+        if not fees:
+            return "Không thu phí, lệ phí"
+        return "; ".join(f"{line.name}: {line.amount}" for line in self.fee_lines(fees))
+
+    def render_procedure(self, p: model.Procedure, url_for: Callable[[str], str]) -> str:
+        related = [self.hb.procedures[r] for r in p.related if r in self.hb.procedures]
+        return self.env.get_template("procedure.html").render(
+            p=p,
+            field=self.hb.fields.get(p.field_id),
+            fee_lines=self.fee_lines(p.fees),
+            channel_fee_lines=self.fee_lines,
+            legal=self.hb.legal,
+            related=related,
+            local=self.hb.local,
+            url_for=url_for,
+            procedure_url=procedure_url,
+            field_url=field_url,
+        )
+
+    def render_field(self, field_id: str, procedures: list[model.Procedure], url_for: Callable[[str], str]) -> str:
+        return self.env.get_template("field_index.html").render(
+            field=self.hb.fields[field_id],
+            procedures=procedures,
+            fee_summary=self.fee_summary,
+            url_for=url_for,
+            procedure_url=procedure_url,
+        )
+
+    def render_catalogue(self, url_for: Callable[[str], str]) -> str:
+        procedures = sorted(self.hb.procedures.values(), key=lambda p: vi_sort_key(p.title))
+        groups = self.hb.by_field()
+        return self.env.get_template("catalogue.html").render(
+            procedures=procedures,
+            fields=self.hb.fields,
+            groups=groups,
+            fee_summary=self.fee_summary,
+            url_for=url_for,
+            procedure_url=procedure_url,
+            field_url=field_url,
+        )
+
+    def render_schema(self) -> str:
+        from .schemadoc import sections
+
+        return self.env.get_template("schema.html").render(sections=sections())
+
+    def render_glossary(self) -> str:
+        entries = sorted(self.hb.glossary.values(), key=lambda e: vi_sort_key(e.id))
+        return self.env.get_template("glossary.html").render(entries=entries)
+
+
+_HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def toc_tokens(html: str) -> list[dict]:
+    """Table-of-contents tokens (MkDocs' format) from our own rendered headings."""
+    tokens: list[dict] = []
+    for level, anchor, inner in _HEADING.findall(html):
+        token = {"level": int(level), "id": anchor, "name": _TAGS.sub("", inner).strip(), "children": []}
+        if token["level"] == 3 and tokens:
+            tokens[-1]["children"].append(token)
+        else:
+            tokens.append(token)
+    return tokens

@@ -1,0 +1,51 @@
+"""The skeleton written by ``sotay new``: valid YAML with clear placeholders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+PLACEHOLDER = "CẦN ĐIỀN"
+
+
+def _q(value: str) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def scaffold_procedure(*, title: str, field_id: str, code: str | None, level: str, today: dt.date) -> str:
+    code_line = f"ma_thu_tuc: {_q(code)}\n" if code else "# ma_thu_tuc: \"1.000000\"   # mã trên Cơ sở dữ liệu quốc gia về TTHC, đặt trong dấu nháy\n"
+    p = PLACEHOLDER
+    return f"""# yaml-language-server: $schema=../../schema/thu-tuc.schema.json
+ten: {_q(title)}
+{code_line}linh_vuc: {field_id}
+cap_thuc_hien: [{level}]
+co_quan_thuc_hien: "{p}: cơ quan thực hiện"
+doi_tuong: ["{p}: đối tượng thực hiện"]
+tom_tat: "{p}: một hai câu nói thủ tục này dùng khi nào."
+cach_thuc:
+  - hinh_thuc: truc-tiep
+thoi_han:
+  loai: ngay-lam-viec
+  so: 1
+  ghi_chu: "{p}: thời hạn theo văn bản"
+phi: []
+ho_so:
+  - ten: "{p}: tên giấy tờ"
+    loai: ban-chinh
+    so_luong: 1
+ket_qua: ["{p}: kết quả công dân nhận được"]
+quy_trinh:
+  - ten: Tiếp nhận, kiểm tra hồ sơ
+    vai_tro: Công chức Bộ phận Một cửa
+    kiem_tra:
+      - "{p}: việc cần kiểm tra"
+can_cu_phap_ly:
+  - van_ban: 60/2014/QH13   # {p}: số, ký hiệu văn bản có trong handbook/data/van-ban.yml
+tu_khoa: []
+ngay_ra_soat: {today.isoformat()}
+phu_trach: "{p}: đơn vị phụ trách"
+can_xac_minh:
+  - truong: thu_tuc
+    ly_do: Thủ tục mới tạo, chưa đối chiếu với văn bản gốc.
+"""

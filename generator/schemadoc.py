@@ -1,0 +1,82 @@
+"""Describe the schema (from ``model.py``) for editors, in Vietnamese."""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass
+
+from . import model
+from .validate import _hints
+
+_TYPE_NAMES = {
+    str: "chuỗi",
+    model.Inline: "văn bản (cho phép định dạng)",
+    model.Url: "đường dẫn",
+    model.Time: "giờ HH:MM",
+    int: "số nguyên",
+    bool: "true/false",
+}
+SECTIONS = [
+    (model.Procedure, "thu-tuc", "Thủ tục (cấp cao nhất của tệp)"),
+    (model.Channel, "cach-thuc", "Một mục trong cach_thuc"),
+    (model.Deadline, "thoi-han", "thoi_han"),
+    (model.Fee, "phi", "Một mục trong phi"),
+    (model.DossierItem, "ho-so", "Một mục trong ho_so"),
+    (model.Step, "quy-trinh", "Một mục trong quy_trinh"),
+    (model.LegalRef, "can-cu-phap-ly", "Một mục trong can_cu_phap_ly"),
+    (model.Source, "nguon", "Một mục trong nguon"),
+    (model.Verification, "can-xac-minh", "Một mục trong can_xac_minh"),
+    (model.LegalDocument, "van-ban", "Một văn bản trong handbook/data/van-ban.yml"),
+    (model.FieldInfo, "linh-vuc", "Một lĩnh vực trong handbook/data/linh-vuc.yml"),
+    (model.LocalSettings, "dia-phuong", "handbook/data/dia-phuong.yml"),
+    (model.LocalFee, "muc-thu", "Một mức thu trong muc_thu"),
+]
+
+
+@dataclass
+class FieldDoc:
+    key: str
+    required: bool
+    type: str
+    doc: str
+    choices: dict | None
+    example: object
+
+
+def type_name(tp) -> str:
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        return type_name(next(a for a in typing.get_args(tp) if a is not type(None)))
+    if origin is list:
+        return "danh sách " + type_name(typing.get_args(tp)[0])
+    if origin is dict:
+        return "khối khóa → " + type_name(typing.get_args(tp)[1])
+    if tp is model.dt.date:
+        return "ngày YYYY-MM-DD"
+    if dataclasses.is_dataclass(tp):
+        return "khối (xem " + next(t for c, _, t in SECTIONS if c is tp) + ")"
+    return _TYPE_NAMES.get(tp, "chuỗi")
+
+
+def describe(cls: type) -> list[FieldDoc]:
+    hints = _hints(cls)
+    return [
+        FieldDoc(
+            key=f.metadata["key"],
+            required=f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
+            type=type_name(hints[f.name]),
+            doc=f.metadata["doc"],
+            choices=f.metadata.get("choices"),
+            example=f.metadata.get("example"),
+        )
+        for f in model.schema_fields(cls)
+    ]
+
+
+def sections() -> list[dict]:
+    return [
+        {"anchor": anchor, "title": title, "doc": (cls.__doc__ or "").strip(), "fields": describe(cls)}
+        for cls, anchor, title in SECTIONS
+    ]

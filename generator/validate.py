@@ -1,0 +1,308 @@
+"""Turn YAML nodes into typed model objects, checking them against the schema.
+
+The schema is read from the dataclass declarations in ``model.py``; every
+problem is recorded in an ``ErrorSink`` with the position of the offending
+node, so one run reports every error in every file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import re
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from . import model
+from .errors import ErrorSink
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_NULL_TAG = "tag:yaml.org,2002:null"
+_TYPE_NAMES = {
+    "tag:yaml.org,2002:bool": "giá trị đúng/sai",
+    "tag:yaml.org,2002:int": "số nguyên",
+    "tag:yaml.org,2002:float": "số thập phân",
+    "tag:yaml.org,2002:timestamp": "ngày tháng",
+    _NULL_TAG: "giá trị rỗng",
+}
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_URL = re.compile(r"^(https?://[^\s<>\"']+|mailto:[^\s<>\"']+|tel:[+0-9 .\-()]+)$", re.IGNORECASE)
+
+
+@dataclass
+class Reference:
+    """A value that must exist in a registry, checked once all are loaded."""
+
+    kind: str
+    value: str
+    path: str
+    line: int
+    column: int
+
+
+@dataclass
+class Context:
+    path: str
+    sink: ErrorSink
+    references: list[Reference] = field(default_factory=list)
+
+    def error(self, node: Node, message: str, hint: str = "") -> None:
+        m = node.start_mark
+        self.sink.add(self.path, m.line + 1, m.column + 1, message, hint)
+
+
+def location(obj: Any, attr: str | None = None) -> tuple[int, int]:
+    """Line and column (1-based) where ``obj`` or its ``attr`` was written."""
+    locs = getattr(obj, "_locs", {})
+    return locs.get(attr, locs.get(None, (1, 1)))
+
+
+def _is_null(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.tag == _NULL_TAG and node.style is None
+
+
+def _describe(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "một khối khóa: giá trị"
+    if isinstance(node, SequenceNode):
+        return "một danh sách"
+    if node.style is None and node.tag in _TYPE_NAMES:
+        return _TYPE_NAMES[node.tag]
+    return "một chuỗi"
+
+
+def convert(node: Node, tp: Any, ctx: Context, meta: dict | None = None) -> Any:
+    """Convert ``node`` to type ``tp``; on error record it and return None."""
+    meta = meta or {}
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(tp) if a is not type(None)]
+        if _is_null(node):
+            return None
+        return convert(node, inner[0], ctx, meta)
+    if dataclasses.is_dataclass(tp):
+        return _convert_object(node, tp, ctx)
+    if origin is list:
+        return _convert_list(node, typing.get_args(tp)[0], ctx, meta)
+    if origin is dict:
+        return _convert_dict(node, typing.get_args(tp)[1], ctx, meta)
+    if tp is int:
+        return _convert_int(node, ctx, meta)
+    if tp is dt.date:
+        return _convert_date(node, ctx)
+    if tp is bool:
+        return _convert_bool(node, ctx)
+    return _convert_text(node, tp, ctx, meta)
+
+
+def _convert_object(node: Node, cls: type, ctx: Context) -> Any:
+    if not isinstance(node, MappingNode):
+        ctx.error(node, f"cần một khối khóa: giá trị ({cls.__doc__.strip().rstrip('.')}), nhưng gặp {_describe(node)}")
+        return None
+    fields = {f.metadata["key"]: f for f in model.schema_fields(cls)}
+    values: dict[str, Any] = {}
+    locs: dict[str | None, tuple[int, int]] = {None: (node.start_mark.line + 1, node.start_mark.column + 1)}
+    ok = True
+    suggested: set[str] = set()  # a misspelt key is not also reported as missing
+    for key_node, value_node in node.value:
+        key = key_node.value if isinstance(key_node, ScalarNode) else None
+        f = fields.get(key) if isinstance(key, str) else None
+        if f is None:
+            close = difflib.get_close_matches(str(key), list(fields), n=1, cutoff=0.6)
+            hint = f"có phải ý bạn là '{close[0]}'?" if close else "các khóa hợp lệ: " + ", ".join(fields)
+            suggested.update(close)
+            ctx.error(key_node, f"khóa không hợp lệ '{key}'", hint)
+            ok = False
+            continue
+        locs[f.name] = (value_node.start_mark.line + 1, value_node.start_mark.column + 1)
+        before = len(ctx.sink.errors)
+        value = convert(value_node, _hints(cls)[f.name], ctx, dict(f.metadata))
+        if len(ctx.sink.errors) > before:
+            ok = False
+        values[f.name] = value
+    for key, f in fields.items():
+        required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        if required and f.name not in values and key not in suggested:
+            ctx.error(node, f"thiếu khóa bắt buộc '{key}' ({f.metadata['doc'].rstrip('.')})",
+                      f"thêm dòng '{key}: …'" + (f", ví dụ: {f.metadata['example']!r}" if f.metadata.get("example") is not None else ""))
+            ok = False
+    if not ok:
+        return None
+    obj = cls(**values)
+    obj.__dict__["_locs"] = locs
+    check = _CHECKS.get(cls)
+    if check:
+        check(obj, node, ctx)
+    return obj
+
+
+_HINTS_CACHE: dict[type, dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    if cls not in _HINTS_CACHE:
+        _HINTS_CACHE[cls] = typing.get_type_hints(cls, vars(model))
+    return _HINTS_CACHE[cls]
+
+
+def _convert_list(node: Node, item_tp: Any, ctx: Context, meta: dict) -> list | None:
+    if not isinstance(node, SequenceNode):
+        if _is_null(node):
+            return []
+        ctx.error(node, f"cần một danh sách, nhưng gặp {_describe(node)}",
+                  "viết mỗi mục trên một dòng bắt đầu bằng '- ', hoặc [mục 1, mục 2].")
+        return None
+    minimum = meta.get("min_items") or 0
+    if len(node.value) < minimum:
+        ctx.error(node, f"danh sách '{meta.get('key')}' cần ít nhất {minimum} mục")
+    item_meta = {k: meta.get(k) for k in ("choices", "ref", "minimum", "maximum", "key")}
+    items = [convert(child, item_tp, ctx, item_meta) for child in node.value]
+    return items
+
+
+def _convert_dict(node: Node, value_tp: Any, ctx: Context, meta: dict) -> dict | None:
+    if not isinstance(node, MappingNode):
+        if _is_null(node):
+            return {}
+        ctx.error(node, f"cần một khối khóa: giá trị, nhưng gặp {_describe(node)}")
+        return None
+    result = {}
+    for key_node, value_node in node.value:
+        key = _convert_text(key_node, str, ctx, {})
+        if key is not None:
+            result[key] = convert(value_node, value_tp, ctx, {})
+    return result
+
+
+def _convert_int(node: Node, ctx: Context, meta: dict) -> int | None:
+    if not isinstance(node, ScalarNode) or node.style is not None or node.tag != "tag:yaml.org,2002:int":
+        ctx.error(node, f"'{meta.get('key')}' cần một số nguyên, nhưng gặp {_describe(node)}",
+                  "viết số không có dấu nháy, không dấu chấm phân cách hàng nghìn (ví dụ: 8000).")
+        return None
+    try:
+        value = int(node.value.replace("_", ""), 10)
+    except ValueError:
+        ctx.error(node, f"'{node.value}' không phải số nguyên thập phân", "viết số như 8000.")
+        return None
+    lo, hi = meta.get("minimum"), meta.get("maximum")
+    if lo is not None and value < lo:
+        ctx.error(node, f"'{meta.get('key')}' không được nhỏ hơn {lo} (đang là {value})")
+        return None
+    if hi is not None and value > hi:
+        ctx.error(node, f"'{meta.get('key')}' không được lớn hơn {hi} (đang là {value})")
+        return None
+    return value
+
+
+def _convert_bool(node: Node, ctx: Context) -> bool | None:
+    if isinstance(node, ScalarNode) and node.style is None and node.value in ("true", "false"):
+        return node.value == "true"
+    ctx.error(node, f"cần true hoặc false, nhưng gặp '{getattr(node, 'value', '')}'",
+              "chỉ dùng true hoặc false (không dùng yes/no/on/off).")
+    return None
+
+
+def _convert_date(node: Node, ctx: Context) -> dt.date | None:
+    if not isinstance(node, ScalarNode):
+        ctx.error(node, f"cần ngày tháng dạng YYYY-MM-DD, nhưng gặp {_describe(node)}")
+        return None
+    text = node.value.strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        ctx.error(node, f"ngày '{text}' không đúng dạng YYYY-MM-DD", "ví dụ: 2025-07-01.")
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        ctx.error(node, f"ngày '{text}' không tồn tại", "kiểm tra lại ngày và tháng.")
+        return None
+
+
+def _convert_text(node: Node, tp: Any, ctx: Context, meta: dict) -> str | None:
+    key = meta.get("key")
+    if not isinstance(node, ScalarNode):
+        hint = ""
+        if isinstance(node, MappingNode) and len(node.value) == 1:
+            hint = "nếu đây là một câu có dấu hai chấm (:), hãy đặt cả câu trong dấu nháy kép."
+        ctx.error(node, (f"'{key}' cần một chuỗi" if key else "cần một chuỗi") + f", nhưng gặp {_describe(node)}", hint)
+        return None
+    if node.style is None and node.tag != _STR_TAG:
+        what = _TYPE_NAMES.get(node.tag, "giá trị khác")
+        ctx.error(node, f"'{node.value}' được YAML hiểu là {what}, nhưng ở đây cần một chuỗi",
+                  f"đặt trong dấu nháy kép: \"{node.value}\".")
+        return None
+    value = node.value.strip()
+    if not value:
+        ctx.error(node, f"'{key}' không được để trống" if key else "giá trị không được để trống")
+        return None
+    choices = meta.get("choices")
+    if choices and value not in choices:
+        close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.5)
+        hint = (f"có phải ý bạn là '{close[0]}'? " if close else "") + "giá trị hợp lệ: " + ", ".join(choices)
+        ctx.error(node, f"giá trị '{value}' không hợp lệ cho '{key}'", hint)
+        return None
+    if tp is model.Url and not _URL.match(value):
+        ctx.error(node, f"đường dẫn '{value}' không hợp lệ",
+                  "chỉ dùng liên kết http(s)://, mailto: hoặc tel:.")
+        return None
+    if tp is model.Time and not _TIME.match(value):
+        ctx.error(node, f"giờ '{value}' không đúng dạng HH:MM", "ví dụ: \"15:00\".")
+        return None
+    if meta.get("ref"):
+        m = node.start_mark
+        ctx.references.append(Reference(meta["ref"], value, ctx.path, m.line + 1, m.column + 1))
+    return tp(value) if tp in (model.Inline, model.Url, model.Time) else value
+
+
+# --- rules that span several fields of one object ------------------------------
+
+
+def _check_deadline(d: model.Deadline, node: Node, ctx: Context) -> None:
+    if d.kind == "trong-ngay":
+        if d.amount is not None:
+            ctx.error(node, "thời hạn 'trong-ngay' không dùng khóa 'so'", "xóa 'so' hoặc đổi 'loai'.")
+    else:
+        if d.amount is None:
+            ctx.error(node, f"thời hạn '{d.kind}' cần khóa 'so' (số ngày hoặc giờ)", "thêm ví dụ 'so: 3'.")
+        if d.cutoff is not None:
+            ctx.error(node, "'gio_cat' chỉ dùng với thời hạn 'trong-ngay'")
+
+
+def _check_channel(c: model.Channel, node: Node, ctx: Context) -> None:
+    if c.kind == "truc-tuyen" and not c.portal:
+        ctx.error(node, "cách thức trực tuyến cần 'cong_truc_tuyen' (đường dẫn cổng dịch vụ công)",
+                  "ví dụ: cong_truc_tuyen: https://dichvucong.gov.vn")
+
+
+def _check_fee(f: model.Fee, node: Node, ctx: Context) -> None:
+    if f.amount is not None and f.local_key:
+        ctx.error(node, "khoản thu có cả 'so_tien' và 'theo_dia_phuong'",
+                  "mức do HĐND tỉnh quyết định thì chỉ ghi 'theo_dia_phuong'.")
+
+
+def _check_procedure(p: model.Procedure, node: Node, ctx: Context) -> None:
+    keys = {f.metadata["key"] for f in model.schema_fields(model.Procedure)} | {"thu_tuc"}
+    for v in p.unverified:
+        if v.field_key not in keys:
+            line, col = location(v)
+            close = difflib.get_close_matches(v.field_key, sorted(keys), n=1)
+            ctx.sink.add(ctx.path, line, col, f"'truong: {v.field_key}' không phải một khóa của thủ tục",
+                         f"có phải ý bạn là '{close[0]}'?" if close else "dùng một khóa như phi, thoi_han, ma_thu_tuc.")
+    seen: set[str] = set()
+    for i, step in enumerate(p.steps):
+        if step.name in seen:
+            line, col = location(step)
+            ctx.sink.add(ctx.path, line, col, f"bước '{step.name}' bị trùng tên", "đặt tên khác cho mỗi bước.")
+        seen.add(step.name)
+
+
+_CHECKS = {
+    model.Deadline: _check_deadline,
+    model.Channel: _check_channel,
+    model.Fee: _check_fee,
+    model.Procedure: _check_procedure,
+}

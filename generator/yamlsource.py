@@ -1,0 +1,208 @@
+"""Read a YAML file into a node tree that keeps line and column of every value.
+
+Only the safe subset of YAML that content needs is accepted: no anchors or
+aliases (they are never needed and allow "billion laughs" blow-ups), no tags,
+no duplicate keys, UTF-8 only.  Values stay as YAML nodes; ``validate.py``
+turns them into typed model objects against the schema.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import ErrorSink
+
+MAX_FILE_BYTES = 512 * 1024
+
+# Characters that are never legitimate in content: C0 controls except tab and
+# newline, DEL, C1 controls, zero-width and bidirectional controls.
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+_FORBIDDEN_NAMES = {
+    "\u200b": "ký tự rộng bằng 0 (zero-width space)",
+    "\u200c": "ký tự rộng bằng 0 (ZWNJ)",
+    "\u200d": "ký tự rộng bằng 0 (ZWJ)",
+    "\ufeff": "ký tự BOM ở giữa văn bản",
+}
+
+# Signatures of Vietnamese text typed in legacy 8-bit encodings (TCVN3/ABC,
+# VNI) and then read as Windows-1252/Latin-1: what editors see as mojibake.
+_LEGACY_SIGNATURES = [
+    # TCVN3 puts tone-marked vowels on Latin-1 symbols: "Hµ Néi", "Thñ tôc".
+    (re.compile(r"[A-Za-z][µ¸¶·¹¨ª¬]|[µ¸¶·¹¨ª¬][A-Za-z]"), "TCVN3 (ABC)"),
+    # VNI writes a base vowel then a mark byte that no Vietnamese letter uses: "Haø Noäi".
+    (re.compile(r"[aeiouyAEIOUY][øûïäåëöüÿØÛÏÄÅËÖÜ]"), "VNI"),
+]
+
+
+def _pos(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    col = index - (text.rfind("\n", 0, index) + 1) + 1
+    return line, col
+
+
+class _StrictComposer(yaml.SafeLoader):
+    """A composer that records problems instead of building unsafe structures."""
+
+    def __init__(self, stream: str, path: str, sink: ErrorSink):
+        super().__init__(stream)
+        self._path = path
+        self._sink = sink
+
+    def compose_node(self, parent, index):  # type: ignore[override]
+        if self.check_event(yaml.events.AliasEvent):
+            event = self.peek_event()
+            m = event.start_mark
+            self._sink.add(
+                self._path, m.line + 1, m.column + 1,
+                f"không dùng bí danh YAML (*{event.anchor}) trong nội dung",
+                "chép lại nội dung đầy đủ thay cho neo (&) và bí danh (*).",
+            )
+            self.get_event()
+            return ScalarNode("tag:yaml.org,2002:null", "", m, event.end_mark)
+        event = self.peek_event()
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            m = event.start_mark
+            self._sink.add(
+                self._path, m.line + 1, m.column + 1,
+                f"không dùng neo YAML (&{anchor}) trong nội dung",
+                "xóa &" + anchor + " và viết nội dung trực tiếp.",
+            )
+            event.anchor = None
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!"):
+            m = event.start_mark
+            self._sink.add(
+                self._path, m.line + 1, m.column + 1,
+                f"không dùng thẻ kiểu YAML ({tag})",
+                "xóa thẻ; nếu muốn một chuỗi thì đặt giá trị trong dấu nháy kép.",
+            )
+            event.tag = None
+            if isinstance(event, yaml.events.ScalarEvent):
+                event.implicit = (True, True)
+        return super().compose_node(parent, index)
+
+
+def read_text(path: Path, display: str, sink: ErrorSink) -> str | None:
+    """Read a content file as UTF-8 NFC text, or record why it cannot be."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        sink.add(display, 1, 1, f"không đọc được tệp: {exc.strerror}")
+        return None
+    if len(raw) > MAX_FILE_BYTES:
+        sink.add(display, 1, 1, f"tệp quá lớn ({len(raw) // 1024} KB, tối đa {MAX_FILE_BYTES // 1024} KB)",
+                 "tách nội dung hoặc rút gọn; một thủ tục không cần dài như vậy.")
+        return None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(raw) > 1 and raw[1:2] == b"\x00"):
+        sink.add(display, 1, 1, "tệp được lưu bằng mã UTF-16, cần UTF-8",
+                 "mở tệp trong trình soạn thảo và lưu lại với mã hóa UTF-8 (Save with Encoding → UTF-8).")
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _pos(raw[: exc.start].decode("utf-8", "replace"), exc.start)
+        sink.add(display, line, col, "tệp không phải UTF-8 (có thể là Windows-1258 hoặc mã cũ TCVN3/VNI)",
+                 "mở tệp và lưu lại với mã hóa UTF-8; nếu chép từ Word dùng bảng mã cũ, chuyển mã sang Unicode (Unikey: Ctrl+Shift+F6).")
+        return None
+    ok = True
+    for m in _FORBIDDEN.finditer(text):
+        line, col = _pos(text, m.start())
+        ch = m.group()
+        name = _FORBIDDEN_NAMES.get(ch) or (
+            "ký tự điều khiển hướng chữ" if "\u202a" <= ch <= "\u2069" else "ký tự điều khiển"
+        )
+        sink.add(display, line, col, f"{name} U+{ord(ch):04X} không được phép",
+                 "xóa ký tự này (thường lẫn vào khi chép từ Word hoặc trang web).")
+        ok = False
+    if "\t" in text:
+        i = text.index("\t")
+        line, col = _pos(text, i)
+        sink.add(display, line, col, "không dùng ký tự Tab để thụt lề", "thay Tab bằng dấu cách (2 dấu cách mỗi mức).")
+        ok = False
+    for pattern, encoding in _LEGACY_SIGNATURES:
+        m = pattern.search(text)
+        if m:
+            line, col = _pos(text, m.start())
+            sink.add(display, line, col, f"văn bản có dấu hiệu gõ bằng bảng mã cũ {encoding} (chữ bị lỗi phông)",
+                     "chuyển mã văn bản sang Unicode dựng sẵn (Unikey: Ctrl+Shift+F6, chọn nguồn " + encoding + ", đích Unicode) rồi chép lại.")
+            ok = False
+            break
+    return unicodedata.normalize("NFC", text) if ok else None
+
+
+def compose(text: str, display: str, sink: ErrorSink) -> Node | None:
+    """Parse text into a node tree; record syntax errors with their position."""
+    loader = _StrictComposer(text, display, sink)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        sink.add(display, line, col, "lỗi cú pháp YAML: " + _translate(exc),
+                 "kiểm tra thụt lề, dấu hai chấm sau khóa và các dấu nháy, ngoặc đã đóng đủ chưa.")
+        return None
+    except yaml.YAMLError as exc:
+        sink.add(display, 1, 1, f"lỗi cú pháp YAML: {exc}")
+        return None
+    finally:
+        loader.dispose()
+    if node is None:
+        sink.add(display, 1, 1, "tệp rỗng", "một tệp nội dung phải có ít nhất các khóa bắt buộc; dùng `sotay new` để tạo mẫu.")
+        return None
+    _check_duplicates(node, display, sink)
+    return node
+
+
+def _check_duplicates(node: Node, display: str, sink: ErrorSink) -> None:
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, MappingNode):
+            seen: dict[str, int] = {}
+            for key, value in n.value:
+                if isinstance(key, ScalarNode):
+                    if key.value in seen:
+                        m = key.start_mark
+                        sink.add(display, m.line + 1, m.column + 1,
+                                 f"khóa '{key.value}' bị lặp (đã có ở dòng {seen[key.value]})",
+                                 "gộp hai khối thành một; YAML chỉ giữ khóa xuất hiện sau cùng.")
+                    else:
+                        seen[key.value] = key.start_mark.line + 1
+                stack.append(value)
+        elif isinstance(n, SequenceNode):
+            stack.extend(n.value)
+
+
+_PROBLEMS = {
+    "found unexpected end of stream": "tệp kết thúc khi chưa đóng dấu nháy hoặc ngoặc",
+    "could not find expected ':'": "thiếu dấu hai chấm sau khóa",
+    "mapping values are not allowed here": "dấu hai chấm không đúng chỗ (giá trị có dấu ':' cần đặt trong dấu nháy)",
+    "found character '\\t' that cannot start any token": "có ký tự Tab",
+    "did not find expected key": "thụt lề sai hoặc thiếu khóa",
+    "did not find expected node content": "thiếu giá trị",
+    "expected ',' or ']', but got": "danh sách [...] chưa đóng ngoặc",
+    "expected ',' or '}', but got": "khối {...} chưa đóng ngoặc",
+    "did not find expected '-' indicator": "thụt lề của danh sách không khớp",
+    "found undefined alias": "bí danh YAML không tồn tại",
+    "expected <document start>, but found": "nội dung thừa sau tài liệu (kiểm tra thụt lề)",
+    "found unknown escape character": "ký tự thoát không hợp lệ trong chuỗi nháy kép",
+    "while scanning a quoted scalar": "chuỗi trong dấu nháy chưa được đóng",
+}
+
+
+def _translate(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or ""
+    for english, vietnamese in _PROBLEMS.items():
+        if problem.startswith(english) or (exc.context or "").startswith(english):
+            return vietnamese
+    return problem or "không đọc được"

@@ -1,0 +1,75 @@
+"""Full builds: the site MkDocs produces from the model, and atomic replacement."""
+
+from pathlib import Path
+
+import pytest
+
+from generator.build import build_site
+from generator.errors import ContentErrors
+
+from test_loader import KHAI_SINH, replace_in
+
+
+def page(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+def test_build_produces_procedure_field_and_catalogue_pages(mini):
+    site = build_site(mini)
+    html = page(site, "thu-tuc/ho-tich/dang-ky-khai-sinh")
+    assert "<title>Đăng ký khai sinh - Sổ tay thử nghiệm</title>" in html
+    assert "Bước 1. Tiếp nhận hồ sơ" in html
+    assert 'aria-label="Thành phần hồ sơ"' in html
+    assert "Luật Hộ tịch số 60/2014/QH13" in html
+    # The edit button opens the YAML file that made the page.
+    assert 'href="https://example.org/kho/edit/main/procedures/ho-tich/dang-ky-khai-sinh.yml"' in html
+    # The page's table of contents comes from our headings.
+    assert 'href="#quy-trinh"' in html
+    assert "Đăng ký kết hôn" in page(site, "thu-tuc/ho-tich")
+    assert "Danh mục thủ tục hành chính" in page(site, "thu-tuc")
+    assert "Ủy ban nhân dân" in page(site, "thuat-ngu")
+    # The YAML registries are not published as files.
+    assert not (site / "data").exists()
+
+
+def test_template_syntax_and_script_in_content_appear_literally(mini):
+    replace_in(mini, KHAI_SINH, "ten: Đăng ký khai sinh", "ten: \"{{ 7*7 }} <script>alert(1)</script>\"")
+    site = build_site(mini)
+    html = page(site, "thu-tuc/ho-tich/dang-ky-khai-sinh")
+    assert "{{ 7*7 }} &lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert(1)" not in html
+    assert "<title>{{ 7*7 }} &lt;script&gt;alert(1)&lt;/script&gt; - Sổ tay thử nghiệm</title>" in html
+    assert ">49<" not in html
+
+
+def test_broken_edit_leaves_previous_site_intact(mini):
+    site = build_site(mini)
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    replace_in(mini, KHAI_SINH, "tom_tat:", "tomtat:")
+    with pytest.raises(ContentErrors):
+        build_site(mini)
+    after = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in mini.iterdir() if p.name.startswith(".site.")] in ([], [".site.lock"])
+
+
+def test_rebuild_replaces_site_and_cleans_temporaries(mini):
+    site = build_site(mini)
+    (site / "stale.html").write_text("old", encoding="utf-8")
+    replace_in(mini, KHAI_SINH, "ten: Đăng ký khai sinh", "ten: Đăng ký khai sinh cho trẻ")
+    build_site(mini)
+    assert not (site / "stale.html").exists()
+    assert "Đăng ký khai sinh cho trẻ" in page(site, "thu-tuc/ho-tich/dang-ky-khai-sinh")
+    leftovers = [p.name for p in mini.iterdir() if p.name.startswith(".site.") and p.name != ".site.lock"]
+    assert leftovers == []
+
+
+def test_schema_page_documents_every_key(mini):
+    from generator import model
+
+    site = build_site(mini)
+    html = page(site, "bien-tap/luoc-do")
+    for cls in (model.Procedure, model.Step, model.Fee, model.DossierItem, model.Deadline):
+        for f in model.schema_fields(cls):
+            assert f"<code>{f.metadata['key']}</code>" in html
+    assert "Tóm tắt một hai câu" in html

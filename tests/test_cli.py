@@ -1,0 +1,120 @@
+"""The sotay CLI as a user meets it, through click's CliRunner."""
+
+import json
+
+import yaml
+
+from generator import __version__
+from generator.handbook import load_handbook
+
+from test_loader import KHAI_SINH, line_of, replace_in
+
+
+def test_help_lists_every_command_in_vietnamese(run):
+    result = run("--help")
+    assert result.exit_code == 0
+    assert "Cách dùng: sotay" in result.output
+    for command in ("build", "serve", "validate", "new", "list"):
+        assert f"  {command}" in result.output
+
+
+def test_every_command_help_has_an_example(run):
+    for command in ("build", "serve", "validate", "new", "list"):
+        result = run(command, "--help")
+        assert result.exit_code == 0 and "Ví dụ:" in result.output and "Tùy chọn:" in result.output
+
+
+def test_version(run):
+    result = run("--version")
+    assert result.exit_code == 0 and result.output.strip() == f"sotay {__version__}"
+
+
+def test_validate_ok_prints_one_line_summary(mini, run):
+    result = run("validate")
+    assert result.exit_code == 0
+    assert result.output == "Hợp lệ: 2 thủ tục, 1 lĩnh vực, 1 văn bản pháp luật, 1 thuật ngữ.\n"
+
+
+def test_validate_reports_each_problem_on_its_line_and_exits_1(mini, run):
+    replace_in(mini, KHAI_SINH, "linh_vuc: ho-tich\n", "linh_vuc: ho-tich\nten: Lặp\n")    # duplicate key
+    replace_in(mini, KHAI_SINH, "tom_tat:", "tom_tac:")                                    # misspelt key
+    replace_in(mini, KHAI_SINH, "  so_tien: 0", "  so_tien: không đồng")                   # wrong type
+    replace_in(mini, KHAI_SINH, "lien_quan: [dang-ky-ket-hon]", "lien_quan: [dang-ky-ket-hom]")  # dangling
+    result = run("validate", KHAI_SINH)
+    assert result.exit_code == 1
+    lines = [l for l in result.output.splitlines() if l.startswith(KHAI_SINH)]
+    assert lines == [
+        f"{KHAI_SINH}:{line_of(mini, KHAI_SINH, 'ten: Lặp')}:1: khóa 'ten' bị lặp (đã có ở dòng 1)",
+        f"{KHAI_SINH}:{line_of(mini, KHAI_SINH, 'tom_tac')}:1: khóa không hợp lệ 'tom_tac'",
+        f"{KHAI_SINH}:{line_of(mini, KHAI_SINH, 'so_tien')}:14: 'so_tien' cần một số nguyên, nhưng gặp một chuỗi",
+        f"{KHAI_SINH}:{line_of(mini, KHAI_SINH, 'lien_quan')}:13: không có thủ tục 'dang-ky-ket-hom'",
+    ]
+    assert "Traceback" not in result.output
+    assert "gợi ý: có phải ý bạn là 'tom_tat'?" in result.output
+    assert "gợi ý: có phải ý bạn là 'dang-ky-ket-hon'?" in result.output
+    assert result.output.rstrip().endswith("Có 4 lỗi trong 1 tệp.")
+
+
+def test_list_json_and_field_filter(mini, run):
+    result = run("list", "--json")
+    rows = json.loads(result.output)
+    assert [r["id"] for r in rows] == ["dang-ky-ket-hon", "dang-ky-khai-sinh"]
+    assert rows[1] == {
+        "id": "dang-ky-khai-sinh", "title": "Đăng ký khai sinh", "field": "ho-tich", "field_name": "Hộ tịch",
+        "code": "1.000001", "url": "thu-tuc/ho-tich/dang-ky-khai-sinh/", "path": KHAI_SINH,
+    }
+    assert run("list", "--field", "khong-co").exit_code == 1
+
+
+def test_works_from_a_subfolder(mini, run, monkeypatch):
+    monkeypatch.chdir(mini / "procedures" / "ho-tich")
+    assert run("validate").exit_code == 0
+
+
+def test_outside_a_handbook_says_where_to_run(tmp_path, run, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("validate")
+    assert result.exit_code == 1 and "không tìm thấy thư mục sổ tay" in result.output
+
+
+def test_new_with_flags_writes_a_valid_file(mini, run):
+    result = run("new", "--field", "ho-tich", "--title", "Đăng ký lại khai sinh", "--code", "1.004884")
+    assert result.exit_code == 0, result.output
+    path = mini / "procedures/ho-tich/dang-ky-lai-khai-sinh.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert data["ten"] == "Đăng ký lại khai sinh" and data["ma_thu_tuc"] == "1.004884"
+    hb, sink = load_handbook(mini)
+    assert sink.errors == [] and "dang-ky-lai-khai-sinh" in hb.procedures
+    assert run("new", "--field", "ho-tich", "--title", "Đăng ký lại khai sinh").exit_code == 1  # no overwrite
+
+
+def test_new_interactive_asks_the_essentials(mini, run):
+    result = run("new", input="ho-tich\nCấp bản sao trích lục hộ tịch\n\nxa\n")
+    assert result.exit_code == 0, result.output
+    assert "Lĩnh vực" in result.output and "Tên thủ tục" in result.output
+    assert (mini / "procedures/ho-tich/cap-ban-sao-trich-luc-ho-tich.yml").exists()
+    assert run("validate").exit_code == 0
+
+
+def test_build_command_and_broken_build(mini, run):
+    result = run("build")
+    assert result.exit_code == 0 and (mini / "site/index.html").exists()
+    replace_in(mini, KHAI_SINH, "tom_tat:", "tomtat:")
+    result = run("build")
+    assert result.exit_code == 1 and "tomtat" in result.output
+    assert (mini / "site/thu-tuc/ho-tich/dang-ky-khai-sinh/index.html").exists()
+
+
+def test_unexpected_error_is_one_sentence_and_debug_shows_traceback(mini, run, monkeypatch):
+    import generator.cli.content as content
+
+    def boom(*a, **k):
+        raise RuntimeError("hỏng")
+
+    monkeypatch.setattr(content, "load_handbook", boom)
+    result = run("validate")
+    assert result.exit_code == 1 and "Lỗi không mong muốn: hỏng" in result.output and "Traceback" not in result.output
+    from click.testing import CliRunner
+    from generator.cli import cli
+    debug = CliRunner().invoke(cli, ["--debug", "validate"])
+    assert isinstance(debug.exception, RuntimeError)

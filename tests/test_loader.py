@@ -1,0 +1,210 @@
+"""The YAML loader and schema validation: every problem located, in Vietnamese."""
+
+from generator.handbook import load_handbook
+
+from conftest import write
+
+KHAI_SINH = "procedures/ho-tich/dang-ky-khai-sinh.yml"
+
+
+def errors_for(root, rel):
+    _, sink = load_handbook(root, only=[root / rel])
+    return [(e.path, e.line, e.column, e.message, e.hint) for e in sink.errors]
+
+
+def replace_in(root, rel, old, new):
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(root, rel, needle):
+    for number, line in enumerate((root / rel).read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
+def test_valid_fixture_has_no_errors(mini):
+    hb, sink = load_handbook(mini)
+    assert sink.errors == []
+    assert sorted(hb.procedures) == ["dang-ky-ket-hon", "dang-ky-khai-sinh"]
+    p = hb.procedures["dang-ky-khai-sinh"]
+    assert p.title == "Đăng ký khai sinh"
+    assert p.code == "1.000001"
+    assert p.deadline.kind == "trong-ngay" and p.deadline.cutoff == "15:00"
+    assert p.steps[0].checklist[0].startswith("Kiểm tra giấy tờ")
+    assert p.path == KHAI_SINH
+
+
+def test_duplicate_key_is_reported_at_the_second_occurrence(mini):
+    replace_in(mini, KHAI_SINH, "linh_vuc: ho-tich\n", "linh_vuc: ho-tich\nten: Tên thứ hai\n")
+    line = line_of(mini, KHAI_SINH, "ten: Tên thứ hai")
+    errs = errors_for(mini, KHAI_SINH)
+    assert (KHAI_SINH, line, 1) in [e[:3] for e in errs]
+    assert any("khóa 'ten' bị lặp (đã có ở dòng 1)" in e[3] for e in errs)
+
+
+def test_duplicate_key_nested(mini):
+    replace_in(mini, KHAI_SINH, "    vai_tro: Công chức Bộ phận Một cửa\n", "    vai_tro: A\n    vai_tro: B\n")
+    line = line_of(mini, KHAI_SINH, "vai_tro: B")
+    assert [e[:3] for e in errors_for(mini, KHAI_SINH)] == [(KHAI_SINH, line, 5)]
+
+
+def test_misspelt_key_suggests_the_closest(mini):
+    replace_in(mini, KHAI_SINH, "tom_tat:", "tom_tac:")
+    line = line_of(mini, KHAI_SINH, "tom_tac:")
+    errs = errors_for(mini, KHAI_SINH)
+    assert (KHAI_SINH, line, 1, "khóa không hợp lệ 'tom_tac'", "có phải ý bạn là 'tom_tat'?") in errs
+
+
+def test_wrong_type(mini):
+    replace_in(mini, KHAI_SINH, "cap_thuc_hien: [xa]", "cap_thuc_hien: xa")
+    line = line_of(mini, KHAI_SINH, "cap_thuc_hien")
+    errs = errors_for(mini, KHAI_SINH)
+    assert [e[:3] for e in errs] == [(KHAI_SINH, line, 16)]
+    assert "cần một danh sách" in errs[0][3]
+
+
+def test_number_where_string_expected_asks_to_quote(mini):
+    replace_in(mini, KHAI_SINH, 'ma_thu_tuc: "1.000001"', "ma_thu_tuc: 1.10")
+    errs = errors_for(mini, KHAI_SINH)
+    assert len(errs) == 1
+    assert "được YAML hiểu là số thập phân" in errs[0][3]
+    assert 'đặt trong dấu nháy kép: "1.10"' in errs[0][4]
+
+
+def test_yes_no_is_not_silently_a_boolean(mini):
+    replace_in(mini, KHAI_SINH, "phu_trach: Công chức Tư pháp - Hộ tịch", "phu_trach: yes")
+    errs = errors_for(mini, KHAI_SINH)
+    assert len(errs) == 1 and "giá trị đúng/sai" in errs[0][3]
+
+
+def test_impossible_date(mini):
+    replace_in(mini, KHAI_SINH, "ngay_ra_soat: 2025-11-20", "ngay_ra_soat: 2025-02-30")
+    errs = errors_for(mini, KHAI_SINH)
+    assert len(errs) == 1 and "ngày '2025-02-30' không tồn tại" in errs[0][3]
+
+
+def test_missing_required_key(mini):
+    replace_in(mini, KHAI_SINH, "phu_trach: Công chức Tư pháp - Hộ tịch\n", "")
+    errs = errors_for(mini, KHAI_SINH)
+    assert [e[:3] for e in errs] == [(KHAI_SINH, 1, 1)]
+    assert "thiếu khóa bắt buộc 'phu_trach'" in errs[0][3]
+
+
+def test_bad_choice_suggests(mini):
+    replace_in(mini, KHAI_SINH, "  - hinh_thuc: truc-tiep", "  - hinh_thuc: truc-tep")
+    errs = errors_for(mini, KHAI_SINH)
+    assert len(errs) == 1 and "có phải ý bạn là 'truc-tiep'?" in errs[0][4]
+
+
+def test_negative_fee(mini):
+    replace_in(mini, KHAI_SINH, "so_tien: 0", "so_tien: -5000")
+    errs = errors_for(mini, KHAI_SINH)
+    assert len(errs) == 1 and "không được nhỏ hơn 0" in errs[0][3]
+
+
+def test_dangling_references_each_located(mini):
+    replace_in(mini, KHAI_SINH, "lien_quan: [dang-ky-ket-hon]", "lien_quan: [dang-ky-ket-hon, khong-co-thu-tuc]")
+    replace_in(mini, KHAI_SINH, "  - van_ban: 60/2014/QH13", "  - van_ban: 99/2099/QH99")
+    errs = errors_for(mini, KHAI_SINH)
+    messages = {e[3]: e[1:3] for e in errs}
+    assert messages["không có thủ tục 'khong-co-thu-tuc'"] == (line_of(mini, KHAI_SINH, "lien_quan"), 30)
+    assert messages["văn bản '99/2099/QH99' không có trong handbook/data/van-ban.yml"] == (
+        line_of(mini, KHAI_SINH, "99/2099/QH99"), 14)
+
+
+def test_unknown_field(mini):
+    replace_in(mini, KHAI_SINH, "linh_vuc: ho-tich", "linh_vuc: ho-tic")
+    errs = errors_for(mini, KHAI_SINH)
+    assert any("lĩnh vực 'ho-tic' không có" in e[3] and "'ho-tich'" in e[4] for e in errs)
+
+
+def test_syntax_error_location(mini):
+    path = write(mini / KHAI_SINH, 'ten: "Đăng ký khai sinh\nlinh_vuc: ho-tich\n')
+    errs = errors_for(mini, KHAI_SINH)
+    assert len(errs) == 1 and errs[0][3].startswith("lỗi cú pháp YAML")
+    assert path.exists()
+
+
+def test_anchor_alias_and_tags_rejected(mini):
+    write(mini / KHAI_SINH, "a: &x [1]\nb: *x\nc: !!python/object:os.system echo\n")
+    errs = errors_for(mini, KHAI_SINH)
+    found = {(e[1], e[2]): e[3] for e in errs}
+    assert "neo YAML (&x)" in found[(1, 4)]
+    assert "bí danh YAML (*x)" in found[(2, 4)]
+    assert "thẻ kiểu YAML (tag:yaml.org,2002:python/object:os.system)" in found[(3, 4)]
+
+
+def test_empty_file_and_non_mapping(mini):
+    write(mini / KHAI_SINH, "")
+    assert errors_for(mini, KHAI_SINH)[0][3] == "tệp rỗng"
+    write(mini / KHAI_SINH, "- một\n- hai\n")
+    assert "cần một khối khóa: giá trị" in errors_for(mini, KHAI_SINH)[0][3]
+
+
+def test_encoding_problems(mini):
+    path = mini / KHAI_SINH
+    path.write_bytes("ten: Đăng ký\n".encode("utf-16"))
+    assert "UTF-16" in errors_for(mini, KHAI_SINH)[0][3]
+    path.write_bytes("ten: Hµ Néi\n".encode("utf-8"))
+    err = errors_for(mini, KHAI_SINH)[0]
+    assert err[1:3] == (1, 6) and "TCVN3" in err[3] and "Unikey" in err[4]
+    path.write_bytes("ten: a\u200bb\n".encode("utf-8"))
+    assert errors_for(mini, KHAI_SINH)[0][1:3] == (1, 7)
+
+
+def test_bom_is_accepted_and_text_is_nfc(mini):
+    path = mini / KHAI_SINH
+    text = path.read_text(encoding="utf-8").replace("ten: Đăng ký khai sinh", "ten: " + "Đăng ký khai sinh".encode().decode())
+    import unicodedata
+    decomposed = unicodedata.normalize("NFD", text)
+    path.write_bytes(b"\xef\xbb\xbf" + decomposed.encode("utf-8"))
+    hb, sink = load_handbook(mini)
+    assert sink.errors == []
+    assert hb.procedures["dang-ky-khai-sinh"].title == unicodedata.normalize("NFC", "Đăng ký khai sinh")
+
+
+def test_file_name_must_be_a_slug(mini):
+    bad = mini / "procedures/ho-tich/Đăng ký.yml"
+    bad.write_text((mini / KHAI_SINH).read_text(encoding="utf-8"), encoding="utf-8")
+    _, sink = load_handbook(mini)
+    assert any("tên tệp 'Đăng ký.yml' không hợp lệ" in e.message for e in sink.errors)
+
+
+def test_same_code_and_title_in_two_files(mini):
+    copy = mini / "procedures/ho-tich/dang-ky-khai-sinh-2.yml"
+    copy.write_text((mini / KHAI_SINH).read_text(encoding="utf-8"), encoding="utf-8")
+    _, sink = load_handbook(mini)
+    messages = [(e.path, e.message) for e in sink.errors]
+    # Reported once, on one file, naming the other.
+    assert len(messages) == 2
+    for path, message in messages:
+        other = ({KHAI_SINH, "procedures/ho-tich/dang-ky-khai-sinh-2.yml"} - {path}).pop()
+        assert message.endswith(f"trùng với {other}")
+    assert any("mã thủ tục '1.000001'" in m for _, m in messages)
+    assert any("tên thủ tục" in m for _, m in messages)
+
+
+def test_deadline_and_channel_rules(mini):
+    replace_in(mini, KHAI_SINH, "    cong_truc_tuyen: https://dichvucong.gov.vn\n", "")
+    replace_in(mini, KHAI_SINH, "  loai: trong-ngay\n", "  loai: ngay-lam-viec\n")
+    messages = [e[3] for e in errors_for(mini, KHAI_SINH)]
+    assert any("cần 'cong_truc_tuyen'" in m for m in messages)
+    assert any("cần khóa 'so'" in m for m in messages)
+    assert any("'gio_cat' chỉ dùng với thời hạn 'trong-ngay'" in m for m in messages)
+
+
+def test_unsafe_url_refused(mini):
+    replace_in(mini, KHAI_SINH, "cong_truc_tuyen: https://dichvucong.gov.vn", "cong_truc_tuyen: javascript:alert(1)")
+    errs = errors_for(mini, KHAI_SINH)
+    assert len(errs) == 1 and "đường dẫn 'javascript:alert(1)' không hợp lệ" in errs[0][3]
+
+
+def test_several_files_several_errors_in_one_run(mini):
+    replace_in(mini, KHAI_SINH, "tom_tat:", "tomtat:")
+    replace_in(mini, "procedures/ho-tich/dang-ky-ket-hon.yml", "so: 5", "so: năm")
+    _, sink = load_handbook(mini)
+    assert {e.path for e in sink.errors} == {KHAI_SINH, "procedures/ho-tich/dang-ky-ket-hon.yml"}
