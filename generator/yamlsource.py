@@ -197,6 +197,8 @@ _PROBLEMS = {
     "expected <document start>, but found": "nội dung thừa sau tài liệu (kiểm tra thụt lề)",
     "found unknown escape character": "ký tự thoát không hợp lệ trong chuỗi nháy kép",
     "while scanning a quoted scalar": "chuỗi trong dấu nháy chưa được đóng",
+    "expected <block end>, but found": "cấu trúc bị lệch (thường do dấu nháy chưa đóng ở dòng trên, hoặc thụt lề sai)",
+    "while parsing a block mapping": "cấu trúc bị lệch (thường do dấu nháy chưa đóng hoặc thụt lề sai)",
 }
 
 

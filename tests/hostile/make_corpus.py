@@ -1,0 +1,96 @@
+"""Write the hostile/broken input corpus from the valid fixture procedure.
+
+Each case edits the valid file and names the text at which the error must be
+reported; the expected line:column is computed here from the text alone (not
+by running the validator), and written to expected.txt next to the files.
+Run from this folder: python make_corpus.py
+"""
+
+from pathlib import Path
+
+HERE = Path(__file__).parent
+BASE = (HERE.parent / "fixtures/mini/procedures/ho-tich/dang-ky-khai-sinh.yml").read_text(encoding="utf-8")
+
+# name, old text, new text, text at the error (first occurrence in the result, or None for 1:1), message part
+CASES = [
+    ("cu-phap-nhay-chua-dong", "ten: Đăng ký khai sinh", 'ten: "Đăng ký khai sinh', None, "lỗi cú pháp YAML"),
+    ("cu-phap-ngoac-chua-dong", "cap_thuc_hien: [xa]", "cap_thuc_hien: [xa", None, "lỗi cú pháp YAML"),
+    ("cu-phap-thut-le-sai", "  - hinh_thuc: truc-tiep\n", "  - hinh_thuc: truc-tiep\n   sai: 1\n", None, "lỗi cú pháp YAML"),
+    ("tab-thut-le", "  loai: trong-ngay", "\tloai: trong-ngay", "\tloai", "Tab"),
+    ("tep-rong", BASE, "", None, "tệp rỗng"),
+    ("chi-co-chu-thich", BASE, "# chỉ có chú thích\n", None, "tệp rỗng"),
+    ("danh-sach-o-goc", BASE, "- ten: Đăng ký khai sinh\n", "- ten", "cần một khối khóa"),
+    ("chuoi-o-goc", BASE, "Đăng ký khai sinh\n", "Đăng ký khai sinh", "cần một khối khóa"),
+    ("khoa-lap-goc", "linh_vuc: ho-tich\n", "linh_vuc: ho-tich\nlinh_vuc: ho-tich\n", "linh_vuc: ho-tich\nlinh_vuc", "bị lặp"),
+    ("khoa-lap-sau", "    vai_tro: Công chức Bộ phận Một cửa\n", "    vai_tro: Công chức Bộ phận Một cửa\n    vai_tro: Khác\n", "vai_tro: Khác", "bị lặp"),
+    ("neo-bi-danh", "doi_tuong: [Cha, mẹ của trẻ]", "doi_tuong: &d [Cha, mẹ của trẻ]\ncoquan: *d", "&d", "neo YAML"),
+    ("billion-laughs", BASE, "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n", "&a", "neo YAML"),
+    ("the-python", "phu_trach: Công chức Tư pháp - Hộ tịch", "phu_trach: !!python/object/apply:os.system [echo hi]", "!!python", "thẻ kiểu YAML"),
+    ("the-tu-dat", "phu_trach: Công chức Tư pháp - Hộ tịch", "phu_trach: !vidu Công chức", "!vidu", "thẻ kiểu YAML"),
+    ("ky-tu-nul", "tom_tat: Đăng ký", "tom_tat: Đăng\x00 ký", "\x00", "ký tự điều khiển"),
+    ("ky-tu-dieu-khien", "tom_tat: Đăng ký", "tom_tat: Đăng\x07 ký", "\x07", "ký tự điều khiển"),
+    ("ky-tu-rong-0", "ten: Đăng ký khai sinh", "ten: Đăng ký\u200b khai sinh", "\u200b", "rộng bằng 0"),
+    ("ky-tu-dao-chieu", "ten: Đăng ký khai sinh", "ten: Đăng ký \u202ekhai sinh", "\u202e", "hướng chữ"),
+    ("ma-tcvn3", "tom_tat: Đăng ký khai sinh", "tom_tat: §¨ng ký khai sinh tại Hµ Néi", "¨", "TCVN3"),
+    ("ma-vni", "tom_tat: Đăng ký khai sinh", "tom_tat: Ñaêng kyù khai sinh taïi Haø Noäi", "aï", "VNI"),
+    ("yes-la-chuoi", "phu_trach: Công chức Tư pháp - Hộ tịch", "phu_trach: yes", "yes", "giá trị đúng/sai"),
+    ("on-la-chuoi", "    vai_tro: Công chức Bộ phận Một cửa", "    vai_tro: on", "on\n", "giá trị đúng/sai"),
+    ("so-thap-phan-ma", 'ma_thu_tuc: "1.000001"', "ma_thu_tuc: 1.10", "1.10", "số thập phân"),
+    ("ngay-thay-chuoi", "phu_trach: Công chức Tư pháp - Hộ tịch", "phu_trach: 2025-01-01", "2025-01-01", "ngày tháng"),
+    ("so-nguyen-thay-chuoi", "co_quan_thuc_hien: UBND cấp xã", "co_quan_thuc_hien: 123", "123", "số nguyên"),
+    ("khoa-sai-chinh-ta", "tom_tat:", "tom_tac:", "tom_tac", "khóa không hợp lệ 'tom_tac'"),
+    ("khoa-la", "ngay_ra_soat: 2025-11-20", "ngay_ra_soat: 2025-11-20\nmat_khau: 1", "mat_khau", "khóa không hợp lệ"),
+    ("sai-kieu-danh-sach", "cap_thuc_hien: [xa]", "cap_thuc_hien: xa", "xa\n", "cần một danh sách"),
+    ("sai-kieu-so", "phi:\n  - ten: Lệ phí đăng ký khai sinh\n    so_tien: 0", "phi:\n  - ten: Lệ phí đăng ký khai sinh\n    so_tien: không", "không", "cần một số nguyên"),
+    ("so-qua-lon", "ten: Tờ khai đăng ký khai sinh\n", "ten: Tờ khai đăng ký khai sinh\n    so_luong: 500\n", "500", "không được lớn hơn 20"),
+    ("phi-am", "so_tien: 0", "so_tien: -8000", "-8000", "không được nhỏ hơn 0"),
+    ("ngay-khong-ton-tai", "ngay_ra_soat: 2025-11-20", "ngay_ra_soat: 2025-02-29", "2025-02-29", "không tồn tại"),
+    ("ngay-sai-dang", "ngay_ra_soat: 2025-11-20", "ngay_ra_soat: 20/11/2025", "20/11/2025", "YYYY-MM-DD"),
+    ("gio-sai", 'gio_cat: "15:00"', 'gio_cat: "25:00"', '"25:00"', "HH:MM"),
+    ("lua-chon-sai", "  - hinh_thuc: truc-tiep", "  - hinh_thuc: truc-tep", "truc-tep", "không hợp lệ cho 'hinh_thuc'"),
+    ("thieu-khoa-bat-buoc", "phu_trach: Công chức Tư pháp - Hộ tịch\n", "", None, "thiếu khóa bắt buộc 'phu_trach'"),
+    ("gia-tri-rong", "co_quan_thuc_hien: UBND cấp xã", "co_quan_thuc_hien: ''", "''", "không được để trống"),
+    ("url-javascript", "cong_truc_tuyen: https://dichvucong.gov.vn", "cong_truc_tuyen: javascript:alert(1)", "javascript", "không hợp lệ"),
+    ("url-data", "cong_truc_tuyen: https://dichvucong.gov.vn", "cong_truc_tuyen: 'data:text/html,<script>alert(1)</script>'", "'data", "không hợp lệ"),
+    ("thu-tuc-khong-co", "lien_quan: [dang-ky-ket-hon]", "lien_quan: [dang-ky-ket-hon, ../../etc/passwd]", "../../etc", "không có thủ tục"),
+    ("van-ban-khong-co", "  - van_ban: 60/2014/QH13", "  - van_ban: 99/2099/QH99", "99/2099", "không có trong handbook/data/van-ban.yml"),
+    ("linh-vuc-khong-co", "linh_vuc: ho-tich", "linh_vuc: ho-tic", "ho-tic", "lĩnh vực 'ho-tic'"),
+    ("muc-thu-khong-co", "    so_tien: 0\n", "    theo_dia_phuong: khong-co.muc-thu\n", "khong-co.muc-thu", "mức thu"),
+    ("truc-tuyen-thieu-cong", "    cong_truc_tuyen: https://dichvucong.gov.vn\n", "", "hinh_thuc: truc-tuyen", "cong_truc_tuyen"),
+    ("ma-trung", "ten: Đăng ký khai sinh", "ten: Một thủ tục khác", '"1.000001"', "trùng với procedures/ho-tich/dang-ky-khai-sinh.yml"),
+    ("ten-trung", 'ma_thu_tuc: "1.000001"\n', "", "Đăng ký khai sinh", "tên thủ tục trùng"),
+    ("truong-xac-minh-sai", "ngay_ra_soat: 2025-11-20", "ngay_ra_soat: 2025-11-20\ncan_xac_minh:\n  - truong: phii\n    ly_do: x", "truong: phii", "không phải một khóa"),
+]
+
+
+def main() -> None:
+    lines = []
+    for name, old, new, at, message in CASES:
+        assert old in BASE, name
+        text = BASE.replace(old, new, 1)
+        # Files sort after the fixture files so cross-file errors land on them.
+        path = HERE / f"z-{name}.yml"
+        path.write_bytes(text.encode("utf-8"))
+        if at is None:
+            line, col = 1, 1
+        else:
+            index = text.index(at) + (len("linh_vuc: ho-tich\n") if name == "khoa-lap-goc" else 0)
+            line = text.count("\n", 0, index) + 1
+            col = index - (text.rfind("\n", 0, index) + 1) + 1
+        if name == "cu-phap-nhay-chua-dong":
+            line, col = 2, 14  # PyYAML reports where the unclosed scalar stops making sense
+        if name == "cu-phap-ngoac-chua-dong":
+            line, col = 5, 18
+        if name == "cu-phap-thut-le-sai":
+            line, col = 10, 4
+        lines.append(f"z-{name}.yml:{line}:{col}: {message}")
+    # Encodings: bytes that are not UTF-8 text.
+    (HERE / "z-utf16.yml").write_bytes(BASE.encode("utf-16"))
+    lines.append("z-utf16.yml:1:1: UTF-16")
+    (HERE / "z-windows-1258.yml").write_bytes("ten: Đăng\n".encode("cp1258"))
+    lines.append("z-windows-1258.yml:1:6: không phải UTF-8")
+    (HERE / "expected.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
