@@ -73,6 +73,7 @@ DEADLINE_KINDS = {
     "gio-lam-viec": "giờ làm việc",
     "trong-ngay": "trong ngày",
     "ngay": "ngày (tính cả ngày nghỉ)",
+    "chua-xac-minh": "chưa xác minh được thời hạn",
 }
 FEE_KINDS = {"le-phi": "Lệ phí", "phi": "Phí"}
 DOC_FORMS = {
@@ -86,6 +87,7 @@ LEGAL_KINDS = {
     "luat": "Luật",
     "bo-luat": "Bộ luật",
     "nghi-quyet": "Nghị quyết",
+    "phap-lenh": "Pháp lệnh",
     "nghi-dinh": "Nghị định",
     "thong-tu": "Thông tư",
     "quyet-dinh": "Quyết định",

@@ -38,6 +38,8 @@ def vnd(amount: int) -> str:
 def deadline_text(d: model.Deadline) -> str:
     if d.kind == "trong-ngay":
         return "Trong ngày" + (f" (nhận trước {d.cutoff})" if d.cutoff else "")
+    if d.kind == "chua-xac-minh":
+        return "Chưa xác minh được thời hạn"
     return f"{d.amount} {model.DEADLINE_KINDS[d.kind]}"
 
 
@@ -51,6 +53,7 @@ class FeeLine:
     amount: str  # display text
     province: str | None  # set when the figure is the province's
     fee: model.Fee
+    unverified: str | None = None  # why the local figure still needs checking
 
 
 class Renderer:
@@ -84,11 +87,15 @@ class Renderer:
         lines = []
         local = self.hb.local
         for fee in fees:
-            province = None
+            province = unverified = None
             if fee.local_key and local:
                 province = local.province
                 figure = local.fees[fee.local_key]
-                amount = vnd(figure.amount) if figure.amount is not None else "Theo mức HĐND tỉnh quy định (chưa xác minh)"
+                unverified = figure.unverified
+                if figure.amount is None:
+                    amount = "Theo mức HĐND tỉnh quy định (chưa xác minh)"
+                else:
+                    amount = "Miễn phí" if figure.amount == 0 else vnd(figure.amount)
                 unit = figure.unit or fee.unit
             elif fee.amount is not None:
                 amount = "Miễn phí" if fee.amount == 0 else vnd(fee.amount)
@@ -98,7 +105,7 @@ class Renderer:
                 unit = None
             if unit and amount[0].isdigit():
                 amount += f"/{unit}"
-            lines.append(FeeLine(fee.name, amount, province, fee))
+            lines.append(FeeLine(fee.name, amount, province, fee, unverified))
         return lines
 
     def fee_summary(self, fees: list[model.Fee]) -> str:
