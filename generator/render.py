@@ -79,6 +79,7 @@ class Renderer:
             DOC_FORMS=model.DOC_FORMS,
             FEE_KINDS=model.FEE_KINDS,
             LEGAL_STATUS=model.LEGAL_STATUS,
+            FLAG_LABELS=FLAG_LABELS,
         )
 
     # --- helpers used by templates ---------------------------------------
@@ -160,6 +161,15 @@ class Renderer:
         return self.env.get_template("glossary.html").render(entries=entries)
 
 
+# Vietnamese names of the procedure keys editors can flag for verification.
+FLAG_LABELS = {
+    "thu_tuc": "Cả thủ tục", "ma_thu_tuc": "Mã thủ tục", "ten": "Tên thủ tục", "co_quan_thuc_hien": "Cơ quan thực hiện",
+    "co_quan_phoi_hop": "Cơ quan phối hợp", "cap_thuc_hien": "Cấp thực hiện", "doi_tuong": "Đối tượng",
+    "cach_thuc": "Cách thức thực hiện", "thoi_han": "Thời hạn giải quyết", "phi": "Phí, lệ phí",
+    "ho_so": "Thành phần hồ sơ", "dieu_kien": "Yêu cầu, điều kiện", "ket_qua": "Kết quả", "quy_trinh": "Các bước xử lý",
+    "can_cu_phap_ly": "Căn cứ pháp lý", "lien_quan": "Thủ tục liên quan", "tom_tat": "Tóm tắt",
+}
+_FLAG = re.compile(r'<span class="sotay-flag".*?</span>', re.S)
 _HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -167,7 +177,7 @@ _TAGS = re.compile(r"<[^>]+>")
 def toc_tokens(html: str) -> list[dict]:
     """Table-of-contents tokens (MkDocs' format) from our own rendered headings."""
     tokens: list[dict] = []
-    for level, anchor, inner in _HEADING.findall(html):
+    for level, anchor, inner in _HEADING.findall(_FLAG.sub("", html)):
         token = {"level": int(level), "id": anchor, "name": _TAGS.sub("", inner).strip(), "children": []}
         if token["level"] == 3 and tokens:
             tokens[-1]["children"].append(token)
