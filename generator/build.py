@@ -21,7 +21,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
-from .errors import ContentErrors, ErrorSink
+from .errors import ErrorSink
 from .handbook import load_handbook
 
 
@@ -79,8 +79,6 @@ def build_site(root: Path, site_dir: Path | None = None, **config_overrides) -> 
                         mkdocs_build(config)
                     finally:
                         config.plugins.on_shutdown()
-                except ContentErrors:
-                    raise
                 except (MkDocsException, OSError) as exc:
                     raise BuildFailed(f"{exc}\n{log_output.getvalue()}".strip()) from exc
             _swap(tmp, site_dir)

@@ -8,7 +8,7 @@ import typing
 from dataclasses import dataclass
 
 from . import model
-from .validate import _hints
+from .validate import type_hints
 
 _TYPE_NAMES = {
     str: "chuỗi",
@@ -61,7 +61,7 @@ def type_name(tp) -> str:
 
 
 def describe(cls: type) -> list[FieldDoc]:
-    hints = _hints(cls)
+    hints = type_hints(cls)
     return [
         FieldDoc(
             key=f.metadata["key"],

@@ -7,7 +7,6 @@ in place and every page shows a banner with the errors until they are fixed.
 
 from __future__ import annotations
 
-import logging
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -19,9 +18,6 @@ from mkdocs.livereload import LiveReloadServer
 from .build import BuildFailed, build_site
 from .errors import ContentErrors
 from .handbook import DATA_DIR, PROCEDURES_DIR
-
-log = logging.getLogger("sotay.serve")
-
 
 class PreviewServer(LiveReloadServer):
     """A live-reload server that overlays the current build error on every page."""

@@ -121,7 +121,7 @@ def _convert_object(node: Node, cls: type, ctx: Context) -> Any:
             continue
         locs[f.name] = (value_node.start_mark.line + 1, value_node.start_mark.column + 1)
         before = len(ctx.sink.errors)
-        value = convert(value_node, _hints(cls)[f.name], ctx, dict(f.metadata))
+        value = convert(value_node, type_hints(cls)[f.name], ctx, dict(f.metadata))
         if len(ctx.sink.errors) > before:
             ok = False
         values[f.name] = value
@@ -144,7 +144,7 @@ def _convert_object(node: Node, cls: type, ctx: Context) -> Any:
 _HINTS_CACHE: dict[type, dict[str, Any]] = {}
 
 
-def _hints(cls: type) -> dict[str, Any]:
+def type_hints(cls: type) -> dict[str, Any]:
     if cls not in _HINTS_CACHE:
         _HINTS_CACHE[cls] = typing.get_type_hints(cls, vars(model))
     return _HINTS_CACHE[cls]

@@ -1,6 +1,5 @@
 """Rendering helpers and templates: safe output, Vietnamese formats and order."""
 
-import datetime as dt
 
 from generator.handbook import load_handbook
 from generator.inline import Abbreviations, render_inline
