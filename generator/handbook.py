@@ -6,6 +6,7 @@ to get the model.  It never raises on bad content: errors go into the sink.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from . import model
 from .errors import ErrorSink
+from .textutil import vi_sort_key
 from .validate import Context, Reference, convert, location
 from .yamlsource import compose, read_text
 
@@ -54,8 +56,6 @@ class Handbook:
 
     def by_field(self) -> dict[str, list[model.Procedure]]:
         """Procedures grouped by field, fields and procedures in display order."""
-        from .textutil import vi_sort_key
-
         groups: dict[str, list[model.Procedure]] = {
             fid: [] for fid, _ in sorted(self.fields.items(), key=lambda kv: (kv[1].order, vi_sort_key(kv[1].name)))
         }
@@ -175,8 +175,6 @@ _REF_MESSAGES = {
 
 
 def _check_references(refs: list[Reference], hb: Handbook, ids: set[str], sink: ErrorSink) -> None:
-    import difflib
-
     known = {
         "field": set(hb.fields),
         "legal": set(hb.legal),

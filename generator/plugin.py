@@ -53,6 +53,7 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         self.handbook: Handbook | None = None
         self.renderer: Renderer | None = None
         self.pages: dict[str, GeneratedPage] = {}
+        self.groups: dict[str, list] = {}  # procedures by field, in display order
 
     def on_config(self, config):
         root = Path(config.config_file_path).resolve().parent
@@ -70,7 +71,8 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         section: list = [{"Danh mục thủ tục": _src_uri(CATALOGUE_URL)}]
         # MkDocs treats page and nav titles as HTML (and Material prints
         # page.meta.title unescaped), so content titles are escaped here.
-        for field_id, procedures in handbook.by_field().items():
+        self.groups = handbook.by_field()
+        for field_id, procedures in self.groups.items():
             name = escape(handbook.fields[field_id].name)
             self.pages[_src_uri(field_url(field_id))] = GeneratedPage("field", field_id, name)
             entries: list = [_src_uri(field_url(field_id))]
@@ -116,8 +118,7 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         if generated.kind == "procedure":
             html = self.renderer.render_procedure(self.handbook.procedures[generated.key], url_for)
         elif generated.kind == "field":
-            procedures = self.handbook.by_field()[generated.key]
-            html = self.renderer.render_field(generated.key, procedures, url_for)
+            html = self.renderer.render_field(generated.key, self.groups[generated.key], url_for)
         elif generated.kind == "schema":
             html = self.renderer.render_schema()
         elif generated.kind == "glossary":

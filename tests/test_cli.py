@@ -85,7 +85,8 @@ def test_new_with_flags_writes_a_valid_file(mini, run):
     assert data["ten"] == "Đăng ký lại khai sinh" and data["ma_thu_tuc"] == "1.004884"
     hb, sink = load_handbook(mini)
     assert sink.errors == [] and "dang-ky-lai-khai-sinh" in hb.procedures
-    assert run("new", "--field", "ho-tich", "--title", "Đăng ký lại khai sinh").exit_code == 1  # no overwrite
+    again = run("new", "--field", "ho-tich", "--title", "Đăng ký lại khai sinh")
+    assert again.exit_code == 1 and "đã có; chọn tên khác bằng --id" in again.output  # never overwrites
 
 
 def test_new_interactive_asks_the_essentials(mini, run):

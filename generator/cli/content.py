@@ -109,13 +109,13 @@ def new(field_id: str | None, title: str | None, code: str | None, level: str | 
         raise SotayError(f"Lỗi: không có lĩnh vực '{field_id}'. Các lĩnh vực: {', '.join(hb.fields)}")
     if title is None:
         title = click.prompt("Tên thủ tục").strip()
-    if code is None and proc_id is None and level is None:
-        code = click.prompt("Mã thủ tục quốc gia (Enter để bỏ qua)", default="", show_default=False).strip() or None
-        level = click.prompt("Cấp thực hiện", type=click.Choice(list(model.LEVELS)), default="xa")
     proc_id = proc_id or slugify(title)
     target = root / PROCEDURES_DIR / field_id / f"{proc_id}.yml"
     if target.exists():
         raise SotayError(f"Lỗi: tệp {target.relative_to(root)} đã có; chọn tên khác bằng --id.")
+    if code is None and level is None:
+        code = click.prompt("Mã thủ tục quốc gia (Enter để bỏ qua)", default="", show_default=False).strip() or None
+        level = click.prompt("Cấp thực hiện", type=click.Choice(list(model.LEVELS)), default="xa")
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(
         scaffold_procedure(title=title, field_id=field_id, code=code, level=level or "xa", today=dt.date.today()),
