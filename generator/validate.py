@@ -262,16 +262,13 @@ def _convert_text(node: Node, tp: Any, ctx: Context, meta: dict) -> str | None:
 
 
 def _check_deadline(d: model.Deadline, node: Node, ctx: Context) -> None:
-    if d.kind in ("trong-ngay", "chua-xac-minh"):
-        if d.amount is not None:
-            ctx.error(node, f"thời hạn '{d.kind}' không dùng khóa 'so'", "xóa 'so' hoặc đổi 'loai'.")
-        if d.kind == "chua-xac-minh" and d.cutoff is not None:
-            ctx.error(node, "'gio_cat' chỉ dùng với thời hạn 'trong-ngay'")
-    else:
-        if d.amount is None:
-            ctx.error(node, f"thời hạn '{d.kind}' cần khóa 'so' (số ngày hoặc giờ)", "thêm ví dụ 'so: 3'.")
-        if d.cutoff is not None:
-            ctx.error(node, "'gio_cat' chỉ dùng với thời hạn 'trong-ngay'")
+    counted = d.kind not in ("trong-ngay", "chua-xac-minh")  # kinds that need a number
+    if counted and d.amount is None:
+        ctx.error(node, f"thời hạn '{d.kind}' cần khóa 'so' (số ngày hoặc giờ)", "thêm ví dụ 'so: 3'.")
+    if not counted and d.amount is not None:
+        ctx.error(node, f"thời hạn '{d.kind}' không dùng khóa 'so'", "xóa 'so' hoặc đổi 'loai'.")
+    if d.cutoff is not None and d.kind != "trong-ngay":
+        ctx.error(node, "'gio_cat' chỉ dùng với thời hạn 'trong-ngay'")
 
 
 def _check_channel(c: model.Channel, node: Node, ctx: Context) -> None:
