@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import model
 from .errors import ErrorSink
-from .textutil import vi_sort_key
+from .textutil import fold, vi_sort_key
 from .validate import Context, Reference, convert, location
 from .yamlsource import compose, read_text
 
@@ -26,6 +26,7 @@ REGISTRY_FILES = {
     "glossary": ("thuat-ngu.yml", model.GlossaryEntry),
 }
 LOCAL_FILE = "dia-phuong.yml"
+SYNONYMS_FILE = "tu-dong-nghia.yml"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -53,6 +54,16 @@ class Handbook:
     legal: dict[str, model.LegalDocument] = field(default_factory=dict)
     glossary: dict[str, model.GlossaryEntry] = field(default_factory=dict)
     local: model.LocalSettings | None = None
+    synonyms: list[model.Synonym] = field(default_factory=list)
+
+    def procedures_matching(self, phrase: str) -> list[model.Procedure]:
+        """Procedures whose title or keywords contain ``phrase`` as whole words,
+        ignoring case and diacritics: where an everyday phrase leads."""
+        def words(text: str) -> str:
+            return " " + " ".join(w for w in re.split(r"\W+", fold(text)) if w) + " "
+
+        needle = words(phrase)
+        return [p for p in self.procedures.values() if needle in words(" · ".join([p.title, *p.keywords]))]
 
     def by_field(self) -> dict[str, list[model.Procedure]]:
         """Procedures grouped by field, fields and procedures in display order."""
@@ -121,6 +132,12 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
         if node is not None:
             hb.local = convert(node, model.LocalSettings, Context(display, sink, refs))
 
+    synonyms_path = root / DATA_DIR / SYNONYMS_FILE
+    if synonyms_path.exists():
+        display, node = _load_file(synonyms_path, root, sink)
+        if node is not None:
+            hb.synonyms = [s for s in convert(node, list[model.Synonym], Context(display, sink, refs)) or [] if s]
+
     all_files = procedure_files(root)
     ids = {p.stem for p in all_files}
     wanted = [p.resolve() for p in (only or all_files)]
@@ -145,6 +162,8 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
 
     _check_unique(hb, sink)
     _check_references(refs, hb, ids, sink)
+    if only is None:
+        _check_synonyms(hb, sink)
     hb.procedures = dict(sorted(hb.procedures.items()))
     return hb, sink
 
@@ -164,6 +183,25 @@ def _check_unique(hb: Handbook, sink: ErrorSink) -> None:
         if other is not p:
             line, col = location(p, "title")
             sink.add(p.path, line, col, f"tên thủ tục trùng với {other.path}", "đặt tên phân biệt rõ hai thủ tục.")
+
+
+def _check_synonyms(hb: Handbook, sink: ErrorSink) -> None:
+    """Each everyday phrase is listed once, and each entry leads somewhere."""
+    seen: dict[str, model.Synonym] = {}
+    for entry in hb.synonyms:
+        for phrase in entry.everyday:
+            key = fold(phrase)
+            other = seen.setdefault(key, entry)
+            if other is not entry:
+                line, col = location(entry, "everyday")
+                sink.add(_display(hb.root / DATA_DIR / SYNONYMS_FILE, hb.root), line, col,
+                         f"cách nói '{phrase}' đã có ở mục '{other.means}'",
+                         "mỗi cách nói chỉ ghi một lần; gộp hai mục hoặc bỏ một dòng.")
+        if not hb.procedures_matching(entry.means):
+            line, col = location(entry, "means")
+            sink.warn(_display(hb.root / DATA_DIR / SYNONYMS_FILE, hb.root), line, col,
+                      f"'{entry.means}' không có trong tên hay từ khóa của thủ tục nào",
+                      "viết đúng cụm từ như trong tên thủ tục, hoặc thêm từ khóa vào thủ tục.")
 
 
 _REF_MESSAGES = {

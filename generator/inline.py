@@ -71,3 +71,10 @@ def _emphasis(text: str, abbreviations: Abbreviations | None) -> str:
     text = _BOLD.sub(r"<strong>\1</strong>", text)
     text = _ITALIC.sub(r"<em>\1</em>", text)
     return abbreviations.apply(text) if abbreviations else text
+
+
+def plain_text(text: str) -> str:
+    """The words of an inline-markup text without the markup: for search."""
+    text = _LINK.sub(r"\1", text)
+    text = _BOLD.sub(r"\1", text)
+    return _ITALIC.sub(r"\1", text)

@@ -359,6 +359,20 @@ def schema_fields(cls: type) -> list[dataclasses.Field]:
 
 
 @dataclass(kw_only=True)
+class Synonym:
+    """Một nhóm cách nói thường ngày ứng với một cụm từ trong tên thủ tục."""
+
+    everyday: list[str] = spec(
+        "cach_noi", "Những cách người dân hay nói.", min_items=1, example=["giấy độc thân", "xác nhận độc thân"]
+    )
+    means: str = spec(
+        "nghia_la",
+        "Cụm từ dùng trong tên hoặc từ khóa thủ tục mà các cách nói trên chỉ tới.",
+        example="xác nhận tình trạng hôn nhân",
+    )
+
+
+@dataclass(kw_only=True)
 class LocalFee:
     """Một mức thu do địa phương quyết định."""
 

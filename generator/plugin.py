@@ -8,6 +8,7 @@ empty, and the "edit this page" link opens the YAML file that made the page.
 
 from __future__ import annotations
 
+import json
 import logging
 from html import escape
 from dataclasses import dataclass
@@ -16,13 +17,20 @@ from pathlib import Path
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
+from . import analysis
 from .handbook import DATA_DIR, PROCEDURES_DIR, Handbook, load_handbook
 from .render import CATALOGUE_URL, Renderer, field_url, procedure_url, toc_tokens
+from .search import FIELD_WEIGHTS, SearchDoc, SearchIndex, search_documents
+
+# Theme files of ours that take precedence over Material's: the Vietnamese
+# analyser for its search (lunr/min/lunr.vi.min.js).
+THEME_DIR = Path(__file__).parent / "theme"
+SUGGESTIONS = 3
 
 log = logging.getLogger("mkdocs.plugins.sotay")
 
@@ -54,6 +62,8 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         self.renderer: Renderer | None = None
         self.pages: dict[str, GeneratedPage] = {}
         self.groups: dict[str, list] = {}  # procedures by field, in display order
+        self.search_docs: list[SearchDoc] = []
+        self.suggestions: dict[str, list[str]] = {}
 
     def on_config(self, config):
         root = Path(config.config_file_path).resolve().parent
@@ -63,6 +73,9 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         if sink.errors:
             raise PluginError("Nội dung sổ tay có lỗi:\n" + "\n".join(e.format() for e in sink.errors))
         self.handbook, self.renderer = handbook, Renderer(handbook)
+        config.theme.dirs.insert(0, str(THEME_DIR))
+        self.search_docs = search_documents(handbook)
+        self.suggestions = self._suggest(root)
         self.pages = {
             _src_uri(CATALOGUE_URL): GeneratedPage("catalogue", "", "Danh mục thủ tục"),
             GLOSSARY_SRC: GeneratedPage("glossary", "", "Thuật ngữ viết tắt"),
@@ -85,6 +98,17 @@ class SotayPlugin(BasePlugin[SotayConfig]):
             config.nav = [item for item in config.nav if not (isinstance(item, dict) and self.config.nav_title in item)]
             config.nav.append({self.config.nav_title: section})
         return config
+
+    def _suggest(self, root: Path) -> dict[str, list[str]]:
+        """Similar procedures for each page, besides the ones editors listed."""
+        index = SearchIndex.open(root, self.search_docs)
+        try:
+            return {
+                d.id: [s.id for s in index.more_like(d, SUGGESTIONS, exclude=set(self.handbook.procedures[d.id].related))]
+                for d in self.search_docs
+            }
+        finally:
+            index.close()
 
     def on_files(self, files: Files, config) -> Files:
         for src_uri in self.pages:
@@ -116,7 +140,9 @@ class SotayPlugin(BasePlugin[SotayConfig]):
             return get_relative_url(target, page.url)
 
         if generated.kind == "procedure":
-            html = self.renderer.render_procedure(self.handbook.procedures[generated.key], url_for)
+            html = self.renderer.render_procedure(
+                self.handbook.procedures[generated.key], url_for, self.suggestions.get(generated.key, [])
+            )
         elif generated.kind == "field":
             html = self.renderer.render_field(generated.key, self.groups[generated.key], url_for)
         elif generated.kind == "schema":
@@ -127,6 +153,38 @@ class SotayPlugin(BasePlugin[SotayConfig]):
             html = self.renderer.render_catalogue(url_for)
         page.toc = get_toc(toc_tokens(html))
         return html
+
+    @event_priority(-100)  # after the search plugin has written its index
+    def on_post_build(self, config):
+        path = Path(config.site_dir) / "search" / "search_index.json"
+        if path.exists():
+            data = json.loads(path.read_text(encoding="utf-8"))
+            path.write_text(json.dumps(self._lean_index(data), ensure_ascii=False, separators=(",", ":")),
+                            encoding="utf-8")
+
+    def _lean_index(self, data: dict) -> dict:
+        """Material's search index, with each procedure as one entry made of
+        the words that help find it (the same documents the CLI searches),
+        and navigation pages by title only.  Values are HTML-escaped: the
+        theme shows them as HTML."""
+        kinds = {src[: -len("index.md")]: g.kind for src, g in self.pages.items() if src.endswith("index.md")}
+        docs = []
+        for doc in data["docs"]:
+            page, _, anchor = doc["location"].partition("#")
+            kind = kinds.get(page)
+            if kind == "procedure" or (kind in ("field", "catalogue") and anchor):
+                continue
+            if kind in ("field", "catalogue"):
+                doc = {**doc, "text": ""}
+            docs.append(doc)
+        for d in self.search_docs:
+            docs.append({"location": d.url, "title": escape(d.title), "text": escape(d.summary),
+                         "keywords": escape(d.keywords), "body": escape(d.body)})
+        fields = {name: {"boost": boost} for name, boost in FIELD_WEIGHTS.items()}
+        fields["text"] = fields.pop("summary")
+        data["config"].update(separator=analysis.SEPARATOR, pipeline=[], fields={**data["config"]["fields"], **fields})
+        data["docs"] = docs
+        return data
 
     def on_serve(self, server, config, builder):
         root = Path(config.config_file_path).resolve().parent

@@ -114,7 +114,9 @@ class Renderer:
             return "Không thu phí, lệ phí"
         return "; ".join(f"{line.name}: {line.amount}" for line in self.fee_lines(fees))
 
-    def render_procedure(self, p: model.Procedure, url_for: Callable[[str], str]) -> str:
+    def render_procedure(self, p: model.Procedure, url_for: Callable[[str], str], suggestions: list[str] = ()) -> str:
+        """``suggestions``: ids of similar procedures found by search, shown
+        apart from the editor's own related list."""
         related = [self.hb.procedures[r] for r in p.related if r in self.hb.procedures]
         return self.env.get_template("procedure.html").render(
             p=p,
@@ -123,6 +125,7 @@ class Renderer:
             channel_fee_lines=self.fee_lines,
             legal=self.hb.legal,
             related=related,
+            suggestions=[self.hb.procedures[r] for r in suggestions if r in self.hb.procedures],
             local=self.hb.local,
             url_for=url_for,
             procedure_url=procedure_url,

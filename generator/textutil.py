@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
@@ -44,10 +45,16 @@ def vi_sort_key(text: str) -> tuple:
     return tuple(letters), tuple(tones)
 
 
+_DIACRITICS = re.compile("[\u0300-\u036f]")
+
+
 def fold(text: str) -> str:
-    """Lower-case and strip Vietnamese diacritics (đ → d): 'Đăng ký' → 'dang ky'."""
-    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    """Lower-case and strip Vietnamese diacritics (đ → d): 'Đăng ký' → 'dang ky'.
+
+    The search analyser's JavaScript port does exactly the same
+    (NFD, drop U+0300–U+036F), so the two cannot disagree on a letter.
+    """
+    return _DIACRITICS.sub("", unicodedata.normalize("NFD", text.lower().replace("đ", "d")))
 
 
 def slugify(text: str) -> str:

@@ -18,6 +18,9 @@ from .. import __version__
 from ..build import BuildFailed
 from ..errors import ContentErrors
 from ..handbook import ProjectNotFound, find_root
+from . import messages
+
+messages.install()
 
 
 class SotayError(click.ClickException):
@@ -111,7 +114,7 @@ def project_root() -> Path:
         raise SotayError(f"Lỗi: {exc}") from exc
 
 
-from . import content, site  # noqa: E402  (registers the commands)
+from . import content, search, site  # noqa: E402  (registers the commands)
 
 
 def main() -> None:

@@ -1,0 +1,222 @@
+"""Full-text search over the procedures (whoosh), with the shared analyser.
+
+``search_documents`` decides what is searchable about a procedure; the same
+documents feed the whoosh index (CLI search, "related" suggestions at build
+time) and the site's lunr index (see ``plugin.py``), so both search the same
+words.  The whoosh index is a cache: it lives in ``.cache/sotay/search`` and is
+rebuilt whenever the documents change, or when it is missing or unreadable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.analysis import Token, Tokenizer
+from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.query import Or, Term
+from whoosh.scoring import BM25F
+
+from . import analysis
+from .handbook import Handbook
+from .inline import plain_text
+from .render import procedure_url
+
+CACHE_DIR = ".cache/sotay/search"
+# Bump when the analyser or the documents change shape: old caches are rebuilt.
+INDEX_VERSION = "2"
+# How much a match counts in each field.
+FIELD_WEIGHTS = {"title": 6.0, "keywords": 3.0, "summary": 1.0, "body": 0.5}
+# A procedure whose title words all appear, in order, in other titles is the
+# general case of those ("Đăng ký khai sinh" of "Đăng ký lại khai sinh", "Đăng
+# ký khai sinh có yếu tố nước ngoài"…): when a query fits both, it comes first.
+GENERAL_BOOST = 1.3
+
+
+@dataclass(frozen=True)
+class SearchDoc:
+    id: str
+    title: str
+    field: str
+    field_name: str
+    code: str
+    url: str
+    keywords: str  # code, editor keywords, everyday phrases from the synonyms registry
+    summary: str
+    body: str  # dossier items and step names
+    boost: float = 1.0  # see GENERAL_BOOST
+
+
+def _is_subsequence(short: list[str], long: list[str]) -> bool:
+    rest = iter(long)
+    return len(short) < len(long) and all(word in rest for word in short)
+
+
+def general_procedures(hb: Handbook) -> set[str]:
+    titles = {p.id: analysis.words(p.title) for p in hb.procedures.values()}
+    return {a for a, wa in titles.items() if any(_is_subsequence(wa, wb) for b, wb in titles.items() if b != a)}
+
+
+def search_documents(hb: Handbook) -> list[SearchDoc]:
+    general = general_procedures(hb)
+    everyday: dict[str, list[str]] = {}
+    for entry in hb.synonyms:
+        for p in hb.procedures_matching(entry.means):
+            everyday.setdefault(p.id, []).extend(entry.everyday)
+    docs = []
+    for p in hb.procedures.values():
+        keywords = [p.code or "", *p.keywords, *everyday.get(p.id, [])]
+        body = [plain_text(d.name) for d in p.dossier] + [s.name for s in p.steps]
+        docs.append(
+            SearchDoc(
+                id=p.id,
+                title=p.title,
+                field=p.field_id,
+                field_name=hb.fields[p.field_id].name if p.field_id in hb.fields else p.field_id,
+                code=p.code or "",
+                url=procedure_url(p),
+                keywords=" · ".join(k for k in keywords if k),
+                summary=plain_text(p.summary),
+                body=" · ".join(body),
+                boost=GENERAL_BOOST if p.id in general else 1.0,
+            )
+        )
+    return docs
+
+
+class VietnameseTokenizer(Tokenizer):
+    """whoosh tokenizer that yields ``analysis.index_tokens``."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for pos, text in enumerate(analysis.index_tokens(value)):
+            token.text = text
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = text
+            if positions:
+                token.pos = start_pos + pos
+            yield token
+
+
+def _schema() -> Schema:
+    analyzer = VietnameseTokenizer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        field=ID(stored=True),
+        doc=STORED,  # the SearchDoc as a dict, to print results without the handbook
+        **{name: TEXT(analyzer=analyzer) for name in FIELD_WEIGHTS},
+    )
+
+
+def fingerprint(docs: list[SearchDoc]) -> str:
+    digest = hashlib.sha256(INDEX_VERSION.encode())
+    digest.update(json.dumps([asdict(d) for d in docs], ensure_ascii=False, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+@dataclass
+class Hit:
+    doc: SearchDoc
+    score: float
+
+
+class _Weighting(BM25F):
+    """BM25F times the document's boost (lunr multiplies the same way)."""
+
+    use_final = True
+
+    def __init__(self, boosts: dict[int, float]) -> None:
+        super().__init__(B=0.3, K1=1.2)
+        self.boosts = boosts
+
+    def final(self, searcher, docnum, score):
+        return score * self.boosts.get(docnum, 1.0)
+
+
+class SearchIndex:
+    """An open whoosh index with its vocabulary, ready to answer queries."""
+
+    def __init__(self, ix) -> None:
+        self.ix = ix
+        with ix.reader() as reader:
+            boosts = {n: f["doc"].get("boost", 1.0) for n, f in reader.iter_docs()}
+        self.searcher = ix.searcher(weighting=_Weighting(boosts))
+        reader = self.searcher.reader()
+        self.vocabulary = analysis.Vocabulary(
+            t.decode("utf-8") for name in FIELD_WEIGHTS for t in reader.lexicon(name)
+        )
+
+    @classmethod
+    def open(cls, root: Path, docs: list[SearchDoc]) -> SearchIndex:
+        """Open the cached index for ``docs``, building it first if it is
+        missing, stale or unreadable."""
+        cache = root / CACHE_DIR
+        wanted = fingerprint(docs)
+        try:
+            if (cache / "fingerprint").read_text(encoding="utf-8") == wanted:
+                ix = whoosh_index.open_dir(str(cache))
+                if ix.doc_count() == len(docs):
+                    return cls(ix)
+        except Exception:  # missing or corrupt cache: rebuild below
+            pass
+        return cls(whoosh_index.open_dir(str(_rebuild(cache, docs, wanted))))
+
+    def close(self) -> None:
+        self.searcher.close()
+
+    def _query(self, terms: list[tuple[str, float]]):
+        return Or([Term(name, text, boost=weight * boost) for text, weight in terms
+                   for name, boost in FIELD_WEIGHTS.items()])
+
+    def search(self, query: str, limit: int = 10, field: str | None = None) -> list[Hit]:
+        terms = analysis.query_terms(query, self.vocabulary)
+        if not terms:
+            return []
+        results = self.searcher.search(self._query(terms), limit=limit, filter=Term("field", field) if field else None)
+        return [Hit(SearchDoc(**r["doc"]), r.score) for r in results]
+
+    def more_like(self, doc: SearchDoc, limit: int = 3, exclude: set[str] = frozenset()) -> list[SearchDoc]:
+        """Procedures whose title, keywords and summary share the most
+        distinctive words with ``doc``'s."""
+        text = " ".join([doc.title, doc.keywords, doc.summary])
+        key_terms = self.searcher.key_terms_from_text("keywords", text, numterms=12)
+        if not key_terms:
+            return []
+        top = max(w for _, w in key_terms)
+        results = self.searcher.search(self._query([(t, w / top) for t, w in key_terms]), limit=limit + len(exclude) + 1)
+        skip = {doc.id, *exclude}
+        return [SearchDoc(**r["doc"]) for r in results if r["id"] not in skip][:limit]
+
+
+def _rebuild(cache: Path, docs: list[SearchDoc], wanted: str) -> Path:
+    """Build the index in a temporary folder, then move it into place; a
+    concurrent build or reader never sees a half-written index."""
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".search-", dir=cache.parent))
+    ix = whoosh_index.create_in(str(tmp), _schema())
+    writer = ix.writer()
+    for d in docs:
+        writer.add_document(id=d.id, field=d.field, doc=asdict(d),
+                            **{name: getattr(d, name) for name in FIELD_WEIGHTS})
+    writer.commit()
+    (tmp / "fingerprint").write_text(wanted, encoding="utf-8")
+    old = cache.with_name(cache.name + f".old-{os.getpid()}")
+    try:
+        if cache.exists():
+            cache.rename(old)
+        tmp.rename(cache)
+    except OSError:
+        # Another process put its index in place first: use ours from where it is.
+        return tmp
+    finally:
+        shutil.rmtree(old, ignore_errors=True)
+    return cache
