@@ -22,14 +22,14 @@ from .textutil import fold
 
 # Same character class as SEPARATOR in the JavaScript port; also given to
 # Material's search as its tokenizer separator.
-SEPARATOR = r"[\s\-–—‐.,;:!?…\"'“”‘’«»()\[\]{}<>/\\|*+=&%#@~^$`_]+"
+SEPARATOR = "[\\s\\-–—‐.,;:!?…\"'“”‘’«»()\\[\\]{}<>/\\\\|*+=&%#@~^$`_]+"
 _SEPARATOR = re.compile(SEPARATOR)
 
 # Small on purpose: words that carry no meaning in a procedure name.  Checked
 # on the exact form; unaccented forms are listed only where they are not also
 # a real word (e.g. "ma" could be "mã", so it is not a stop word).
 STOP_WORDS = frozenset(
-    "và của cho các những là có được với tại theo về để thì mà hoặc đã khi này ở vào do nếu"
+    "và của cho các những là có được với tại theo về để thì mà hoặc đã khi này ở vào nếu"
     " va cua cac nhung duoc voi hoac neu vao".split()
 )
 PAIR_MARK = "_"

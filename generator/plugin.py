@@ -178,8 +178,11 @@ class SotayPlugin(BasePlugin[SotayConfig]):
                 doc = {**doc, "text": ""}
             docs.append(doc)
         for d in self.search_docs:
-            docs.append({"location": d.url, "title": escape(d.title), "text": escape(d.summary),
-                         "keywords": escape(d.keywords), "body": escape(d.body)})
+            entry = {"location": d.url, "title": escape(d.title), "text": escape(d.summary),
+                     "keywords": escape(d.keywords), "body": escape(d.body)}
+            if d.boost != 1.0:
+                entry["boost"] = d.boost  # Material passes it to lunr as the document boost
+            docs.append(entry)
         fields = {name: {"boost": boost} for name, boost in FIELD_WEIGHTS.items()}
         fields["text"] = fields.pop("summary")
         data["config"].update(separator=analysis.SEPARATOR, pipeline=[], fields={**data["config"]["fields"], **fields})

@@ -10,7 +10,9 @@ rebuilt whenever the documents change, or when it is missing or unreadable.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
+import math
 import os
 import shutil
 import tempfile
@@ -20,8 +22,6 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, STORED, TEXT, Schema
-from whoosh.query import Or, Term
-from whoosh.scoring import BM25F
 
 from . import analysis
 from .handbook import Handbook
@@ -30,7 +30,7 @@ from .render import procedure_url
 
 CACHE_DIR = ".cache/sotay/search"
 # Bump when the analyser or the documents change shape: old caches are rebuilt.
-INDEX_VERSION = "2"
+INDEX_VERSION = "4"
 # How much a match counts in each field.
 FIELD_WEIGHTS = {"title": 6.0, "keywords": 3.0, "summary": 1.0, "body": 0.5}
 # A procedure whose title words all appear, in order, in other titles is the
@@ -129,31 +129,49 @@ class Hit:
     score: float
 
 
-class _Weighting(BM25F):
-    """BM25F times the document's boost (lunr multiplies the same way)."""
-
-    use_final = True
-
-    def __init__(self, boosts: dict[int, float]) -> None:
-        super().__init__(B=0.3, K1=1.2)
-        self.boosts = boosts
-
-    def final(self, searcher, docnum, score):
-        return score * self.boosts.get(docnum, 1.0)
-
-
 class SearchIndex:
-    """An open whoosh index with its vocabulary, ready to answer queries."""
+    """An open whoosh index, ready to answer queries.
+
+    Scoring is BM25F (K1, B below) times the document's boost, as in lunr.
+    whoosh's own matchers score posting by posting in Python, too slow for
+    thousands of procedures; so when the index is opened, each term's
+    postings are turned once into per-document impacts, and a query only
+    adds up the impacts of its terms (start-up cost, reported by the
+    benchmark, instead of per-query cost).
+    """
+
+    K1, B = 1.2, 0.3
 
     def __init__(self, ix) -> None:
         self.ix = ix
-        with ix.reader() as reader:
-            boosts = {n: f["doc"].get("boost", 1.0) for n, f in reader.iter_docs()}
-        self.searcher = ix.searcher(weighting=_Weighting(boosts))
+        self.searcher = ix.searcher()
         reader = self.searcher.reader()
-        self.vocabulary = analysis.Vocabulary(
-            t.decode("utf-8") for name in FIELD_WEIGHTS for t in reader.lexicon(name)
-        )
+        self.docs: list[SearchDoc | None] = [None] * reader.doc_count_all()
+        for n, stored in reader.iter_docs():
+            self.docs[n] = SearchDoc(**stored["doc"])
+        self.impacts = self._impacts(reader)
+        self.vocabulary = analysis.Vocabulary(self.impacts)
+
+    def _impacts(self, reader) -> dict[str, tuple[list[int], list[float]]]:
+        count = sum(1 for d in self.docs if d is not None) or 1
+        norms = {}
+        for name in FIELD_WEIGHTS:
+            average = (reader.field_length(name) / count) or 1.0
+            norms[name] = [1 - self.B + self.B * (reader.doc_field_length(n, name) or 0) / average
+                           for n in range(len(self.docs))]
+        weighted: dict[str, dict[int, float]] = {}
+        for name, weight in FIELD_WEIGHTS.items():
+            for term in reader.lexicon(name):
+                text = term.decode("utf-8")
+                tf = weighted.setdefault(text, {})
+                for n, freq in reader.postings(name, term).items_as("weight"):
+                    tf[n] = tf.get(n, 0.0) + weight * freq / norms[name][n]
+        impacts = {}
+        for text, tf in weighted.items():
+            idf = math.log(1 + (count - len(tf) + 0.5) / (len(tf) + 0.5))
+            ids = list(tf)
+            impacts[text] = (ids, [idf * tf[n] * (self.K1 + 1) / (tf[n] + self.K1) * self.docs[n].boost for n in ids])
+        return impacts
 
     @classmethod
     def open(cls, root: Path, docs: list[SearchDoc]) -> SearchIndex:
@@ -173,16 +191,22 @@ class SearchIndex:
     def close(self) -> None:
         self.searcher.close()
 
-    def _query(self, terms: list[tuple[str, float]]):
-        return Or([Term(name, text, boost=weight * boost) for text, weight in terms
-                   for name, boost in FIELD_WEIGHTS.items()])
+    def _scores(self, terms) -> list[float]:
+        scores = [0.0] * len(self.docs)
+        for text, weight in terms:
+            ids, impacts = self.impacts.get(text, ((), ()))
+            for n, impact in zip(ids, impacts):
+                scores[n] += weight * impact
+        return scores
+
+    def _top(self, scores: list[float], limit: int, keep=lambda doc: True) -> list[Hit]:
+        ranked = heapq.nlargest(limit, (n for n, s in enumerate(scores) if s > 0 and keep(self.docs[n])),
+                                key=lambda n: (scores[n], -n))
+        return [Hit(self.docs[n], scores[n]) for n in ranked]
 
     def search(self, query: str, limit: int = 10, field: str | None = None) -> list[Hit]:
         terms = analysis.query_terms(query, self.vocabulary)
-        if not terms:
-            return []
-        results = self.searcher.search(self._query(terms), limit=limit, filter=Term("field", field) if field else None)
-        return [Hit(SearchDoc(**r["doc"]), r.score) for r in results]
+        return self._top(self._scores(terms), limit, (lambda d: d.field == field) if field else (lambda d: True))
 
     def more_like(self, doc: SearchDoc, limit: int = 3, exclude: set[str] = frozenset()) -> list[SearchDoc]:
         """Procedures whose title, keywords and summary share the most
@@ -192,9 +216,9 @@ class SearchIndex:
         if not key_terms:
             return []
         top = max(w for _, w in key_terms)
-        results = self.searcher.search(self._query([(t, w / top) for t, w in key_terms]), limit=limit + len(exclude) + 1)
         skip = {doc.id, *exclude}
-        return [SearchDoc(**r["doc"]) for r in results if r["id"] not in skip][:limit]
+        hits = self._top(self._scores([(t, w / top) for t, w in key_terms]), limit, lambda d: d.id not in skip)
+        return [h.doc for h in hits]
 
 
 def _rebuild(cache: Path, docs: list[SearchDoc], wanted: str) -> Path:

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from generator.build import build_site
 from generator.cli import cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -18,6 +19,12 @@ def mini(tmp_path, monkeypatch) -> Path:
     shutil.copytree(FIXTURES / "mini", root)
     monkeypatch.chdir(root)
     return root
+
+
+@pytest.fixture(scope="session")
+def shipped_site(tmp_path_factory) -> Path:
+    """The shipped handbook, built once per test run; tests must only read it."""
+    return build_site(REPO, tmp_path_factory.mktemp("shipped") / "site")
 
 
 @pytest.fixture
@@ -34,3 +41,52 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     return path
+
+
+IN_CI = __import__("os").environ.get("CI") == "true"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+
+def require(available: bool, what: str, how: str) -> None:
+    """Skip a test whose system tool is missing, saying how to install it;
+    in CI (CI=true) the tool must be there, so the test fails instead."""
+    if available:
+        return
+    message = f"thiếu {what}; cài bằng: {how}"
+    if IN_CI:
+        pytest.fail(f"CI: {message}")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's headless Chromium driven by Playwright."""
+    require(Path(CHROMIUM).exists(), "Chromium", "sudo apt-get install chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require(False, "gói Python playwright", "make install (hoặc pip install -e '.[test]')")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def shipped_url(shipped_site):
+    """The shipped site served over HTTP on 127.0.0.1 (service workers and
+    fetch need http://, not file://)."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(shipped_site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()

@@ -1,0 +1,93 @@
+"""The site search's JavaScript analyser and generator/analysis.py agree:
+the same strings give the same tokens and the same query terms (run in Node)."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator import analysis
+from generator.handbook import load_handbook
+from generator.plugin import THEME_DIR
+from generator.search import search_documents
+
+from conftest import require
+
+REPO = Path(__file__).resolve().parent.parent
+JS = THEME_DIR / "assets/javascripts/lunr/min/lunr.vi.min.js"
+
+TEXTS = [
+    "Đăng ký khai sinh",
+    "ĐĂNG KÝ KẾT HÔN CÓ YẾU TỐ NƯỚC NGOÀI",
+    "Chứng thực bản sao từ bản chính giấy tờ, văn bản (kể cả điểm chỉ)",
+    "Giấy xác nhận tình trạng hôn nhân; mã 1.004873 — hồ sơ “đầy đủ”…",
+    "Khai sinh cho con và của cha, mẹ là người nước ngoài",
+    "Trẻ em dưới 6 tuổi: thẻ BHYT/Bảo hiểm y tế 100%",
+    unicodedata.normalize("NFD", "Đăng ký khai sinh"),  # typed with a decomposing keyboard
+    "Hộ kinh doanh «mở quán» tạp hóa - tạm ngừng – chấm dứt",
+    "Tờ khai (Mẫu TP/HT-2020-KS.1) [bản chính] {x} <b> & q=a+b",
+    "  nhiều   khoảng\u00a0trắng\tvà\ndòng  ",
+    "Ủy ban nhân dân cấp xã, phường, đặc khu 🙂 v.v.",
+    "_gạch_dưới_ và số 2025-07-01",
+]
+QUERIES = ["dang ky ket hon", "giay doc than", "khai xinh", "ket hno", "Đăng ký kết h", "lam giay khai sinh cho con",
+           "chung thuc ban sao", "xin phep xay nha", "qqq zzz", "và của"]
+
+
+def node(script: str, payload) -> object:
+    require(shutil.which("node") is not None, "Node.js", "sudo apt-get install nodejs")
+    out = subprocess.run(["node", "-e", script, str(JS)], input=json.dumps(payload), capture_output=True,
+                         text=True, check=True, timeout=60)
+    return json.loads(out.stdout)
+
+
+LOAD = "const vi = require(process.argv[1]).sotay; const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+
+
+def test_constants_agree():
+    got = node(LOAD + "console.log(JSON.stringify([vi.SEPARATOR, vi.STOP_WORDS]))", None)
+    assert got[0] == analysis.SEPARATOR
+    assert set(got[1]) == analysis.STOP_WORDS
+
+
+def test_index_tokens_agree():
+    got = node(LOAD + "console.log(JSON.stringify(input.map(vi.indexTokens)))", TEXTS)
+    for text, tokens in zip(TEXTS, got):
+        assert tokens == analysis.index_tokens(text), text
+
+
+def test_index_tokens_agree_on_the_whole_catalogue():
+    hb, _ = load_handbook(REPO)
+    texts = [t for d in search_documents(hb) for t in (d.title, d.keywords, d.summary, d.body)]
+    got = node(LOAD + "console.log(JSON.stringify(input.map(vi.indexTokens)))", texts)
+    assert got == [analysis.index_tokens(t) for t in texts]
+
+
+def test_query_terms_agree():
+    hb, _ = load_handbook(REPO)
+    vocabulary = sorted({t for d in search_documents(hb) for t in analysis.index_tokens(" ".join([d.title, d.keywords]))})
+    got = node(
+        LOAD + "const v = new vi.Vocabulary(input.vocabulary);"
+        "console.log(JSON.stringify(input.queries.map(q => vi.queryTerms(q, v))))",
+        {"vocabulary": vocabulary, "queries": QUERIES},
+    )
+    python_vocabulary = analysis.Vocabulary(vocabulary)
+    for query, terms in zip(QUERIES, got):
+        assert [tuple(t) for t in terms] == analysis.query_terms(query, python_vocabulary), query
+
+
+def test_typo_and_folding_behave_as_documented():
+    v = analysis.Vocabulary(analysis.index_tokens("đăng ký kết hôn khai sinh"))
+    assert ("_ket_hon", 2.0) in analysis.query_terms("ket hno", v)  # swapped letters
+    assert ("sinh", 0.5) in analysis.query_terms("khai xinh", v)  # one wrong letter
+    assert ("đăng", 1.0) in analysis.query_terms("Đăng", v) and ("dang", 1.0) in analysis.query_terms("Đăng", v)
+    assert analysis.query_terms("và của", v) == []
+
+
+def test_site_uses_this_analyser(shipped_site):
+    assert (shipped_site / "assets/javascripts/lunr/min/lunr.vi.min.js").read_bytes() == JS.read_bytes()
