@@ -1,16 +1,49 @@
 #!/usr/bin/env bash
 # System packages some tests need: Debian's chromium (browser tests) and a Java
-# runtime (the Nu Html Checker). In CI (CI=true) they are installed here; on a
-# developer's machine the tests that need them skip with a message instead.
+# runtime (the Nu Html Checker), plus the checker itself (npm package vnu-jar,
+# pinned below) in the git-ignored .cache/tools. In CI (CI=true) they are
+# installed here; on a developer's machine the tests that need them skip with a
+# message instead.
 set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Nu Html Checker: tests/test_html_checker.py runs $VNU_DIR/build/dist/vnu.jar.
+VNU_VERSION=26.9.27
+TOOLS=.cache/tools
+VNU_DIR=$TOOLS/node_modules/vnu-jar
+vnu_installed() {
+  [ -f "$VNU_DIR/build/dist/vnu.jar" ] &&
+    grep -Eq "\"version\": *\"$VNU_VERSION\"" "$VNU_DIR/package.json"
+}
+# --ignore-scripts: the package's postinstall would download a Java runtime from
+# GitHub when none is on PATH; we use the system Java (default-jre-headless).
+install_vnu() {
+  echo "Cài vnu-jar@$VNU_VERSION vào $TOOLS…"
+  mkdir -p "$TOOLS"
+  npm install --prefix "$TOOLS" --no-save --ignore-scripts --no-audit --no-fund \
+    --loglevel=error "vnu-jar@$VNU_VERSION" >/dev/null
+  vnu_installed
+}
+
 need=()
 command -v chromium >/dev/null || need+=(chromium)
 command -v java >/dev/null || need+=(default-jre-headless)
-[ ${#need[@]} -eq 0 ] && exit 0
+if ! vnu_installed && ! command -v npm >/dev/null; then need+=(npm); fi
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "${CI:-}" = "true" ]; then
+    echo "CI: cài ${need[*]}…"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  else
+    echo "Lưu ý: thiếu ${need[*]}; các kiểm thử cần chúng sẽ bỏ qua. Cài bằng: sudo apt-get install ${need[*]}"
+  fi
+fi
+
+vnu_installed && exit 0
 if [ "${CI:-}" = "true" ]; then
-  echo "CI: cài ${need[*]}…"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  install_vnu || { echo "CI: không cài được vnu-jar@$VNU_VERSION vào $TOOLS." >&2; exit 1; }
+elif command -v npm >/dev/null; then
+  install_vnu || echo "Lưu ý: không cài được vnu-jar@$VNU_VERSION; kiểm thử HTML sẽ bỏ qua. Thử lại bằng: scripts/system-deps.sh"
 else
-  echo "Lưu ý: thiếu ${need[*]}; các kiểm thử cần chúng sẽ bỏ qua. Cài bằng: sudo apt-get install ${need[*]}"
+  echo "Lưu ý: chưa có vnu-jar (Nu Html Checker) nên kiểm thử HTML sẽ bỏ qua; cài npm rồi chạy lại: scripts/system-deps.sh"
 fi

@@ -7,7 +7,6 @@ from urllib.parse import unquote, urldefrag, urlsplit
 
 import pytest
 
-from generator.build import build_site
 from generator.handbook import load_handbook
 from generator.render import procedure_url
 
@@ -15,8 +14,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    return build_site(REPO, tmp_path_factory.mktemp("shipped") / "site")
+def site(shipped_site):
+    return shipped_site
 
 
 @pytest.fixture(scope="module")
