@@ -139,7 +139,6 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
             hb.synonyms = [s for s in convert(node, list[model.Synonym], Context(display, sink, refs)) or [] if s]
 
     all_files = procedure_files(root)
-    ids = {p.stem for p in all_files}
     wanted = [p.resolve() for p in (only or all_files)]
     for path in wanted:
         display, node = _load_file(path, root, sink)
@@ -161,7 +160,7 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
         hb.procedures[proc.id] = proc
 
     _check_unique(hb, sink)
-    _check_references(refs, hb, ids, sink)
+    _check_references(refs, hb, all_files, sink)
     if only is None:
         _check_synonyms(hb, sink)
     hb.procedures = dict(sorted(hb.procedures.items()))
@@ -209,15 +208,30 @@ _REF_MESSAGES = {
     "legal": ("văn bản '{}' không có trong handbook/data/van-ban.yml", "thêm văn bản vào sổ đăng ký văn bản (số, ký hiệu đúng như bản gốc)"),
     "procedure": ("không có thủ tục '{}'", "dùng tên tệp (không có .yml) của một thủ tục trong procedures/"),
     "local_fee": ("mức thu '{}' không có trong handbook/data/dia-phuong.yml", "thêm mức thu vào mục muc_thu của tệp địa phương"),
+    "page": ("liên kết tới trang '{}' không có trong sổ tay", "kiểm tra đường dẫn: thủ tục là /thu-tuc/<lĩnh vực>/<mã>/, trang viết tay là /<tên tệp>/"),
 }
 
 
-def _check_references(refs: list[Reference], hb: Handbook, ids: set[str], sink: ErrorSink) -> None:
+def _page_paths(hb: Handbook, files: list[Path]) -> set[str]:
+    """Site paths ("/thu-tuc/ho-tich/") an inline link may point to."""
+    pages = {"/thu-tuc/", "/thuat-ngu/", "/bien-tap/luoc-do/"}
+    pages |= {f"/thu-tuc/{fid}/" for fid in hb.fields}
+    pages |= {f"/thu-tuc/{f.parent.name}/{f.stem}/" for f in files}  # folder = field
+    docs = hb.root / "handbook"
+    for md in docs.rglob("*.md"):
+        rel = md.relative_to(docs).with_suffix("").as_posix()
+        pages.add("/" if rel == "index" else "/" + rel.removesuffix("/index").removesuffix("index") + "/")
+    return pages
+
+
+def _check_references(refs: list[Reference], hb: Handbook, files: list[Path], sink: ErrorSink) -> None:
+    ids = {p.stem for p in files}
     known = {
         "field": set(hb.fields),
         "legal": set(hb.legal),
         "procedure": ids,
         "local_fee": set(hb.local.fees) if hb.local else set(),
+        "page": _page_paths(hb, files),
     }
     for ref in refs:
         pool = known[ref.kind]

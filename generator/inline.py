@@ -19,7 +19,7 @@ import re
 
 from markupsafe import Markup, escape
 
-_LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\s]+)\)")
+LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\s]+)\)")
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 _ITALIC = re.compile(r"(?<![\*\w])\*(?=\S)([^*]+?)(?<=\S)\*(?![\*\w])")
 _SAFE_TARGET = re.compile(r"^(https?://|mailto:|tel:|/(?!/)|\.{0,2}/?[\w\-./#]+$)", re.IGNORECASE)
@@ -53,7 +53,7 @@ def render_inline(text: str, abbreviations: Abbreviations | None = None) -> Mark
     last = 0
     # Links first, on escaped text; their targets were escaped too, so quotes
     # cannot break out of the attribute.
-    for m in _LINK.finditer(escaped):
+    for m in LINK.finditer(escaped):
         parts.append(_emphasis(escaped[last : m.start()], abbreviations))
         label, target = m.group(1), m.group(2)
         href = safe_href(Markup(target).unescape())
@@ -75,6 +75,6 @@ def _emphasis(text: str, abbreviations: Abbreviations | None) -> str:
 
 def plain_text(text: str) -> str:
     """The words of an inline-markup text without the markup: for search."""
-    text = _LINK.sub(r"\1", text)
+    text = LINK.sub(r"\1", text)
     text = _BOLD.sub(r"\1", text)
     return _ITALIC.sub(r"\1", text)

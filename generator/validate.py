@@ -19,6 +19,7 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import model
+from .inline import LINK as INLINE_LINK
 from .errors import ErrorSink
 
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -153,6 +154,10 @@ def type_hints(cls: type) -> dict[str, Any]:
 def _convert_list(node: Node, item_tp: Any, ctx: Context, meta: dict) -> list | None:
     if not isinstance(node, SequenceNode):
         if _is_null(node):
+            if meta.get("min_items"):
+                ctx.error(node, f"danh sách '{meta.get('key')}' cần ít nhất {meta['min_items']} mục",
+                          "viết mỗi mục trên một dòng bắt đầu bằng '- '.")
+                return None
             return []
         ctx.error(node, f"cần một danh sách, nhưng gặp {_describe(node)}",
                   "viết mỗi mục trên một dòng bắt đầu bằng '- ', hoặc [mục 1, mục 2].")
@@ -255,7 +260,34 @@ def _convert_text(node: Node, tp: Any, ctx: Context, meta: dict) -> str | None:
     if meta.get("ref"):
         m = node.start_mark
         ctx.references.append(Reference(meta["ref"], value, ctx.path, m.line + 1, m.column + 1))
+    if tp is model.Inline and not _check_links(value, node, ctx):
+        return None
     return tp(value) if tp in (model.Inline, model.Url, model.Time) else value
+
+
+_EXTERNAL = re.compile(r"^(https?://|mailto:|tel:)", re.IGNORECASE)
+_INTERNAL = re.compile(r"^/(?!/)[a-z0-9\-/]*(#[\w\-]+)?$")
+
+
+def _check_links(value: str, node: Node, ctx: Context) -> bool:
+    """Links in inline markup go to the web, mail, phone, or a page of the
+    handbook written from its root ("/thu-tuc/ho-tich/…/"); nothing that
+    climbs out of the site ("..") and nothing that is not there."""
+    ok = True
+    m = node.start_mark
+    for target in INLINE_LINK.findall(value):
+        target = target[1]
+        if _EXTERNAL.match(target):
+            continue
+        if not _INTERNAL.match(target) or "/../" in target + "/":
+            ctx.error(node, f"liên kết '{target}' không được phép",
+                      "chỉ dùng http(s)://, mailto:, tel: hoặc trang trong sổ tay viết từ gốc, "
+                      "ví dụ [Đăng ký khai sinh](/thu-tuc/ho-tich/dang-ky-khai-sinh/).")
+            ok = False
+            continue
+        page = target.split("#", 1)[0].rstrip("/") + "/"
+        ctx.references.append(Reference("page", page, ctx.path, m.line + 1, m.column + 1))
+    return ok
 
 
 # --- rules that span several fields of one object ------------------------------

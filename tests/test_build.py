@@ -73,3 +73,45 @@ def test_schema_page_documents_every_key(mini):
         for f in model.schema_fields(cls):
             assert f"<code>{f.metadata['key']}</code>" in html
     assert "Tóm tắt một hai câu" in html
+
+
+def _snapshot(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def _sotay(*args, cwd):
+    import subprocess
+    import sys
+
+    return subprocess.Popen([sys.executable, "-m", "generator.cli", *args], cwd=cwd,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_two_builds_at_once_do_not_corrupt_each_other(mini):
+    first, second = _sotay("build", cwd=mini), _sotay("build", cwd=mini)
+    assert first.wait(120) == 0 and second.wait(120) == 0, (first.stderr.read(), second.stderr.read())
+    site = mini / "site"
+    assert (site / "thu-tuc/ho-tich/dang-ky-khai-sinh/index.html").exists()
+    assert (site / "search/search_index.json").exists()
+    assert not [p.name for p in mini.iterdir() if p.name.startswith(".site.building-")]
+
+
+def test_ctrl_c_during_a_build_leaves_the_previous_site_exactly_as_it_was(mini):
+    import signal
+    import time
+
+    build_site(mini)
+    before = _snapshot(mini / "site")
+    (mini / "procedures/ho-tich/dang-ky-khai-sinh.yml").write_text(
+        (mini / "procedures/ho-tich/dang-ky-khai-sinh.yml").read_text(encoding="utf-8").replace(
+            "ten: Đăng ký khai sinh", "ten: Đăng ký khai sinh (sửa)"), encoding="utf-8")
+    proc = _sotay("build", cwd=mini)
+    # Interrupt once the build is under way (its temporary folder exists).
+    deadline = time.monotonic() + 60
+    while not any(p.name.startswith(".site.building-") for p in mini.iterdir()):
+        assert proc.poll() is None and time.monotonic() < deadline, "the build ended before it could be interrupted"
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(60) != 0
+    assert _snapshot(mini / "site") == before
+    assert not [p.name for p in mini.iterdir() if p.name.startswith(".site.building-")]

@@ -208,3 +208,22 @@ def test_several_files_several_errors_in_one_run(mini):
     replace_in(mini, "procedures/ho-tich/dang-ky-ket-hon.yml", "so: 5", "so: năm")
     _, sink = load_handbook(mini)
     assert {e.path for e in sink.errors} == {KHAI_SINH, "procedures/ho-tich/dang-ky-ket-hon.yml"}
+
+
+def test_links_in_text_cannot_climb_out_or_point_nowhere(mini):
+    line = line_of(mini, KHAI_SINH, "tom_tat:")
+    for target, message in [
+        ("/../../etc/passwd", "không được phép"),
+        ("../bi-mat.md", "không được phép"),
+        ("//evil.example/x", "không được phép"),
+        ("/thu-tuc/ho-tich/khong-co/", "liên kết tới trang '/thu-tuc/ho-tich/khong-co/' không có"),
+        ("/thu-tuc/cu-tru/dang-ky-ket-hon/", "không có trong sổ tay"),  # right id, wrong field
+    ]:
+        replace_in(mini, KHAI_SINH, "miễn lệ phí.", f"miễn lệ phí. [xem]({target})")
+        errs = errors_for(mini, KHAI_SINH)
+        assert [(e[1], e[2]) for e in errs] == [(line, 10)] and message in errs[0][3], (target, errs)
+        replace_in(mini, KHAI_SINH, f" [xem]({target})", "")
+    for fine in ["/thu-tuc/ho-tich/dang-ky-ket-hon/", "/thu-tuc/ho-tich/dang-ky-ket-hon/#ho-so", "/thu-tuc/", "https://example.org/a?b=1"]:
+        replace_in(mini, KHAI_SINH, "miễn lệ phí.", f"miễn lệ phí. [xem]({fine})")
+        assert errors_for(mini, KHAI_SINH) == [], fine
+        replace_in(mini, KHAI_SINH, f" [xem]({fine})", "")

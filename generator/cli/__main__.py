@@ -1,0 +1,5 @@
+"""python -m generator.cli: the sotay command."""
+
+from . import main
+
+main()
