@@ -18,17 +18,20 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .errors import ErrorSink
 
 MAX_FILE_BYTES = 512 * 1024
+MAX_DEPTH = 64  # nesting levels of lists/blocks; content needs fewer than 10
 
 # Characters that are never legitimate in content: C0 controls except tab and
 # newline, DEL, C1 controls, zero-width and bidirectional controls.
 _FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufffe\uffff]"
 )
 _FORBIDDEN_NAMES = {
     "\u200b": "ký tự rộng bằng 0 (zero-width space)",
     "\u200c": "ký tự rộng bằng 0 (ZWNJ)",
     "\u200d": "ký tự rộng bằng 0 (ZWJ)",
     "\ufeff": "ký tự BOM ở giữa văn bản",
+    "\ufffe": "ký tự không hợp lệ (noncharacter)",
+    "\uffff": "ký tự không hợp lệ (noncharacter)",
 }
 
 # Signatures of Vietnamese text typed in legacy 8-bit encodings (TCVN3/ABC,
@@ -54,8 +57,22 @@ class _StrictComposer(yaml.SafeLoader):
         super().__init__(stream)
         self._path = path
         self._sink = sink
+        self._depth = 0
 
     def compose_node(self, parent, index):  # type: ignore[override]
+        # PyYAML composes recursively: "[[[[…" thousands deep would raise
+        # RecursionError.  Content never nests more than a few levels.
+        if self._depth >= MAX_DEPTH:
+            raise yaml.composer.ComposerError(
+                None, None, f"cấu trúc lồng nhau quá sâu (tối đa {MAX_DEPTH} mức)", self.peek_event().start_mark
+            )
+        self._depth += 1
+        try:
+            return self._compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def _compose_node(self, parent, index):
         if self.check_event(yaml.events.AliasEvent):
             event = self.peek_event()
             m = event.start_mark
@@ -110,7 +127,8 @@ def read_text(path: Path, display: str, sink: ErrorSink) -> str | None:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line, col = _pos(raw[: exc.start].decode("utf-8", "replace"), exc.start)
+        prefix = raw[: exc.start].decode("utf-8", "replace")
+        line, col = _pos(prefix, len(prefix))  # a column counts characters, not bytes
         sink.add(display, line, col, "tệp không phải UTF-8 (có thể là Windows-1258 hoặc mã cũ TCVN3/VNI)",
                  "mở tệp và lưu lại với mã hóa UTF-8; nếu chép từ Word dùng bảng mã cũ, chuyển mã sang Unicode (Unikey: Ctrl+Shift+F6).")
         return None

@@ -9,10 +9,12 @@ import re
 import typing
 from html.parser import HTMLParser
 
+import pytest
 import yaml
 
-from generator import model
+from generator import model, validate
 from generator.build import build_site
+from generator.errors import ContentErrors
 from generator.validate import type_hints
 
 PAYLOADS = [
@@ -105,7 +107,7 @@ class Checker(HTMLParser):
             self.text.append(data)
 
 
-def test_payloads_in_every_text_field_stay_text(mini):
+def test_payloads_in_every_text_field_stay_text(mini, monkeypatch):
     path = mini / "procedures/ho-tich/dang-ky-khai-sinh.yml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data.update(EXTRAS)
@@ -117,6 +119,14 @@ def test_payloads_in_every_text_field_stay_text(mini):
     plant(data, model.Procedure, iter(range(10_000)))
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
+    # First line of defence: links with a forbidden target are refused, each located.
+    with pytest.raises(ContentErrors) as refused:
+        build_site(mini)
+    assert refused.value.errors and all("liên kết" in e.message and e.line > 1 for e in refused.value.errors)
+    assert not (mini / "site").exists()
+    # Second line, tested on its own: were validation to let them through,
+    # rendering still neutralises every payload.
+    monkeypatch.setattr(validate, "_check_links", lambda value, node, ctx: True)
     site = build_site(mini)
     page = site / "thu-tuc/ho-tich/dang-ky-khai-sinh/index.html"
     planted = 0
