@@ -105,7 +105,7 @@ WORDS = (
 HOSTILE = [
     "{{ x }}", "{{ 7*7 }}", "{% raw %}", "{# c #}", "<script>alert(1)</script>",
     "<img src=x onerror=alert(1)>", "</td></tr>", "**b**", "*nghiêng*", "**đậm**",
-    "[liên kết](https://example.org/a?b=1&c=2)", "[xấu](javascript:alert(1))", "&amp;", "&lt;",
+    "[liên kết](https://example.org/a?b=1&c=2)", "[xấu] (javascript:alert(1))", "[trang](/thu-tuc/ho-tich/dang-ky-ket-hon/)", "&amp;", "&lt;",
     '"nháy kép"', "'nháy đơn'", "a: b", "- mục", "# không phải chú thích", "khóa: giá trị",
     "yes", "no", "on", "off", "null", "~", "123", "1.5", "0x1F", "1:30", "2025-11-20", "@at", "`tick`",
     "!tag", "!!python/object", "&neo", "*bidanh", "|", ">", "%YAML", "---", "...", "\\n", "\\", "=", "<<",
@@ -298,7 +298,7 @@ def test_valid_procedure_loads_without_errors_and_keeps_its_values(data):
 
 
 MARKUP = [
-    "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[xấu](javascript:alert(1))",
+    "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[xấu] (javascript:alert(1))", "[trang](/thu-tuc/ho-tich/dang-ky-ket-hon/)",
     "{{ 7*7 }}", "{% raw %}", "**b**", "</td></tr>", "<b>đậm</b>", "&lt;",
 ]
 
