@@ -208,6 +208,7 @@ _REF_MESSAGES = {
     "legal": ("văn bản '{}' không có trong handbook/data/van-ban.yml", "thêm văn bản vào sổ đăng ký văn bản (số, ký hiệu đúng như bản gốc)"),
     "procedure": ("không có thủ tục '{}'", "dùng tên tệp (không có .yml) của một thủ tục trong procedures/"),
     "local_fee": ("mức thu '{}' không có trong handbook/data/dia-phuong.yml", "thêm mức thu vào mục muc_thu của tệp địa phương"),
+    "form_file": ("không có tệp mẫu 'handbook/{}'", "đặt tệp vào thư mục handbook/mau/ hoặc sửa đường dẫn"),
     "page": ("liên kết tới trang '{}' không có trong sổ tay", "kiểm tra đường dẫn: thủ tục là /thu-tuc/<lĩnh vực>/<mã>/, trang viết tay là /<tên tệp>/"),
 }
 
@@ -232,6 +233,7 @@ def _check_references(refs: list[Reference], hb: Handbook, files: list[Path], si
         "procedure": ids,
         "local_fee": set(hb.local.fees) if hb.local else set(),
         "page": _page_paths(hb, files),
+        "form_file": {p.relative_to(hb.root / "handbook").as_posix() for p in (hb.root / "handbook/mau").rglob("*") if p.is_file()},
     }
     for ref in refs:
         pool = known[ref.kind]

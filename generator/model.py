@@ -26,6 +26,10 @@ class Time(str):
     """A time of day, ``HH:MM``."""
 
 
+class FormFile(str):
+    """A downloadable form: a path inside handbook/mau/."""
+
+
 def spec(
     key: str,
     doc: str,
@@ -205,6 +209,12 @@ class DossierItem:
         "Mẫu đơn, tờ khai (số hiệu mẫu và văn bản ban hành).",
         default=None,
         example="Mẫu ban hành kèm Thông tư 04/2020/TT-BTP",
+    )
+    template_file: FormFile | None = spec(
+        "tep_mau",
+        "Tệp mẫu để tải về, đặt trong thư mục handbook/mau/ (.pdf, .doc, .docx, .odt).",
+        default=None,
+        example="mau/to-khai-dang-ky-khai-sinh.docx",
     )
     note: Inline | None = spec("ghi_chu", "Ghi chú.", default=None)
 

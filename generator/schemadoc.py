@@ -15,6 +15,7 @@ _TYPE_NAMES = {
     model.Inline: "văn bản (cho phép định dạng)",
     model.Url: "đường dẫn",
     model.Time: "giờ HH:MM",
+    model.FormFile: "tệp trong handbook/mau/",
     int: "số nguyên",
     bool: "true/false",
 }

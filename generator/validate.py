@@ -31,6 +31,7 @@ _TYPE_NAMES = {
     "tag:yaml.org,2002:timestamp": "ngày tháng",
     _NULL_TAG: "giá trị rỗng",
 }
+_FORM_FILE = re.compile(r"^mau/([a-z0-9]+(-[a-z0-9]+)*/)*[a-z0-9]+(-[a-z0-9]+)*\.(pdf|docx?|odt)$")
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _URL = re.compile(r"^(https?://[^\s<>\"']+|mailto:[^\s<>\"']+|tel:[+0-9 .\-()]+)$", re.IGNORECASE)
 
@@ -254,6 +255,14 @@ def _convert_text(node: Node, tp: Any, ctx: Context, meta: dict) -> str | None:
         ctx.error(node, f"đường dẫn '{value}' không hợp lệ",
                   "chỉ dùng liên kết http(s)://, mailto: hoặc tel:.")
         return None
+    if tp is model.FormFile:
+        if not _FORM_FILE.match(value) or ".." in value.split("/"):
+            ctx.error(node, f"tệp mẫu '{value}' không hợp lệ",
+                      "ghi đường dẫn trong thư mục handbook/mau/, chữ thường không dấu, ví dụ mau/to-khai-khai-sinh.docx "
+                      "(chỉ nhận .pdf, .doc, .docx, .odt).")
+            return None
+        m = node.start_mark
+        ctx.references.append(Reference("form_file", value, ctx.path, m.line + 1, m.column + 1))
     if tp is model.Time and not _TIME.match(value):
         ctx.error(node, f"giờ '{value}' không đúng dạng HH:MM", "ví dụ: \"15:00\".")
         return None
@@ -262,7 +271,7 @@ def _convert_text(node: Node, tp: Any, ctx: Context, meta: dict) -> str | None:
         ctx.references.append(Reference(meta["ref"], value, ctx.path, m.line + 1, m.column + 1))
     if tp is model.Inline and not _check_links(value, node, ctx):
         return None
-    return tp(value) if tp in (model.Inline, model.Url, model.Time) else value
+    return tp(value) if tp in (model.Inline, model.Url, model.Time, model.FormFile) else value
 
 
 _EXTERNAL = re.compile(r"^(https?://|mailto:|tel:)", re.IGNORECASE)

@@ -227,3 +227,28 @@ def test_links_in_text_cannot_climb_out_or_point_nowhere(mini):
         replace_in(mini, KHAI_SINH, "miễn lệ phí.", f"miễn lệ phí. [xem]({fine})")
         assert errors_for(mini, KHAI_SINH) == [], fine
         replace_in(mini, KHAI_SINH, f" [xem]({fine})", "")
+
+
+def test_form_file_must_be_inside_mau_and_exist(mini):
+    line = line_of(mini, KHAI_SINH, "- ten: Tờ khai đăng ký khai sinh") 
+    for value, message in [
+        ("mau/../../../etc/passwd.pdf", "tệp mẫu 'mau/../../../etc/passwd.pdf' không hợp lệ"),
+        ("/etc/passwd.pdf", "không hợp lệ"),
+        ("mau\\\\to-khai.pdf", "không hợp lệ"),
+        ("mau/to-khai.exe", "không hợp lệ"),
+        ("mau/khong-co.pdf", "không có tệp mẫu 'handbook/mau/khong-co.pdf'"),
+    ]:
+        replace_in(mini, KHAI_SINH, "- ten: Tờ khai đăng ký khai sinh", f"- ten: Tờ khai đăng ký khai sinh\n    tep_mau: \"{value}\"")
+        errs = errors_for(mini, KHAI_SINH)
+        assert [(e[1], e[2]) for e in errs] == [(line + 1, 14)] and message in errs[0][3], (value, errs)
+        replace_in(mini, KHAI_SINH, f"\n    tep_mau: \"{value}\"", "")
+
+
+def test_form_file_is_offered_for_download(mini):
+    from generator.build import build_site
+
+    replace_in(mini, KHAI_SINH, "- ten: Tờ khai đăng ký khai sinh", "- ten: Tờ khai đăng ký khai sinh\n    tep_mau: mau/to-khai-khai-sinh.pdf")
+    site = build_site(mini)
+    html = (site / "thu-tuc/ho-tich/dang-ky-khai-sinh/index.html").read_text(encoding="utf-8")
+    assert '<a href="../../../mau/to-khai-khai-sinh.pdf" download>Tải tệp mẫu (PDF)</a>' in html
+    assert (site / "mau/to-khai-khai-sinh.pdf").exists()
