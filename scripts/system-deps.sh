@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# System packages some tests need: Debian's chromium (browser tests) and a Java
+# System packages some tests need: Debian's chromium (browser tests), Node.js
+# (the search analyser's JavaScript port is compared with Python's) and a Java
 # runtime (the Nu Html Checker), plus the checker itself (npm package vnu-jar,
 # pinned below) in the git-ignored .cache/tools. In CI (CI=true) they are
 # installed here; on a developer's machine the tests that need them skip with a
@@ -28,6 +29,7 @@ install_vnu() {
 need=()
 command -v chromium >/dev/null || need+=(chromium)
 command -v java >/dev/null || need+=(default-jre-headless)
+command -v node >/dev/null || need+=(nodejs)
 if ! vnu_installed && ! command -v npm >/dev/null; then need+=(npm); fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "${CI:-}" = "true" ]; then
