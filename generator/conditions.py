@@ -1,0 +1,432 @@
+"""The small condition language of guided procedures ("chỉ khi" in YAML).
+
+Editors write conditions in Vietnamese words over the procedure's questions:
+
+    sinh_o_nuoc_ngoai
+    không cha_me_da_ket_hon
+    qua_han và nguoi_di_dang_ky = "ong-ba"
+    so_tre >= 2 hoặc noi_sinh trong ["nha", "duong"]
+
+Grammar (our own recursive-descent parser; nothing is ever passed to eval):
+
+    expr    := and ("hoặc" and)*
+    and     := not ("và" not)*
+    not     := "không" not | compare
+    compare := value (("=" | "!=" | "<" | "<=" | ">" | ">=") value | "trong" list)?
+    value   := QUESTION | NUMBER | "STRING" | "đúng" | "sai" | "(" expr ")"
+    list    := "[" value ("," value)* "]"
+
+Conditions compile to a small JSON form that Python (``evaluate``) and the
+browser (``theme/assets/javascripts/sotay/conditions.js``) evaluate the same
+way; a property test runs both on the same cases.
+
+An unanswered question makes every comparison on it false, so an item shows
+only once the answers call for it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+Compiled = list  # ["or", a, b…] | ["and", …] | ["not", x] | ["cmp", op, a, b] | ["in", a, [v…]] | ["q", id] | ["v", value]
+
+_TOKEN = re.compile(
+    r"""\s*(?:
+      (?P<number>-?\d+(?:\.\d+)?)
+    | (?P<string>"[^"\n]*")
+    | (?P<op><=|>=|!=|≠|=|<|>|\(|\)|\[|\]|,)
+    | (?P<word>[^\W\d]\w*)
+    )""",
+    re.VERBOSE,
+)
+KEYWORDS = {"và": "and", "hoặc": "or", "không": "not", "trong": "in", "đúng": True, "sai": False}
+OPERATORS = {"=": "=", "!=": "!=", "≠": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+
+
+class ConditionError(Exception):
+    def __init__(self, message: str, offset: int, hint: str = "") -> None:
+        super().__init__(message)
+        self.message, self.offset, self.hint = message, offset, hint
+
+
+@dataclass
+class Token:
+    kind: str  # "number", "string", "op", "word", "end"
+    value: Any
+    offset: int
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens, pos = [], 0
+    while pos < len(text):
+        if text[pos:].strip() == "":
+            break
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            bad = pos + len(text[pos:]) - len(text[pos:].lstrip())
+            raise ConditionError(f"ký tự không hiểu được '{text[bad]}'", bad,
+                                 'điều kiện chỉ gồm mã câu hỏi, số, chữ trong dấu "…", và/hoặc/không/trong, = != < <= > >=.')
+        kind = m.lastgroup
+        raw = m.group(kind)
+        start = m.start(kind)
+        if kind == "number":
+            value = float(raw) if "." in raw else int(raw)
+        elif kind == "string":
+            value = raw[1:-1]
+        else:
+            value = raw
+        tokens.append(Token(kind, value, start))
+        pos = m.end()
+    tokens.append(Token("end", None, len(text)))
+    return tokens
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.tokens = tokenize(text)
+        self.i = 0
+
+    @property
+    def tok(self) -> Token:
+        return self.tokens[self.i]
+
+    def take(self) -> Token:
+        t = self.tokens[self.i]
+        self.i += 1
+        return t
+
+    def is_word(self, word: str) -> bool:
+        return self.tok.kind == "word" and self.tok.value == word
+
+    def expect(self, op: str) -> None:
+        if not (self.tok.kind == "op" and self.tok.value == op):
+            raise ConditionError(f"thiếu '{op}'", self.tok.offset)
+        self.take()
+
+    def parse(self) -> Compiled:
+        if self.tok.kind == "end":
+            raise ConditionError("điều kiện trống", 0, "viết ví dụ: sinh_o_nuoc_ngoai hoặc không da_ket_hon.")
+        node = self.expr()
+        if self.tok.kind != "end":
+            raise ConditionError(f"không hiểu '{self.tok.value}' ở đây", self.tok.offset,
+                                 "nối các điều kiện bằng 'và' hoặc 'hoặc'.")
+        return node
+
+    def expr(self) -> Compiled:
+        parts = [self.and_()]
+        while self.is_word("hoặc"):
+            self.take()
+            parts.append(self.and_())
+        return parts[0] if len(parts) == 1 else ["or", *parts]
+
+    def and_(self) -> Compiled:
+        parts = [self.not_()]
+        while self.is_word("và"):
+            self.take()
+            parts.append(self.not_())
+        return parts[0] if len(parts) == 1 else ["and", *parts]
+
+    def not_(self) -> Compiled:
+        if self.is_word("không"):
+            self.take()
+            return ["not", self.not_()]
+        return self.compare()
+
+    def compare(self) -> Compiled:
+        left = self.value()
+        if self.tok.kind == "op" and self.tok.value in OPERATORS:
+            op = OPERATORS[self.take().value]
+            return ["cmp", op, left, self.value()]
+        if self.is_word("trong"):
+            self.take()
+            return ["in", left, self.list_()]
+        return left
+
+    def list_(self) -> list:
+        self.expect("[")
+        items = [self.literal()]
+        while self.tok.kind == "op" and self.tok.value == ",":
+            self.take()
+            items.append(self.literal())
+        self.expect("]")
+        return items
+
+    def literal(self):
+        t = self.take()
+        if t.kind in ("number", "string"):
+            return t.value
+        if t.kind == "word" and isinstance(KEYWORDS.get(t.value), bool):
+            return KEYWORDS[t.value]
+        raise ConditionError("trong danh sách chỉ ghi số hoặc chữ trong dấu \"…\"", t.offset)
+
+    def value(self) -> Compiled:
+        t = self.tok
+        if t.kind == "op" and t.value == "(":
+            self.take()
+            inner = self.expr()
+            self.expect(")")
+            return inner
+        if t.kind in ("number", "string"):
+            self.take()
+            return ["v", t.value]
+        if t.kind == "word":
+            self.take()
+            if t.value in KEYWORDS:
+                if isinstance(KEYWORDS[t.value], bool):
+                    return ["v", KEYWORDS[t.value]]
+                raise ConditionError(f"'{t.value}' đứng sai chỗ", t.offset)
+            node = ["q", t.value]
+            node.append(t.offset)  # stripped by compile(); kept for error positions
+            return node
+        if t.kind == "end":
+            raise ConditionError("điều kiện bị cụt ở cuối", t.offset)
+        raise ConditionError(f"không hiểu '{t.value}' ở đây", t.offset)
+
+
+def parse(text: str) -> Compiled:
+    """Parse with offsets kept on question references (["q", id, offset])."""
+    return _Parser(text).parse()
+
+
+def _strip(node):
+    if not isinstance(node, list):
+        return node
+    if node and node[0] == "q":
+        return ["q", node[1]]
+    if node and node[0] == "in":
+        return ["in", _strip(node[1]), list(node[2])]
+    return [node[0], *(_strip(x) for x in node[1:])]
+
+
+def compile_condition(text: str) -> Compiled:
+    return _strip(parse(text))
+
+
+# --- evaluation (the JavaScript port mirrors this exactly) ----------------------
+
+
+def _value(node, answers):
+    kind = node[0]
+    if kind == "q":
+        return answers.get(node[1])
+    if kind == "v":
+        return node[1]
+    return evaluate(node, answers)
+
+
+def _comparable(a, b) -> bool:
+    if a is None or b is None:
+        return False
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool)
+    numbers = (int, float)
+    return (isinstance(a, numbers) and isinstance(b, numbers)) or (isinstance(a, str) and isinstance(b, str))
+
+
+def evaluate(node: Compiled, answers: dict[str, Any]) -> bool:
+    """True if the item shows for these answers (unanswered → None)."""
+    kind = node[0]
+    if kind == "or":
+        return any(evaluate(x, answers) for x in node[1:])
+    if kind == "and":
+        return all(evaluate(x, answers) for x in node[1:])
+    if kind == "not":
+        return not evaluate(node[1], answers)
+    if kind == "in":
+        value = _value(node[1], answers)
+        return any(_comparable(value, v) and value == v for v in node[2])
+    if kind == "cmp":
+        op, a, b = node[1], _value(node[2], answers), _value(node[3], answers)
+        if not _comparable(a, b):
+            return False
+        if op == "=":
+            return a == b
+        if op == "!=":
+            return a != b
+        if isinstance(a, bool):
+            return False
+        return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+    if kind == "q":
+        return answers.get(node[1]) is True
+    if kind == "v":
+        return node[1] is True
+    raise ValueError(f"unknown node {kind!r}")
+
+
+# --- static checks against the procedure's questions -----------------------------
+
+
+@dataclass
+class QuestionInfo:
+    """What the checker needs to know of a question."""
+
+    kind: str  # "co-khong", "mot-lua-chon", "so", "ngay"
+    choices: tuple[str, ...] = ()
+
+
+def _questions_in(node, found: list) -> None:
+    if not isinstance(node, list) or not node:
+        return
+    if node[0] == "q":
+        found.append(node)
+        return
+    if node[0] == "v":
+        return
+    for x in node[1:2] if node[0] == "in" else node[1:]:
+        _questions_in(x, found)
+
+
+def check(node: Compiled, questions: dict[str, QuestionInfo]) -> None:
+    """Raise ConditionError for unknown questions, values a question can never
+    take, comparisons of the wrong kind, and conditions no answers satisfy."""
+    refs: list = []
+    _questions_in(node, refs)
+    for ref in refs:
+        if ref[1] not in questions:
+            import difflib
+
+            close = difflib.get_close_matches(ref[1], list(questions), n=1, cutoff=0.6)
+            raise ConditionError(f"không có câu hỏi '{ref[1]}'", ref[2] if len(ref) > 2 else 0,
+                                 f"có phải ý bạn là '{close[0]}'?" if close else "khai báo câu hỏi trong 'cau_hoi' trước.")
+    _check_kinds(node, questions, top=True)
+    if not any(evaluate(_strip(node), a) for a in _answer_space(node, questions)):
+        raise ConditionError("không có câu trả lời nào làm điều kiện này đúng: mục này sẽ không bao giờ hiện", 0,
+                             "xem lại 'và'/'hoặc' và các giá trị so sánh.")
+
+
+def _offset(node) -> int:
+    return node[2] if node[0] == "q" and len(node) > 2 else 0
+
+
+def _check_value_for(question: QuestionInfo, qnode, value) -> None:
+    if question.kind == "mot-lua-chon":
+        if not isinstance(value, str) or value not in question.choices:
+            raise ConditionError(f"câu hỏi '{qnode[1]}' không có lựa chọn {value!r}", _offset(qnode),
+                                 "lựa chọn hợp lệ: " + ", ".join(question.choices))
+    elif question.kind == "co-khong":
+        if not isinstance(value, bool):
+            raise ConditionError(f"câu hỏi '{qnode[1]}' chỉ trả lời có/không", _offset(qnode),
+                                 "viết điều kiện là tên câu hỏi, hoặc 'không' + tên câu hỏi.")
+    elif question.kind == "so":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConditionError(f"câu hỏi '{qnode[1]}' cần so với một số", _offset(qnode))
+    elif question.kind == "ngay":
+        if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ConditionError(f"câu hỏi '{qnode[1]}' cần so với một ngày dạng \"YYYY-MM-DD\"", _offset(qnode))
+
+
+def _check_kinds(node, questions, top=False) -> None:
+    kind = node[0]
+    if kind in ("or", "and"):
+        for x in node[1:]:
+            _check_kinds(x, questions, top=True)
+    elif kind == "not":
+        _check_kinds(node[1], questions, top=True)
+    elif kind == "q":
+        q = questions[node[1]]
+        if top and q.kind != "co-khong":
+            raise ConditionError(f"câu hỏi '{node[1]}' không phải câu có/không; hãy so sánh nó với một giá trị",
+                                 _offset(node), f'ví dụ: {node[1]} = "…"')
+    elif kind == "in":
+        if node[1][0] != "q":
+            raise ConditionError("bên trái 'trong' phải là một câu hỏi", 0)
+        for v in node[2]:
+            _check_value_for(questions[node[1][1]], node[1], v)
+    elif kind == "cmp":
+        op, a, b = node[1], node[2], node[3]
+        for q, other in ((a, b), (b, a)):
+            if q[0] == "q" and other[0] == "v":
+                question = questions[q[1]]
+                _check_value_for(question, q, other[1])
+                if op not in ("=", "!=") and question.kind in ("co-khong", "mot-lua-chon"):
+                    raise ConditionError(f"không so sánh lớn/nhỏ với câu hỏi '{q[1]}'", _offset(q), "dùng = hoặc !=.")
+        if a[0] == "q" and b[0] == "q" and questions[a[1]].kind != questions[b[1]].kind:
+            raise ConditionError(f"không so sánh được '{a[1]}' với '{b[1]}' (khác loại câu hỏi)", _offset(a))
+    elif kind == "v" and top and not isinstance(node[1], bool):
+        raise ConditionError("một giá trị đứng riêng không phải là điều kiện", 0)
+
+
+def _answer_space(node, questions):
+    """Every combination of answers that can matter to ``node``: each choice,
+    yes/no and unanswered; for numbers and dates, the constants compared
+    against and values just around them."""
+    refs: list = []
+    _questions_in(node, refs)
+    names = sorted({r[1] for r in refs})
+    constants: dict[str, set] = {n: set() for n in names}
+    _collect_constants(node, constants)
+    domains = []
+    for name in names:
+        q = questions[name]
+        if q.kind == "co-khong":
+            domain = [True, False]
+        elif q.kind == "mot-lua-chon":
+            domain = list(q.choices)
+        elif q.kind == "so":
+            domain = sorted({c + d for c in constants[name] for d in (-1, 0, 1)} | {0})
+        else:  # ngay: ISO strings compare in date order
+            domain = sorted({c for c in constants[name]} | {"0000-01-01", "9999-12-31"} |
+                            {_next_day(c) for c in constants[name]})
+        domains.append([*domain, None])
+    for values in itertools.islice(itertools.product(*domains), 100_000):
+        yield dict(zip(names, values))
+
+
+def _collect_constants(node, constants) -> None:
+    if not isinstance(node, list) or not node:
+        return
+    if node[0] == "cmp":
+        a, b = node[2], node[3]
+        for q, other in ((a, b), (b, a)):
+            if q[0] == "q" and other[0] == "v" and q[1] in constants:
+                constants[q[1]].add(other[1])
+    if node[0] in ("q", "v", "in"):
+        return
+    for x in node[1:]:
+        _collect_constants(x, constants)
+
+
+def _next_day(iso: str) -> str:
+    import datetime as dt
+
+    try:
+        return (dt.date.fromisoformat(iso) + dt.timedelta(days=1)).isoformat()
+    except ValueError:
+        return iso
+
+
+def describe(node: Compiled, questions: dict[str, str], choice_labels: dict[str, dict[str, str]] | None = None) -> str:
+    """The condition in words, for the page without JavaScript ("Chỉ khi: …").
+
+    ``questions`` maps question ids to their short labels."""
+    labels = choice_labels or {}
+    kind = node[0]
+    if kind == "q":
+        return questions.get(node[1], node[1])
+    if kind == "v":
+        return {True: "có", False: "không"}.get(node[1], str(node[1])) if isinstance(node[1], bool) else str(node[1])
+    if kind == "not":
+        return "không phải: " + describe(node[1], questions, labels)
+    if kind in ("and", "or"):
+        word = " và " if kind == "and" else " hoặc "
+        return word.join(_wrap(x, questions, labels) for x in node[1:])
+    if kind == "in":
+        name = node[1][1]
+        names = [labels.get(name, {}).get(v, str(v)) for v in node[2]]
+        return f"{questions.get(name, name)}: " + " hoặc ".join(names)
+    if kind == "cmp":
+        op, a, b = node[1], node[2], node[3]
+        if a[0] == "q" and b[0] == "v":
+            value = labels.get(a[1], {}).get(b[1], describe(b, questions, labels))
+            words = {"=": ": ", "!=": ": không phải ", "<": " dưới ", "<=": " không quá ", ">": " trên ", ">=": " từ "}
+            return f"{questions.get(a[1], a[1])}{words[op]}{value}"
+        return f"{describe(a, questions, labels)} {op} {describe(b, questions, labels)}"
+    return str(node)
+
+
+def _wrap(node, questions, labels) -> str:
+    text = describe(node, questions, labels)
+    return f"({text})" if node[0] in ("and", "or") else text
