@@ -26,6 +26,14 @@ class Time(str):
     """A time of day, ``HH:MM``."""
 
 
+class Condition(str):
+    """A condition over the procedure's questions (see conditions.py); carries
+    where its text starts in the file so errors point inside it."""
+
+    line = 0
+    column = 0
+
+
 class FormFile(str):
     """A downloadable form: a path inside handbook/mau/."""
 
@@ -79,6 +87,7 @@ DEADLINE_KINDS = {
     "ngay": "ngày (tính cả ngày nghỉ)",
     "chua-xac-minh": "chưa xác minh được thời hạn",
 }
+QUESTION_KINDS = {"co-khong": "Có hoặc không", "mot-lua-chon": "Chọn một trong các lựa chọn", "so": "Một số", "ngay": "Một ngày"}
 FEE_KINDS = {"le-phi": "Lệ phí", "phi": "Phí"}
 DOC_FORMS = {
     "ban-chinh": "Bản chính",
@@ -175,6 +184,10 @@ class Fee:
         example=["Miễn lệ phí đăng ký khai sinh đúng hạn."],
     )
     note: Inline | None = spec("ghi_chu", "Ghi chú.", default=None)
+    condition: Condition | None = spec(
+        "chi_khi", "Chỉ áp dụng khi điều kiện này đúng (theo các câu hỏi trong 'cau_hoi').", default=None,
+        example="sinh_o_nuoc_ngoai và không cha_me_da_ket_hon",
+    )
 
 
 @dataclass(kw_only=True)
@@ -217,6 +230,43 @@ class DossierItem:
         example="mau/to-khai-dang-ky-khai-sinh.docx",
     )
     note: Inline | None = spec("ghi_chu", "Ghi chú.", default=None)
+    condition: Condition | None = spec(
+        "chi_khi", "Chỉ áp dụng khi điều kiện này đúng (theo các câu hỏi trong 'cau_hoi').", default=None,
+        example="sinh_o_nuoc_ngoai và không cha_me_da_ket_hon",
+    )
+
+
+@dataclass(kw_only=True)
+class CheckItem:
+    """Một việc cần kiểm tra, chỉ áp dụng trong một số tình huống."""
+
+    text: Inline = spec("viec", "Việc phải làm hoặc kiểm tra.", example="Kiểm tra giấy tờ chứng minh việc sinh ở nước ngoài.")
+    condition: Condition = spec("chi_khi", "Chỉ áp dụng khi điều kiện này đúng.", example="sinh_o_nuoc_ngoai")
+
+
+@dataclass(kw_only=True)
+class Note:
+    """Một lưu ý cho cán bộ, có thể chỉ áp dụng trong một số tình huống."""
+
+    text: Inline = spec("noi_dung", "Nội dung lưu ý.", example="Quá 60 ngày: không thu lệ phí nhưng nhắc nghĩa vụ đăng ký đúng hạn.")
+    condition: Condition | None = spec(
+        "chi_khi", "Chỉ áp dụng khi điều kiện này đúng (theo các câu hỏi trong 'cau_hoi').", default=None,
+        example="sinh_o_nuoc_ngoai và không cha_me_da_ket_hon",
+    )
+
+
+@dataclass(kw_only=True)
+class Question:
+    """Một câu hỏi tình huống: câu trả lời quyết định giấy tờ, bước, việc kiểm tra, lệ phí, lưu ý nào áp dụng."""
+
+    key: str = spec("ma", "Mã câu hỏi: chữ thường không dấu, nối bằng dấu gạch dưới.", example="sinh_o_nuoc_ngoai")
+    text: str = spec("hoi", "Câu hỏi, như cán bộ hỏi công dân.", example="Trẻ có sinh ra ở nước ngoài không?")
+    label: str = spec("nhan", "Tên ngắn của câu hỏi, dùng khi ghi điều kiện bằng lời.", example="Trẻ sinh ra ở nước ngoài")
+    kind: str = spec("kieu", "Kiểu câu trả lời.", choices=QUESTION_KINDS, default="co-khong")
+    choices: dict[str, str] = spec(
+        "lua_chon", "Các lựa chọn (mã: nhãn), chỉ cho kiểu mot-lua-chon.", default={}, example={"cha": "Cha", "me": "Mẹ"}
+    )
+    help: Inline | None = spec("giai_thich", "Giải thích thêm để trả lời đúng.", default=None)
 
 
 @dataclass(kw_only=True)
@@ -230,9 +280,10 @@ class Step:
     time: str | None = spec(
         "thoi_gian", "Thời gian dành cho bước này.", default=None, example="Ngay khi nhận hồ sơ"
     )
-    checklist: list[Inline] = spec(
+    checklist: list[Inline | CheckItem] = spec(
         "kiem_tra",
-        "Những việc phải làm/kiểm tra ở bước này (nên 5–9 mục).",
+        "Những việc phải làm/kiểm tra ở bước này (nên 5–9 mục); một mục chỉ áp dụng trong một số tình huống "
+        "viết dạng {viec: …, chi_khi: …}.",
         min_items=1,
         example=["Đối chiếu giấy tờ tùy thân của người nộp."],
     )
@@ -243,6 +294,10 @@ class Step:
         "Hệ thống, phần mềm dùng ở bước này.",
         default=[],
         example=["Phần mềm đăng ký, quản lý hộ tịch điện tử dùng chung"],
+    )
+    condition: Condition | None = spec(
+        "chi_khi", "Chỉ áp dụng khi điều kiện này đúng (theo các câu hỏi trong 'cau_hoi').", default=None,
+        example="sinh_o_nuoc_ngoai và không cha_me_da_ket_hon",
     )
 
 
@@ -316,6 +371,10 @@ class Procedure:
     )
     sources: list[Source] = spec("nguon", "Nguồn tham khảo.", default=[])
     unverified: list[Verification] = spec("can_xac_minh", "Các số liệu còn cần xác minh.", default=[])
+    questions: list[Question] = spec(
+        "cau_hoi", "Câu hỏi tình huống cho phần hướng dẫn theo tình huống (xem 'chi_khi').", default=[]
+    )
+    notes: list[Note] = spec("luu_y", "Lưu ý cho cán bộ, có thể kèm 'chi_khi'.", default=[])
 
     # Set by the loader, not by editors.
     id: str = field(default="", metadata={"internal": True})

@@ -16,6 +16,7 @@ _TYPE_NAMES = {
     model.Url: "đường dẫn",
     model.Time: "giờ HH:MM",
     model.FormFile: "tệp trong handbook/mau/",
+    model.Condition: "điều kiện (xem dưới)",
     int: "số nguyên",
     bool: "true/false",
 }
@@ -26,6 +27,9 @@ SECTIONS = [
     (model.Fee, "phi", "Một mục trong phi"),
     (model.DossierItem, "ho-so", "Một mục trong ho_so"),
     (model.Step, "quy-trinh", "Một mục trong quy_trinh"),
+    (model.CheckItem, "viec-co-dieu-kien", "Một việc có điều kiện trong kiem_tra"),
+    (model.Question, "cau-hoi", "Một mục trong cau_hoi"),
+    (model.Note, "luu-y", "Một mục trong luu_y"),
     (model.LegalRef, "can-cu-phap-ly", "Một mục trong can_cu_phap_ly"),
     (model.Source, "nguon", "Một mục trong nguon"),
     (model.Verification, "can-xac-minh", "Một mục trong can_xac_minh"),
@@ -33,6 +37,7 @@ SECTIONS = [
     (model.FieldInfo, "linh-vuc", "Một lĩnh vực trong handbook/data/linh-vuc.yml"),
     (model.LocalSettings, "dia-phuong", "handbook/data/dia-phuong.yml"),
     (model.LocalFee, "muc-thu", "Một mức thu trong muc_thu"),
+    (model.Synonym, "tu-dong-nghia", "Một mục trong handbook/data/tu-dong-nghia.yml"),
 ]
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from . import model
+from . import conditions, model
 from .inline import LINK as INLINE_LINK
 from .errors import ErrorSink
 
@@ -84,8 +84,12 @@ def convert(node: Node, tp: Any, ctx: Context, meta: dict | None = None) -> Any:
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         inner = [a for a in typing.get_args(tp) if a is not type(None)]
-        if _is_null(node):
-            return None
+        if _is_null(node) and len(inner) < len(typing.get_args(tp)):
+            return None  # optional: empty means absent
+        if len(inner) > 1:  # text or a block of keys (e.g. a checklist item with a condition)
+            objects = [a for a in inner if dataclasses.is_dataclass(a)]
+            texts = [a for a in inner if not dataclasses.is_dataclass(a)]
+            return convert(node, (objects if isinstance(node, MappingNode) and objects else texts or objects)[0], ctx, meta)
         return convert(node, inner[0], ctx, meta)
     if dataclasses.is_dataclass(tp):
         return _convert_object(node, tp, ctx)
@@ -255,6 +259,17 @@ def _convert_text(node: Node, tp: Any, ctx: Context, meta: dict) -> str | None:
         ctx.error(node, f"đường dẫn '{value}' không hợp lệ",
                   "chỉ dùng liên kết http(s)://, mailto: hoặc tel:.")
         return None
+    if tp is model.Condition:
+        quoted = 1 if node.style in ('"', "'") else 0
+        condition = model.Condition(value)
+        m = node.start_mark
+        condition.line, condition.column = m.line + 1, m.column + 1 + quoted
+        try:
+            conditions.parse(value)
+        except conditions.ConditionError as err:
+            ctx.sink.add(ctx.path, condition.line, condition.column + err.offset, f"điều kiện: {err.message}", err.hint)
+            return None
+        return condition
     if tp is model.FormFile:
         if not _FORM_FILE.match(value) or ".." in value.split("/"):
             ctx.error(node, f"tệp mẫu '{value}' không hợp lệ",
@@ -332,12 +347,59 @@ def _check_procedure(p: model.Procedure, node: Node, ctx: Context) -> None:
             close = difflib.get_close_matches(v.field_key, sorted(keys), n=1)
             ctx.sink.add(ctx.path, line, col, f"'truong: {v.field_key}' không phải một khóa của thủ tục",
                          f"có phải ý bạn là '{close[0]}'?" if close else "dùng một khóa như phi, thoi_han, ma_thu_tuc.")
+    _check_questions(p, ctx)
     seen: set[str] = set()
     for i, step in enumerate(p.steps):
         if step.name in seen:
             line, col = location(step)
             ctx.sink.add(ctx.path, line, col, f"bước '{step.name}' bị trùng tên", "đặt tên khác cho mỗi bước.")
         seen.add(step.name)
+
+
+_QUESTION_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def all_conditions(p: model.Procedure) -> list[model.Condition]:
+    """Every condition written in a procedure, in file order."""
+    found = [d.condition for d in p.dossier] + [f.condition for f in p.fees]
+    for step in p.steps:
+        found.append(step.condition)
+        found += [c.condition for c in step.checklist if isinstance(c, model.CheckItem)]
+    found += [n.condition for n in p.notes]
+    return [c for c in found if c]
+
+
+def question_infos(p: model.Procedure) -> dict[str, conditions.QuestionInfo]:
+    return {q.key: conditions.QuestionInfo(q.kind, tuple(q.choices)) for q in p.questions}
+
+
+def _check_questions(p: model.Procedure, ctx: Context) -> None:
+    seen: set[str] = set()
+    for q in p.questions:
+        line, col = location(q, "key")
+        if not _QUESTION_KEY.match(q.key):
+            ctx.sink.add(ctx.path, line, col, f"mã câu hỏi '{q.key}' không hợp lệ",
+                         "chữ thường không dấu, số và dấu gạch dưới, bắt đầu bằng chữ, ví dụ sinh_o_nuoc_ngoai.")
+        elif q.key in seen or q.key in conditions.KEYWORDS:
+            ctx.sink.add(ctx.path, line, col, f"mã câu hỏi '{q.key}' bị trùng hoặc là từ khóa", "đặt mã khác.")
+        seen.add(q.key)
+        if (q.kind == "mot-lua-chon") != bool(q.choices):
+            line, col = location(q, "kind")
+            ctx.sink.add(ctx.path, line, col, "chỉ câu hỏi kiểu 'mot-lua-chon' mới có 'lua_chon', và phải có ít nhất hai lựa chọn"
+                         if q.kind != "mot-lua-chon" else "câu hỏi kiểu 'mot-lua-chon' cần 'lua_chon'",
+                         "ví dụ lua_chon: {cha: Cha, me: Mẹ}.")
+        elif q.kind == "mot-lua-chon" and len(q.choices) < 2:
+            ctx.sink.add(ctx.path, line, col, "câu hỏi 'mot-lua-chon' cần ít nhất hai lựa chọn")
+    infos = question_infos(p)
+    for c in all_conditions(p):
+        try:
+            conditions.check(conditions.parse(c), infos)
+        except conditions.ConditionError as err:
+            ctx.sink.add(ctx.path, c.line, c.column + err.offset, f"điều kiện: {err.message}", err.hint)
+    if p.questions and not all_conditions(p):
+        line, col = location(p, "questions")
+        ctx.sink.add(ctx.path, line, col, "có câu hỏi nhưng không mục nào dùng 'chi_khi'",
+                     "thêm 'chi_khi' vào giấy tờ, bước, việc kiểm tra, lệ phí hoặc lưu ý mà câu trả lời quyết định.")
 
 
 _CHECKS = {
