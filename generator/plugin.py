@@ -31,6 +31,8 @@ from .search import FIELD_WEIGHTS, SearchDoc, SearchIndex, search_documents
 # analyser for its search (lunr/min/lunr.vi.min.js).
 THEME_DIR = Path(__file__).parent / "theme"
 SUGGESTIONS = 3
+GUIDE_STYLES = "assets/stylesheets/sotay-guide.css"
+GUIDE_SCRIPTS = ["assets/javascripts/sotay/conditions.js", "assets/javascripts/sotay/guide.js"]
 
 log = logging.getLogger("mkdocs.plugins.sotay")
 
@@ -74,6 +76,12 @@ class SotayPlugin(BasePlugin[SotayConfig]):
             raise PluginError("Nội dung sổ tay có lỗi:\n" + "\n".join(e.format() for e in sink.errors))
         self.handbook, self.renderer = handbook, Renderer(handbook)
         config.theme.dirs.insert(0, str(THEME_DIR))
+        # Guided checklists (progressive enhancement; files come from THEME_DIR).
+        for script in GUIDE_SCRIPTS:
+            if script not in [str(x) for x in config.extra_javascript]:
+                config.extra_javascript.append(script)
+        if GUIDE_STYLES not in config.extra_css:
+            config.extra_css.append(GUIDE_STYLES)
         self.search_docs = search_documents(handbook)
         self.suggestions = self._suggest(root)
         self.pages = {

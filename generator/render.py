@@ -15,6 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from . import model
+from .guide import build_guide, item_ids
 from .handbook import Handbook
 from .inline import Abbreviations, render_inline
 from .textutil import vi_sort_key
@@ -118,6 +119,8 @@ class Renderer:
         """``suggestions``: ids of similar procedures found by search, shown
         apart from the editor's own related list."""
         related = [self.hb.procedures[r] for r in p.related if r in self.hb.procedures]
+        guide = build_guide(p, self.hb.root)
+        ids = item_ids(p)
         return self.env.get_template("procedure.html").render(
             p=p,
             field=self.hb.fields.get(p.field_id),
@@ -125,6 +128,9 @@ class Renderer:
             channel_fee_lines=self.fee_lines,
             legal=self.hb.legal,
             related=related,
+            guide=guide,
+            item_id=lambda obj: ids[id(obj)],
+            is_check_item=lambda obj: isinstance(obj, model.CheckItem),
             suggestions=[self.hb.procedures[r] for r in suggestions if r in self.hb.procedures],
             local=self.hb.local,
             url_for=url_for,

@@ -1,0 +1,262 @@
+/*
+ * Procedure pages: the "Hướng dẫn theo tình huống" panel and checklists that
+ * remember their ticks, per case ("hồ sơ"), in this browser only.
+ *
+ * Progressive enhancement: without this script the page shows every item
+ * with its condition in words. Data comes from the page's JSON block
+ * (#sotay-data); conditions are evaluated by conditions.js, the port of
+ * generator/conditions.py. Nothing leaves the machine: state is kept in
+ * localStorage under "sotay:<procedure id>", with the content version, so
+ * ticks saved for an older version of the procedure are never applied to
+ * new steps silently.
+ */
+(function () {
+  "use strict"
+
+  var block = document.getElementById("sotay-data")
+  if (!block || !window.sotayConditions) return
+  var data = JSON.parse(block.textContent)
+  var KEY = "sotay:" + data.id
+  var evaluate = window.sotayConditions.evaluate
+
+  /* ---- state ------------------------------------------------------------ */
+
+  function emptyCase() { return { answers: {}, ticks: {}, created: new Date().toISOString() } }
+
+  function load() {
+    try {
+      var saved = JSON.parse(localStorage.getItem(KEY) || "null")
+      if (saved && saved.cases) return saved
+    } catch (e) { /* unreadable: start again */ }
+    return null
+  }
+
+  var saved = load()
+  var stale = null
+  if (saved && saved.version !== data.version) {
+    stale = saved // kept aside until the officer decides; never applied
+    saved = null
+  }
+  var state = saved || { version: data.version, current: "Hồ sơ 1", cases: { "Hồ sơ 1": emptyCase() } }
+
+  function save() {
+    try { localStorage.setItem(KEY, JSON.stringify(state)) } catch (e) { /* private mode: work without saving */ }
+  }
+
+  function current() {
+    if (!state.cases[state.current]) state.cases[state.current] = emptyCase()
+    return state.cases[state.current]
+  }
+
+  /* ---- small DOM helpers ------------------------------------------------ */
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag)
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "text") node.textContent = attrs[k]
+      else node.setAttribute(k, attrs[k])
+    })
+    ;(children || []).forEach(function (c) { if (c) node.appendChild(c) })
+    return node
+  }
+
+  function answerText(q, value) {
+    if (value === undefined || value === null || value === "") return "chưa trả lời"
+    if (q.kind === "co-khong") return value ? "Có" : "Không"
+    if (q.kind === "mot-lua-chon") {
+      for (var i = 0; i < q.choices.length; i++) if (q.choices[i][0] === value) return q.choices[i][1]
+    }
+    return String(value)
+  }
+
+  /* ---- applying the answers to the page --------------------------------- */
+
+  function apply() {
+    var answers = current().answers
+    document.querySelectorAll("[data-chi-khi]").forEach(function (node) {
+      var condition = data.conditions[node.getAttribute("data-chi-khi")]
+      var shown = !condition || evaluate(condition, answers)
+      node.hidden = !shown
+      node.classList.toggle("sotay-khong-ap-dung", !shown)
+    })
+    var ticks = current().ticks
+    document.querySelectorAll("input[data-tick]").forEach(function (box) {
+      box.checked = ticks[box.getAttribute("data-tick")] === true
+    })
+    progress()
+  }
+
+  function visible(node) {
+    for (var n = node; n && n !== document.body; n = n.parentElement) if (n.hidden) return false
+    return true
+  }
+
+  function progress() {
+    document.querySelectorAll(".sotay-checklist").forEach(function (list) {
+      var boxes = Array.prototype.filter.call(list.querySelectorAll("input[data-tick]"), visible)
+      var done = boxes.filter(function (b) { return b.checked }).length
+      var label = list.previousElementSibling && list.previousElementSibling.classList &&
+        list.previousElementSibling.classList.contains("sotay-progress") ? list.previousElementSibling : null
+      if (!label) {
+        label = el("p", { "class": "sotay-progress", "aria-live": "polite" })
+        list.parentNode.insertBefore(label, list)
+      }
+      label.textContent = "Đã xong " + done + "/" + boxes.length + " mục"
+    })
+    var all = Array.prototype.filter.call(document.querySelectorAll("input[data-tick]"), visible)
+    var total = all.filter(function (b) { return b.checked }).length
+    var overall = document.querySelector("[data-sotay-progress]")
+    if (overall) overall.textContent = "Tiến độ hồ sơ: " + total + "/" + all.length + " mục"
+  }
+
+  document.addEventListener("change", function (event) {
+    var box = event.target
+    if (!box.matches || !box.matches("input[data-tick]")) return
+    current().ticks[box.getAttribute("data-tick")] = box.checked
+    save()
+    progress()
+  })
+
+  /* ---- the questions panel ---------------------------------------------- */
+
+  var panel = document.querySelector("[data-sotay-guide]")
+
+  function questionField(q, answers) {
+    var name = "sotay-q-" + q.key
+    var legend = el("legend", { text: q.text })
+    var set = el("fieldset", { "class": "sotay-question", "data-question": q.key }, [legend])
+    if (q.help) set.appendChild(el("p", { "class": "sotay-question-help", text: q.help }))
+    function radio(value, label) {
+      var input = el("input", { type: "radio", name: name, value: JSON.stringify(value) })
+      input.checked = answers[q.key] === value
+      return el("label", { "class": "sotay-choice" }, [input, document.createTextNode(" " + label)])
+    }
+    if (q.kind === "co-khong") {
+      set.appendChild(radio(true, "Có"))
+      set.appendChild(radio(false, "Không"))
+    } else if (q.kind === "mot-lua-chon") {
+      q.choices.forEach(function (c) { set.appendChild(radio(c[0], c[1])) })
+    } else {
+      var input = el("input", { type: q.kind === "ngay" ? "date" : "number", name: name, "aria-label": q.text })
+      if (answers[q.key] !== undefined) input.value = answers[q.key]
+      set.appendChild(input)
+    }
+    return set
+  }
+
+  function readAnswer(q, target) {
+    if (q.kind === "so") return target.value === "" ? undefined : Number(target.value)
+    if (q.kind === "ngay") return target.value || undefined
+    return JSON.parse(target.value)
+  }
+
+  function renderPanel(focusKey) {
+    if (!panel) return
+    var answers = current().answers
+    panel.textContent = ""
+    var form = el("form", { "class": "sotay-guide-form", novalidate: "" })
+    // One question at a time: every answered question stays (and can be
+    // changed), then the first unanswered one.
+    for (var i = 0; i < data.questions.length; i++) {
+      var q = data.questions[i]
+      form.appendChild(questionField(q, answers))
+      if (answers[q.key] === undefined) break
+    }
+    var answered = data.questions.filter(function (q) { return answers[q.key] !== undefined })
+    var summary = el("p", { "class": "sotay-guide-summary", "aria-live": "polite" })
+    summary.textContent = answered.length === data.questions.length
+      ? "Đã trả lời đủ " + data.questions.length + " câu: trang chỉ còn các mục áp dụng cho hồ sơ này."
+      : "Đã trả lời " + answered.length + "/" + data.questions.length + " câu."
+    var reset = el("button", { type: "button", "class": "md-button", text: "Trả lời lại từ đầu" })
+    reset.addEventListener("click", function () {
+      current().answers = {}
+      save(); renderPanel(); apply()
+    })
+    form.addEventListener("change", function (event) {
+      var set = event.target.closest("[data-question]")
+      if (!set) return
+      var key = set.getAttribute("data-question")
+      var q = data.questions.filter(function (x) { return x.key === key })[0]
+      var value = readAnswer(q, event.target)
+      if (value === undefined) delete current().answers[key]
+      else current().answers[key] = value
+      save(); renderPanel(key); apply()
+    })
+    panel.appendChild(form)
+    panel.appendChild(summary)
+    if (answered.length) {
+      var list = el("ul", { "class": "sotay-guide-answers" })
+      answered.forEach(function (q) {
+        list.appendChild(el("li", { text: q.label + ": " + answerText(q, answers[q.key]) }))
+      })
+      panel.appendChild(el("div", { "class": "sotay-print-only" }, [el("p", { text: "Câu trả lời:" }), list]))
+    }
+    panel.appendChild(reset)
+    if (focusKey) {
+      var next = panel.querySelector("[data-question]:last-of-type input")
+      if (next && next.closest("[data-question]").getAttribute("data-question") !== focusKey) next.focus()
+    }
+  }
+
+  /* ---- cases ------------------------------------------------------------ */
+
+  var bar = document.querySelector("[data-sotay-cases]")
+
+  function renderCases() {
+    if (!bar) return
+    bar.textContent = ""
+    var names = Object.keys(state.cases)
+    var select = el("select", { id: "sotay-case-select", "aria-label": "Chọn hồ sơ đang xử lý" })
+    names.forEach(function (n) {
+      var option = el("option", { value: n, text: n })
+      option.selected = n === state.current
+      select.appendChild(option)
+    })
+    select.addEventListener("change", function () {
+      state.current = select.value
+      save(); renderCases(); renderPanel(); apply()
+      document.getElementById("sotay-case-select").focus()
+    })
+    var label = el("input", { type: "text", id: "sotay-case-label", maxlength: "40",
+      placeholder: "Số biên nhận, không ghi thông tin cá nhân", "aria-label": "Nhãn hồ sơ mới" })
+    var start = el("button", { type: "button", "class": "md-button md-button--primary", text: "Bắt đầu hồ sơ mới" })
+    start.addEventListener("click", function () {
+      var name = label.value.trim() || "Hồ sơ " + (names.length + 1)
+      while (state.cases[name]) name += "'"
+      state.cases[name] = emptyCase()
+      state.current = name
+      save(); renderCases(); renderPanel(); apply()
+    })
+    var clear = el("button", { type: "button", "class": "md-button", text: "Xóa đánh dấu hồ sơ này" })
+    clear.addEventListener("click", function () {
+      state.cases[state.current] = emptyCase()
+      save(); renderPanel(); apply()
+    })
+    var print = el("button", { type: "button", "class": "md-button", text: "In danh sách kiểm tra" })
+    print.addEventListener("click", function () { window.print() })
+    var children = [
+      el("label", { "for": "sotay-case-select", text: "Hồ sơ: " }), select,
+      el("span", { "class": "sotay-progress-total", "data-sotay-progress": "" }),
+      el("div", { "class": "sotay-cases-new" }, [label, start]),
+      el("div", { "class": "sotay-cases-actions" }, [clear, print]),
+      el("p", { "class": "sotay-cases-privacy", text: "Đánh dấu và câu trả lời chỉ lưu trong trình duyệt của máy này." }),
+    ]
+    if (stale) {
+      var discard = el("button", { type: "button", "class": "md-button", text: "Đã hiểu, bỏ dữ liệu cũ" })
+      discard.addEventListener("click", function () { stale = null; save(); renderCases() })
+      children.unshift(el("div", { "class": "admonition warning", role: "alert" }, [
+        el("p", { text: "Thủ tục này đã được cập nhật sau lần bạn đánh dấu trước (" +
+          Object.keys(stale.cases).length + " hồ sơ). Đánh dấu cũ không được áp dụng vào nội dung mới; " +
+          "hãy kiểm tra lại hồ sơ theo các bước hiện tại." }), discard]))
+    }
+    bar.appendChild(el("div", { "class": "sotay-cases-box" }, children))
+    var heading = el("p", { "class": "sotay-print-only sotay-print-case", text: "Hồ sơ: " + state.current })
+    bar.appendChild(heading)
+  }
+
+  document.documentElement.classList.add("sotay-js")
+  document.querySelectorAll(".sotay-guide-nojs").forEach(function (p) { p.hidden = true })
+  renderCases()
+  renderPanel()
+  apply()
+})()
