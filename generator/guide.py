@@ -5,6 +5,7 @@ the page without JavaScript, and for print)."""
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,3 +65,30 @@ def build_guide(p: model.Procedure, root: Path) -> Guide:
             guide.compiled[ids[id(item)]] = compiled
             guide.words[ids[id(item)]] = conditions.describe(compiled, labels, choice_labels)
     return guide
+
+
+def parse_answer(q: model.Question, raw: str):
+    """An answer typed by a person: có/không, a choice code or label, a number, a date."""
+    text = raw.strip()
+    folded = text.lower()
+    if q.kind == "co-khong":
+        if folded in ("có", "co", "c", "yes", "y", "1", "đúng", "dung"):
+            return True
+        if folded in ("không", "khong", "k", "no", "n", "0", "sai"):
+            return False
+        raise ValueError("trả lời 'có' hoặc 'không'")
+    if q.kind == "mot-lua-chon":
+        for code, label in q.choices.items():
+            if folded in (code.lower(), label.lower()):
+                return code
+        if text.isdigit() and 1 <= int(text) <= len(q.choices):
+            return list(q.choices)[int(text) - 1]
+        raise ValueError("chọn một trong: " + ", ".join(f"{c} ({label})" for c, label in q.choices.items()))
+    if q.kind == "so":
+        try:
+            return int(text) if re.fullmatch(r"-?\d+", text) else float(text)
+        except ValueError:
+            raise ValueError("cần một số") from None
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ValueError("cần một ngày dạng YYYY-MM-DD")
+    return text

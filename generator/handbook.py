@@ -12,8 +12,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from yaml.nodes import MappingNode, ScalarNode
+
 from . import model
 from .errors import ErrorSink
+from .guide import parse_answer
 from .textutil import fold, vi_sort_key
 from .validate import Context, Reference, convert, location
 from .yamlsource import compose, read_text
@@ -27,6 +30,9 @@ REGISTRY_FILES = {
 }
 LOCAL_FILE = "dia-phuong.yml"
 SYNONYMS_FILE = "tu-dong-nghia.yml"
+TRIAGE_FILE = "cong-dan-can-gi.yml"
+HOLIDAYS_FILE = "ngay-nghi.yml"
+_YEAR = re.compile(r"^(19|20|21)\d\d$")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -55,6 +61,8 @@ class Handbook:
     glossary: dict[str, model.GlossaryEntry] = field(default_factory=dict)
     local: model.LocalSettings | None = None
     synonyms: list[model.Synonym] = field(default_factory=list)
+    triage: dict[str, model.TriageTree] = field(default_factory=dict)
+    holidays: dict[int, model.HolidayYear] = field(default_factory=dict)
 
     def procedures_matching(self, phrase: str) -> list[model.Procedure]:
         """Procedures whose title or keywords contain ``phrase`` as whole words,
@@ -109,6 +117,40 @@ def _load_registry(root: Path, name: str, cls: type, sink: ErrorSink, refs: list
     return result
 
 
+def load_holidays(root: Path, sink: ErrorSink) -> dict[int, model.HolidayYear]:
+    """handbook/data/ngay-nghi.yml: one block per year, the key written as the
+    year itself (2025:); every day must fall in its block's year.  No file, no
+    years: the due-date calculator then says which year is missing."""
+    path = root / DATA_DIR / HOLIDAYS_FILE
+    if not path.exists():
+        return {}
+    display, node = _load_file(path, root, sink)
+    if node is None:
+        return {}
+    ctx = Context(display, sink)
+    if not isinstance(node, MappingNode):
+        ctx.error(node, "tệp ngày nghỉ cần các khối theo năm (2025: …, 2026: …)",
+                  "xem cấu trúc ở đầu tệp handbook/data/ngay-nghi.yml.")
+        return {}
+    years: dict[int, model.HolidayYear] = {}
+    for key_node, value_node in node.value:
+        text = key_node.value.strip() if isinstance(key_node, ScalarNode) else ""
+        if not _YEAR.match(text):
+            ctx.error(key_node, f"'{text or '…'}' không phải một năm", "khóa của mỗi khối là năm, bốn chữ số, ví dụ 2026:")
+            continue
+        block = convert(value_node, model.HolidayYear, ctx)
+        if block is None:
+            continue
+        block.year = int(text)
+        for d in block.days_off + block.make_up:
+            if d.day.year != block.year:
+                line, col = location(d, "day")
+                sink.add(display, line, col, f"ngày {d.day.isoformat()} không thuộc năm {block.year}",
+                         f"chuyển dòng này sang khối {d.day.year}: hoặc sửa lại năm của ngày.")
+        years[block.year] = block
+    return dict(sorted(years.items()))
+
+
 def procedure_files(root: Path) -> list[Path]:
     return sorted((root / PROCEDURES_DIR).rglob("*.yml"))
 
@@ -138,6 +180,10 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
         if node is not None:
             hb.synonyms = [s for s in convert(node, list[model.Synonym], Context(display, sink, refs)) or [] if s]
 
+    hb.holidays = load_holidays(root, sink)
+
+    hb.triage = _load_registry(root, TRIAGE_FILE, model.TriageTree, sink, refs)
+
     all_files = procedure_files(root)
     wanted = [p.resolve() for p in (only or all_files)]
     for path in wanted:
@@ -163,6 +209,7 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
     _check_references(refs, hb, all_files, sink)
     if only is None:
         _check_synonyms(hb, sink)
+        _check_triage_answers(hb, sink)
     hb.procedures = dict(sorted(hb.procedures.items()))
     return hb, sink
 
@@ -182,6 +229,35 @@ def _check_unique(hb: Handbook, sink: ErrorSink) -> None:
         if other is not p:
             line, col = location(p, "title")
             sink.add(p.path, line, col, f"tên thủ tục trùng với {other.path}", "đặt tên phân biệt rõ hai thủ tục.")
+
+
+def _triage_options(q: model.TriageQuestion):
+    for o in q.options:
+        yield o
+        if o.next is not None:
+            yield from _triage_options(o.next)
+
+
+def _check_triage_answers(hb: Handbook, sink: ErrorSink) -> None:
+    """Pre-answers in a triage tree must be questions of the procedure it leads
+    to, with values those questions accept."""
+    display = _display(hb.root / DATA_DIR / TRIAGE_FILE, hb.root)
+    for tree in hb.triage.values():
+        for o in _triage_options(tree.start):
+            target = hb.procedures.get(o.procedure or "")
+            if target is None or not o.answers:
+                continue
+            questions = {q.key: q for q in target.questions}
+            line, col = location(o, "answers")
+            for key, raw in o.answers.items():
+                if key not in questions:
+                    sink.add(display, line, col, f"thủ tục '{target.id}' không có câu hỏi '{key}'",
+                             "các câu hỏi: " + (", ".join(questions) or "(không có)") + ".")
+                    continue
+                try:
+                    parse_answer(questions[key], str(raw))
+                except ValueError as err:
+                    sink.add(display, line, col, f"câu '{key}' của '{target.id}': {err}")
 
 
 def _check_synonyms(hb: Handbook, sink: ErrorSink) -> None:
@@ -215,7 +291,7 @@ _REF_MESSAGES = {
 
 def _page_paths(hb: Handbook, files: list[Path]) -> set[str]:
     """Site paths ("/thu-tuc/ho-tich/") an inline link may point to."""
-    pages = {"/thu-tuc/", "/thuat-ngu/", "/bien-tap/luoc-do/"}
+    pages = {"/thu-tuc/", "/thuat-ngu/", "/bien-tap/luoc-do/", "/cong-dan-can-gi/"}
     pages |= {f"/thu-tuc/{fid}/" for fid in hb.fields}
     pages |= {f"/thu-tuc/{f.parent.name}/{f.stem}/" for f in files}  # folder = field
     docs = hb.root / "handbook"

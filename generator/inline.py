@@ -47,7 +47,10 @@ class Abbreviations:
         return self.pattern.sub(lambda m: f'<abbr title="{escape(self.meanings[m.group(1)])}">{m.group(1)}</abbr>', html)
 
 
-def render_inline(text: str, abbreviations: Abbreviations | None = None) -> Markup:
+def render_inline(text: str, abbreviations: Abbreviations | None = None, resolve=None) -> Markup:
+    """``resolve`` turns a link written from the handbook's root ("/thu-tuc/…")
+    into a link relative to the page being rendered, so the site also works
+    from a sub-folder or straight from disk."""
     escaped = str(escape(text))
     parts: list[str] = []
     last = 0
@@ -57,6 +60,9 @@ def render_inline(text: str, abbreviations: Abbreviations | None = None) -> Mark
         parts.append(_emphasis(escaped[last : m.start()], abbreviations))
         label, target = m.group(1), m.group(2)
         href = safe_href(Markup(target).unescape())
+        if href is not None and resolve is not None and href.startswith("/"):
+            page, hash_, anchor = href[1:].partition("#")
+            href = resolve(page) + hash_ + anchor
         if href is None:
             parts.append(_emphasis(label, abbreviations))
         else:

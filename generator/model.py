@@ -442,6 +442,41 @@ class Synonym:
 
 
 @dataclass(kw_only=True)
+class TriageOption:
+    """Một lựa chọn trả lời trong cây "Công dân cần gì?": dẫn tới câu hỏi tiếp theo hoặc tới một thủ tục."""
+
+    label: str = spec("nhan", "Câu trả lời, như công dân nói.", example="Trẻ chưa được đăng ký khai sinh")
+    next: TriageQuestion | None = spec("tiep", "Câu hỏi tiếp theo (không dùng cùng 'den').", default=None)
+    procedure: str | None = spec(
+        "den", "Thủ tục phải làm (tên tệp, không có .yml).", default=None, ref="procedure", example="dang-ky-khai-sinh"
+    )
+    answers: dict[str, str] = spec(
+        "tra_loi", "Trả lời sẵn các câu hỏi tình huống của thủ tục đó (mã câu hỏi: giá trị).", default={},
+        example={"sinh_o_nuoc_ngoai": "không"},
+    )
+    note: Inline | None = spec("ghi_chu", "Giải thích ngắn vì sao dẫn tới thủ tục này.", default=None)
+
+
+@dataclass(kw_only=True)
+class TriageQuestion:
+    """Một câu hỏi trong cây "Công dân cần gì?"."""
+
+    text: str = spec("hoi", "Câu hỏi cán bộ hỏi công dân.", example="Trẻ đã được đăng ký khai sinh chưa?")
+    options: list[TriageOption] = spec("lua_chon", "Các câu trả lời (ít nhất hai).", min_items=2)
+
+
+@dataclass(kw_only=True)
+class TriageTree:
+    """Một cây "Công dân cần gì?": từ nhu cầu của công dân tới đúng thủ tục."""
+
+    title: str = spec("ten", "Nhu cầu của công dân.", example="Làm giấy tờ khai sinh cho trẻ")
+    field_id: str = spec("linh_vuc", "Lĩnh vực.", ref="field", example="ho-tich")
+    description: Inline | None = spec("mo_ta", "Mô tả ngắn.", default=None)
+    start: TriageQuestion = spec("cau_hoi", "Câu hỏi đầu tiên.")
+    id: str = field(default="", metadata={"internal": True})
+
+
+@dataclass(kw_only=True)
 class LocalFee:
     """Một mức thu do địa phương quyết định."""
 
@@ -463,3 +498,45 @@ class LocalSettings:
     fees: dict[str, LocalFee] = spec("muc_thu", "Các mức thu do HĐND tỉnh quyết định, theo khóa.", default={})
     contact: Inline | None = spec("lien_he", "Đầu mối hỗ trợ nghiệp vụ của tỉnh.", default=None)
     hours: Inline | None = spec("gio_lam_viec", "Giờ làm việc của Bộ phận Một cửa.", default=None)
+
+
+@dataclass(kw_only=True)
+class Holiday:
+    """Một ngày trong lịch nghỉ (handbook/data/ngay-nghi.yml): ngày nghỉ lễ, Tết hoặc ngày làm bù."""
+
+    day: dt.date = spec("ngay", "Ngày (YYYY-MM-DD), phải thuộc đúng năm của khối.", example="2025-01-29")
+    name: str = spec(
+        "ten",
+        "Tên ngày nghỉ hoặc lý do làm bù, hiện trong phần giải thích cách tính ngày hẹn.",
+        example="Tết Nguyên đán Ất Tỵ (mùng 1 tháng Giêng)",
+    )
+
+
+@dataclass(kw_only=True)
+class HolidayYear:
+    """Lịch nghỉ lễ, Tết và ngày làm bù của một năm, dùng để tính ngày hẹn trả kết quả theo ngày làm việc."""
+
+    days_off: list[Holiday] = spec(
+        "nghi",
+        "Mọi ngày nghỉ mà văn bản công bố, kể cả thứ Bảy, Chủ nhật nằm trong đợt nghỉ (ghi 'nghỉ hằng tuần' trong tên); "
+        "khi tính hạn chỉ các ngày thứ Hai – thứ Sáu có tác dụng.",
+        min_items=1,
+    )
+    make_up: list[Holiday] = spec(
+        "lam_bu",
+        "Thứ Bảy, Chủ nhật trở thành ngày làm việc do hoán đổi (để danh sách rỗng [] nếu không có); "
+        "chỉ ghi khi có văn bản đồng ý.",
+        default=[],
+    )
+    legal_basis: str = spec(
+        "can_cu",
+        "Văn bản công bố lịch nghỉ năm đó (số, ngày, cơ quan) hoặc điều luật dùng để suy ra các ngày.",
+        example="Thông báo số 6150/TB-LĐTBXH ngày 03/12/2024 của Bộ Lao động - Thương binh và Xã hội",
+    )
+    unverified: str | None = spec(
+        "can_xac_minh",
+        "Những ngày chưa đối chiếu được với văn bản chính thức; ngày hẹn tính qua năm này sẽ kèm cảnh báo. "
+        "Xóa khi mọi ngày đã đối chiếu.",
+        default=None,
+    )
+    year: int = field(default=0, metadata={"internal": True})

@@ -24,7 +24,7 @@ from mkdocs.utils import get_relative_url
 
 from . import analysis
 from .handbook import DATA_DIR, PROCEDURES_DIR, Handbook, load_handbook
-from .render import CATALOGUE_URL, Renderer, field_url, procedure_url, toc_tokens
+from .render import CATALOGUE_URL, TRIAGE_URL, Renderer, field_url, procedure_url, toc_tokens
 from .search import FIELD_WEIGHTS, SearchDoc, SearchIndex, search_documents
 
 # Theme files of ours that take precedence over Material's: the Vietnamese
@@ -89,6 +89,8 @@ class SotayPlugin(BasePlugin[SotayConfig]):
             GLOSSARY_SRC: GeneratedPage("glossary", "", "Thuật ngữ viết tắt"),
             SCHEMA_SRC: GeneratedPage("schema", "", "Lược đồ tệp thủ tục"),
         }
+        if handbook.triage:
+            self.pages[_src_uri(TRIAGE_URL)] = GeneratedPage("triage", "", "Công dân cần gì?")
         section: list = [{"Danh mục thủ tục": _src_uri(CATALOGUE_URL)}]
         # MkDocs treats page and nav titles as HTML (and Material prints
         # page.meta.title unescaped), so content titles are escaped here.
@@ -105,6 +107,10 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         if config.nav is not None:
             config.nav = [item for item in config.nav if not (isinstance(item, dict) and self.config.nav_title in item)]
             config.nav.append({self.config.nav_title: section})
+            if handbook.triage:  # right after the home page: where a desk officer starts
+                triage = {"Công dân cần gì?": _src_uri(TRIAGE_URL)}
+                config.nav = [item for item in config.nav if item != triage]
+                config.nav.insert(1 if config.nav else 0, triage)
         return config
 
     def _suggest(self, root: Path) -> dict[str, list[str]]:
@@ -155,6 +161,8 @@ class SotayPlugin(BasePlugin[SotayConfig]):
             html = self.renderer.render_field(generated.key, self.groups[generated.key], url_for)
         elif generated.kind == "schema":
             html = self.renderer.render_schema()
+        elif generated.kind == "triage":
+            html = self.renderer.render_triage(url_for)
         elif generated.kind == "glossary":
             html = self.renderer.render_glossary()
         else:

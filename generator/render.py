@@ -7,20 +7,23 @@ written.  Text fields typed ``Inline`` go through ``inline.render_inline``.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
+from urllib.parse import quote
 from dataclasses import dataclass
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from . import model
-from .guide import build_guide, item_ids
+from .guide import build_guide, item_ids, parse_answer
 from .handbook import Handbook
 from .inline import Abbreviations, render_inline
 from .textutil import vi_sort_key
 
 CATALOGUE_URL = "thu-tuc/"
+TRIAGE_URL = "cong-dan-can-gi/"
 
 
 def procedure_url(p: model.Procedure) -> str:
@@ -60,6 +63,7 @@ class FeeLine:
 class Renderer:
     def __init__(self, handbook: Handbook):
         self.hb = handbook
+        self._resolve = None  # the page being rendered's url_for, for "/…" links in content
         self.abbreviations = Abbreviations({k: v.meaning for k, v in handbook.glossary.items()})
         self.env = Environment(
             loader=PackageLoader("generator", "templates"),
@@ -69,7 +73,7 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.env.filters.update(
-            inline=lambda text: render_inline(text, self.abbreviations) if text else Markup(""),
+            inline=lambda text: render_inline(text, self.abbreviations, self._resolve) if text else Markup(""),
             vnd=vnd,
             deadline=deadline_text,
             date_vi=date_vi,
@@ -118,6 +122,7 @@ class Renderer:
     def render_procedure(self, p: model.Procedure, url_for: Callable[[str], str], suggestions: list[str] = ()) -> str:
         """``suggestions``: ids of similar procedures found by search, shown
         apart from the editor's own related list."""
+        self._resolve = url_for
         related = [self.hb.procedures[r] for r in p.related if r in self.hb.procedures]
         guide = build_guide(p, self.hb.root)
         ids = item_ids(p)
@@ -138,7 +143,26 @@ class Renderer:
             field_url=field_url,
         )
 
+    def render_triage(self, url_for: Callable[[str], str]) -> str:
+        self._resolve = url_for
+        def answers_fragment(option: model.TriageOption) -> str:
+            """#tra-loi=… : the answers the procedure page's guide starts with."""
+            target = self.hb.procedures[option.procedure]
+            questions = {q.key: q for q in target.questions}
+            answers = {k: parse_answer(questions[k], str(v)) for k, v in option.answers.items() if k in questions}
+            return "#tra-loi=" + quote(json.dumps(answers, ensure_ascii=False, separators=(",", ":"))) if answers else ""
+
+        return self.env.get_template("triage.html").render(
+            trees=list(self.hb.triage.values()),
+            fields=self.hb.fields,
+            procedures=self.hb.procedures,
+            answers_fragment=answers_fragment,
+            url_for=url_for,
+            procedure_url=procedure_url,
+        )
+
     def render_field(self, field_id: str, procedures: list[model.Procedure], url_for: Callable[[str], str]) -> str:
+        self._resolve = url_for
         return self.env.get_template("field_index.html").render(
             field=self.hb.fields[field_id],
             procedures=procedures,
@@ -148,6 +172,7 @@ class Renderer:
         )
 
     def render_catalogue(self, url_for: Callable[[str], str]) -> str:
+        self._resolve = url_for
         procedures = sorted(self.hb.procedures.values(), key=lambda p: vi_sort_key(p.title))
         groups = self.hb.by_field()
         return self.env.get_template("catalogue.html").render(

@@ -38,6 +38,8 @@ SECTIONS = [
     (model.LocalSettings, "dia-phuong", "handbook/data/dia-phuong.yml"),
     (model.LocalFee, "muc-thu", "Một mức thu trong muc_thu"),
     (model.Synonym, "tu-dong-nghia", "Một mục trong handbook/data/tu-dong-nghia.yml"),
+    (model.HolidayYear, "ngay-nghi", "Một năm trong handbook/data/ngay-nghi.yml (khóa là năm, ví dụ 2026:)"),
+    (model.Holiday, "mot-ngay-nghi", "Một ngày trong nghi hoặc lam_bu"),
 ]
 
 

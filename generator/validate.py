@@ -402,7 +402,39 @@ def _check_questions(p: model.Procedure, ctx: Context) -> None:
                      "thêm 'chi_khi' vào giấy tờ, bước, việc kiểm tra, lệ phí hoặc lưu ý mà câu trả lời quyết định.")
 
 
+_WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+
+
+def _check_holiday_year(y: model.HolidayYear, node: Node, ctx: Context) -> None:
+    """A make-up day is a Saturday or Sunday, and no day is written twice (the
+    year each day belongs to is checked by the loader, which knows the key)."""
+    seen: dict[dt.date, str] = {}
+    for key, days in (("nghi", y.days_off), ("lam_bu", y.make_up)):
+        for d in days:
+            if d is None:
+                continue
+            line, col = location(d, "day")
+            if d.day in seen:
+                ctx.sink.add(ctx.path, line, col, f"ngày {d.day.isoformat()} bị ghi hai lần (đã có trong '{seen[d.day]}')",
+                             "mỗi ngày chỉ ghi một lần: hoặc là ngày nghỉ (nghi), hoặc là ngày làm bù (lam_bu).")
+                continue
+            seen[d.day] = key
+            if key == "lam_bu" and d.day.weekday() < 5:
+                ctx.sink.add(ctx.path, line, col,
+                             f"ngày làm bù {d.day.isoformat()} là {_WEEKDAYS[d.day.weekday()]}, không phải thứ Bảy hay Chủ nhật",
+                             "lam_bu chỉ ghi thứ Bảy, Chủ nhật trở thành ngày làm việc; ngày thường được nghỉ thì ghi vào nghi.")
+
+
+def _check_triage_option(o: model.TriageOption, node: Node, ctx: Context) -> None:
+    if (o.next is None) == (o.procedure is None):
+        ctx.error(node, f"lựa chọn '{o.label}' cần đúng một trong hai: 'tiep' (câu hỏi tiếp) hoặc 'den' (thủ tục)")
+    if o.answers and o.procedure is None:
+        ctx.error(node, f"lựa chọn '{o.label}' có 'tra_loi' nhưng không dẫn tới thủ tục nào", "thêm 'den' hoặc bỏ 'tra_loi'.")
+
+
 _CHECKS = {
+    model.TriageOption: _check_triage_option,
+    model.HolidayYear: _check_holiday_year,
     model.Deadline: _check_deadline,
     model.Channel: _check_channel,
     model.Fee: _check_fee,

@@ -60,3 +60,80 @@ def test_question_declarations_are_checked(mini):
     assert any("mã câu hỏi 'Sinh-O-Nuoc-Ngoai' không hợp lệ" in m for m in messages)
     assert any("cần 'lua_chon'" in m for m in messages)
     assert any("không có câu hỏi 'sinh_o_nuoc_ngoai'" in m for m in messages)
+
+
+def test_cli_guide_with_answers_and_interactive(mini, run):
+    import json
+
+    with_guide(mini, "không sinh_o_nuoc_ngoai")
+    rows = json.loads(run("guide", "dang-ky-khai-sinh", "-a", "sinh_o_nuoc_ngoai=có", "--json").output)
+    assert rows["answers"] == {"sinh_o_nuoc_ngoai": True}
+    assert "Giấy chứng sinh" not in [d["name"] for d in rows["dossier"]]
+    text = run("guide", "dang-ky-khai-sinh", "-a", "sinh_o_nuoc_ngoai=không").output
+    assert "[ ] Giấy chứng sinh — Bản chính" in text and "Trẻ sinh ra ở nước ngoài: không" in text
+    # Interactive: a wrong answer is asked again; an empty one skips the question.
+    result = run("guide", "dang-ky-khai-sinh", input="có lẽ\nkhông\n2\n")
+    assert "trả lời 'có' hoặc 'không'" in result.output
+    assert "Người đi đăng ký: Mẹ" in result.output and "Giấy chứng sinh" in result.output
+    bad = run("guide", "dang-ky-khai-sinh", "-a", "nguoi_di=chu")
+    assert bad.exit_code == 1 and "chọn một trong: cha (Cha), me (Mẹ), ong-ba (Ông hoặc bà)" in bad.output
+    missing = run("guide", "dang-ky-khai-sinhh")
+    assert missing.exit_code == 1 and "có phải ý bạn là 'dang-ky-khai-sinh'" in missing.output
+
+
+TRIAGE = """
+tre-em:
+  ten: Làm giấy tờ cho trẻ
+  linh_vuc: ho-tich
+  cau_hoi:
+    hoi: Trẻ đã đăng ký khai sinh chưa?
+    lua_chon:
+      - nhan: Chưa
+        tiep:
+          hoi: Sinh ở nước ngoài?
+          lua_chon:
+            - nhan: Không
+              den: dang-ky-khai-sinh
+              tra_loi: {sinh_o_nuoc_ngoai: không}
+            - nhan: Có
+              den: dang-ky-khai-sinh
+              tra_loi: {sinh_o_nuoc_ngoai: có, nguoi_di: me}
+      - nhan: Đã kết hôn?
+        den: dang-ky-ket-hon
+"""
+
+
+def test_triage_tree_page_links_with_answers(mini):
+    from generator.build import build_site
+    from conftest import write
+
+    with_guide(mini, "không sinh_o_nuoc_ngoai")
+    write(mini / "handbook/data/cong-dan-can-gi.yml", TRIAGE)
+    site = build_site(mini)
+    html = (site / "cong-dan-can-gi/index.html").read_text(encoding="utf-8")
+    assert "<summary>Chưa</summary>" in html and "Sinh ở nước ngoài?" in html
+    assert 'href="../thu-tuc/ho-tich/dang-ky-khai-sinh/#tra-loi=%7B%22sinh_o_nuoc_ngoai%22%3Atrue%2C%22nguoi_di%22%3A%22me%22%7D"' in html
+    assert 'href="../thu-tuc/ho-tich/dang-ky-ket-hon/"' in html
+
+
+def test_triage_tree_is_checked(mini):
+    from conftest import write
+    from generator.handbook import load_handbook
+
+    with_guide(mini, "không sinh_o_nuoc_ngoai")
+    path = mini / "handbook/data/cong-dan-can-gi.yml"
+    # Structure: an option needs exactly one of 'tiep' and 'den'; 'den' must exist.
+    write(path, TRIAGE.replace("den: dang-ky-ket-hon", "den: dang-ky-ket-hn")
+          .replace("              tra_loi: {sinh_o_nuoc_ngoai: có, nguoi_di: me}\n",
+                   "              tiep: {hoi: x, lua_chon: [{nhan: a, den: dang-ky-ket-hon}, {nhan: b, den: dang-ky-ket-hon}]}\n"))
+    _, sink = load_handbook(mini)
+    got = [(e.line, e.message) for e in sink.errors]
+    assert any(line == 14 and "'Có' cần đúng một trong hai" in m for line, m in got), got
+    assert any(line == 18 and "không có thủ tục 'dang-ky-ket-hn'" in m for line, m in got), got
+    # Pre-answers: questions of the target procedure, with values they accept.
+    write(path, TRIAGE.replace("tra_loi: {sinh_o_nuoc_ngoai: không}", "tra_loi: {sinh_o_nuoc_ngoai: có lẽ}")
+          .replace("tra_loi: {sinh_o_nuoc_ngoai: có, nguoi_di: me}", "tra_loi: {noi_sinh: xa}"))
+    _, sink = load_handbook(mini)
+    got = [(e.line, e.message) for e in sink.errors]
+    assert any(line == 13 and "câu 'sinh_o_nuoc_ngoai'" in m and "'có' hoặc 'không'" in m for line, m in got), got
+    assert any(line == 16 and "không có câu hỏi 'noi_sinh'" in m for line, m in got), got

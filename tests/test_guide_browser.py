@@ -26,6 +26,10 @@ def guided_site(mini):
     replace_in(mini, KHAI_SINH, "ngay_ra_soat:",
                "luu_y:\n  - noi_dung: Ông, bà đi đăng ký thì kiểm tra giấy tờ chứng minh quan hệ.\n"
                "    chi_khi: 'nguoi_di = \"ong-ba\"'\nngay_ra_soat:")
+    from conftest import write
+    from test_guide import TRIAGE
+
+    write(mini / "handbook/data/cong-dan-can-gi.yml", TRIAGE)
     site = build_site(mini)
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -112,4 +116,17 @@ def test_state_saved_for_an_older_version_is_not_applied(chromium, guided_site):
     page.reload()
     assert not page.locator("input[data-tick='hs-1']").is_checked()
     assert "đã được cập nhật" in page.get_by_role("alert").inner_text()
+    page.close()
+
+
+def test_triage_link_opens_the_guide_with_its_answers(chromium, guided_site):
+    _, url = guided_site
+    page = chromium.new_page()
+    page.goto(url.replace("thu-tuc/ho-tich/dang-ky-khai-sinh/", "cong-dan-can-gi/"))
+    page.get_by_text("Chưa", exact=True).click()  # opens the <details>
+    page.locator("a[href*='tra-loi']").last.click()
+    page.wait_for_url("**/dang-ky-khai-sinh/")
+    assert shown(page, FOREIGN) and not shown(page, "Giấy chứng sinh")
+    assert "Đã trả lời đủ 2 câu" in page.locator(".sotay-guide-summary").inner_text()
+    assert "#" not in page.url  # the answers are taken, not left in the address
     page.close()

@@ -89,3 +89,10 @@ def test_catalogue_and_field_pages(mini):
     assert "2 thủ tục thuộc 1 lĩnh vực" in html
     field_html = r.render_field("ho-tich", hb.by_field()["ho-tich"], lambda url: url)
     assert "Lệ phí đăng ký khai sinh: Miễn phí" in field_html
+
+
+def test_links_from_the_handbook_root_become_relative_to_the_page():
+    from generator.inline import render_inline
+
+    html = render_inline("[xem](/thu-tuc/ho-tich/dang-ky-ket-hon/#ho-so)", resolve=lambda page: "../../" + page)
+    assert html == '<a href="../../thu-tuc/ho-tich/dang-ky-ket-hon/#ho-so">xem</a>'

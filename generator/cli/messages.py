@@ -48,6 +48,7 @@ VI = {
     "directory": "thư mục",
     "path": "đường dẫn",
     "default: {default}": "mặc định: {default}",
+    "required": "bắt buộc",
     "Show the version and exit.": "Hiện phiên bản rồi thoát.",
     "Show this message and exit.": "Hiện hướng dẫn này rồi thoát.",
 }

@@ -254,6 +254,25 @@
     bar.appendChild(heading)
   }
 
+  // Arriving from "Công dân cần gì?" with answers already known: start a new
+  // case with them (the current case is kept if it has anything in it).
+  var preset = /^#tra-loi=(.+)$/.exec(location.hash)
+  if (preset) {
+    try {
+      var answers = JSON.parse(decodeURIComponent(preset[1]))
+      var c = current()
+      if (Object.keys(c.answers).length || Object.keys(c.ticks).length) {
+        var name = "Hồ sơ " + (Object.keys(state.cases).length + 1)
+        while (state.cases[name]) name += "'"
+        state.cases[name] = emptyCase()
+        state.current = name
+      }
+      current().answers = answers
+      save()
+    } catch (e) { /* a broken link: ignore it */ }
+    history.replaceState(null, "", location.pathname + location.search)
+  }
+
   document.documentElement.classList.add("sotay-js")
   document.querySelectorAll(".sotay-guide-nojs").forEach(function (p) { p.hidden = true })
   renderCases()

@@ -1,0 +1,110 @@
+"""``sotay guide``: answer a procedure's questions, get this case's dossier and steps."""
+
+from __future__ import annotations
+
+import difflib
+import json
+
+import click
+
+from .. import conditions, model
+from ..guide import item_ids, parse_answer
+from ..handbook import load_handbook
+from ..inline import plain_text
+from . import SotayError, cli, project_root
+
+
+def tailored(p: model.Procedure, answers: dict) -> dict:
+    """The dossier, steps (with their checklists) and notes that apply."""
+    ids = item_ids(p)
+
+    def applies(item) -> bool:
+        cond = getattr(item, "condition", None)
+        return not cond or conditions.evaluate(conditions.compile_condition(cond), answers)
+
+    steps = []
+    for s in p.steps:
+        if not applies(s):
+            continue
+        items = [c for c in s.checklist if applies(c)]
+        steps.append({"id": ids[id(s)], "name": s.name, "role": s.role,
+                      "checklist": [plain_text(c.text if isinstance(c, model.CheckItem) else c) for c in items]})
+    return {
+        "dossier": [{"id": ids[id(d)], "name": plain_text(d.name), "form": model.DOC_FORMS[d.form], "copies": d.copies}
+                    for d in p.dossier if applies(d)],
+        "steps": steps,
+        "notes": [plain_text(n.text) for n in p.notes if applies(n)],
+        "fees": [f.name for f in p.fees if applies(f)],
+    }
+
+
+@cli.command()
+@click.argument("procedure")
+@click.option("--answer", "-a", "answers", multiple=True, metavar="MÃ=GIÁ_TRỊ",
+              help="Trả lời sẵn một câu hỏi, ví dụ -a qua_han=có (lặp lại cho nhiều câu).")
+@click.option("--json", "as_json", is_flag=True, help="In dạng JSON cho máy đọc.")
+def guide(procedure: str, answers: tuple[str, ...], as_json: bool) -> None:
+    """Hướng dẫn theo tình huống: trả lời vài câu hỏi, nhận đúng danh sách giấy
+    tờ và các bước cho hồ sơ này. Không có --answer thì lệnh hỏi lần lượt.
+
+    Ví dụ:
+
+        sotay guide dang-ky-khai-sinh
+
+        sotay guide dang-ky-khai-sinh -a qua_han=không -a nguoi_di=cha --json
+    """
+    root = project_root()
+    hb, sink = load_handbook(root)
+    sink.raise_if_any()
+    p = hb.procedures.get(procedure)
+    if p is None:
+        close = difflib.get_close_matches(procedure, list(hb.procedures), n=1, cutoff=0.6)
+        raise SotayError(f"Lỗi: không có thủ tục '{procedure}'" + (f"; có phải ý bạn là '{close[0]}'?" if close else
+                                                                    "; xem danh sách bằng: sotay list"))
+    questions = {q.key: q for q in p.questions}
+    given: dict = {}
+    for item in answers:
+        key, sep, raw = item.partition("=")
+        key = key.strip()
+        if not sep or key not in questions:
+            known = ", ".join(questions) or "(thủ tục này không có câu hỏi)"
+            raise SotayError(f"Lỗi: --answer '{item}' không hợp lệ; các câu hỏi của thủ tục: {known}")
+        try:
+            given[key] = parse_answer(questions[key], raw)
+        except ValueError as err:
+            raise SotayError(f"Lỗi: câu '{key}': {err}") from None
+    if not answers:
+        for q in p.questions:
+            prompt = q.text + (f" [{'/'.join(f'{i}. {label}' for i, label in enumerate(q.choices.values(), 1))}]"
+                               if q.kind == "mot-lua-chon" else " [có/không]" if q.kind == "co-khong" else "")
+            while True:
+                raw = click.prompt(prompt, default="", show_default=False)
+                if raw.strip() == "":
+                    break  # skipped: items that need this answer stay out
+                try:
+                    given[q.key] = parse_answer(q, raw)
+                    break
+                except ValueError as err:
+                    click.echo(f"  {err}", err=True)
+    result = tailored(p, given)
+    if as_json:
+        click.echo(json.dumps({"id": p.id, "title": p.title, "answers": given, **result}, ensure_ascii=False, indent=2))
+        return
+    click.echo(click.style(p.title, bold=True))
+    for q in p.questions:
+        if q.key in given:
+            value = given[q.key]
+            shown = ("có" if value else "không") if isinstance(value, bool) else q.choices.get(value, value)
+            click.echo(f"  {q.label}: {shown}")
+    click.echo("\nThành phần hồ sơ:")
+    for d in result["dossier"]:
+        click.echo(f"  [ ] {d['name']} — {d['form']}" + (f", {d['copies']} bản" if d["copies"] > 1 else ""))
+    if result["notes"]:
+        click.echo("\nLưu ý:")
+        for n in result["notes"]:
+            click.echo(f"  • {n}")
+    click.echo("\nCác bước:")
+    for i, s in enumerate(result["steps"], 1):
+        click.echo(f"  Bước {i}. {s['name']} ({s['role']})")
+        for c in s["checklist"]:
+            click.echo(f"    [ ] {c}")
