@@ -21,7 +21,7 @@ from . import model
 
 REGISTRY = "handbook/data/ngay-nghi.yml"
 
-# Assumed office hours for deadlines counted in working hours: 8 hours a day,
+# Assumed office hours for deadlines counted in working hours (7 h 30 a day),
 # 07:30–11:30 and 13:30–17:00.  The real hours are set by each province and
 # commune (dia-phuong.yml's gio_lam_viec is free text), so every explanation
 # says these are assumed.

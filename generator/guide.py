@@ -20,10 +20,34 @@ class Guide:
     questions: list[dict] = field(default_factory=list)
     compiled: dict[str, list] = field(default_factory=dict)  # item id → compiled condition
     words: dict[str, str] = field(default_factory=dict)  # item id → "Chỉ khi" text
+    due: dict = field(default_factory=dict)  # deadlines and the holiday calendar, for the due-date box
 
     def data(self) -> dict:
         """The JSON the page's script reads (from a JSON block, never run)."""
-        return {"id": self.procedure, "version": self.version, "questions": self.questions, "conditions": self.compiled}
+        return {"id": self.procedure, "version": self.version, "questions": self.questions,
+                "conditions": self.compiled, "due": self.due}
+
+
+def deadline_data(d: model.Deadline) -> dict:
+    return {"kind": d.kind, "amount": d.amount, "cutoff": d.cutoff}
+
+
+def calendar_data(holidays: dict[int, model.HolidayYear]) -> dict:
+    """The holiday registry as the browser's due-date calculator reads it."""
+    return {
+        "years": sorted(holidays),
+        "off": {d.day.isoformat(): d.name for y in holidays.values() for d in y.days_off},
+        "make_up": {d.day.isoformat(): d.name for y in holidays.values() for d in y.make_up},
+        "unverified": {str(year): y.unverified for year, y in holidays.items() if y.unverified},
+    }
+
+
+def due_data(p: model.Procedure, holidays: dict[int, model.HolidayYear]) -> dict:
+    if not holidays or p.deadline.kind == "chua-xac-minh":
+        return {}
+    channels = [{"kind": c.kind, "label": model.CHANNELS[c.kind], "deadline": deadline_data(c.deadline)}
+                for c in p.channels if c.deadline]
+    return {"deadline": deadline_data(p.deadline), "channels": channels, "calendar": calendar_data(holidays)}
 
 
 def item_ids(p: model.Procedure) -> dict[int, str]:

@@ -32,7 +32,8 @@ from .search import FIELD_WEIGHTS, SearchDoc, SearchIndex, search_documents
 THEME_DIR = Path(__file__).parent / "theme"
 SUGGESTIONS = 3
 GUIDE_STYLES = "assets/stylesheets/sotay-guide.css"
-GUIDE_SCRIPTS = ["assets/javascripts/sotay/conditions.js", "assets/javascripts/sotay/guide.js"]
+GUIDE_SCRIPTS = ["assets/javascripts/sotay/conditions.js", "assets/javascripts/sotay/duedate.js",
+                 "assets/javascripts/sotay/guide.js"]
 
 log = logging.getLogger("mkdocs.plugins.sotay")
 

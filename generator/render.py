@@ -17,7 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from . import model
-from .guide import build_guide, item_ids, parse_answer
+from .guide import build_guide, due_data, item_ids, parse_answer
 from .handbook import Handbook
 from .inline import Abbreviations, render_inline
 from .textutil import vi_sort_key
@@ -125,6 +125,7 @@ class Renderer:
         self._resolve = url_for
         related = [self.hb.procedures[r] for r in p.related if r in self.hb.procedures]
         guide = build_guide(p, self.hb.root)
+        guide.due = due_data(p, self.hb.holidays)
         ids = item_ids(p)
         return self.env.get_template("procedure.html").render(
             p=p,
@@ -146,11 +147,11 @@ class Renderer:
     def render_triage(self, url_for: Callable[[str], str]) -> str:
         self._resolve = url_for
         def answers_fragment(option: model.TriageOption) -> str:
-            """#tra-loi=… : the answers the procedure page's guide starts with."""
+            """?tra-loi=… : the answers the procedure page's guide starts with."""
             target = self.hb.procedures[option.procedure]
             questions = {q.key: q for q in target.questions}
             answers = {k: parse_answer(questions[k], str(v)) for k, v in option.answers.items() if k in questions}
-            return "#tra-loi=" + quote(json.dumps(answers, ensure_ascii=False, separators=(",", ":"))) if answers else ""
+            return "?tra-loi=" + quote(json.dumps(answers, ensure_ascii=False, separators=(",", ":"))) if answers else ""
 
         return self.env.get_template("triage.html").render(
             trees=list(self.hb.triage.values()),

@@ -112,7 +112,7 @@ def test_triage_tree_page_links_with_answers(mini):
     site = build_site(mini)
     html = (site / "cong-dan-can-gi/index.html").read_text(encoding="utf-8")
     assert "<summary>Chưa</summary>" in html and "Sinh ở nước ngoài?" in html
-    assert 'href="../thu-tuc/ho-tich/dang-ky-khai-sinh/#tra-loi=%7B%22sinh_o_nuoc_ngoai%22%3Atrue%2C%22nguoi_di%22%3A%22me%22%7D"' in html
+    assert 'href="../thu-tuc/ho-tich/dang-ky-khai-sinh/?tra-loi=%7B%22sinh_o_nuoc_ngoai%22%3Atrue%2C%22nguoi_di%22%3A%22me%22%7D"' in html
     assert 'href="../thu-tuc/ho-tich/dang-ky-ket-hon/"' in html
 
 

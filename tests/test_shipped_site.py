@@ -71,6 +71,7 @@ def test_no_broken_internal_links_or_anchors(site):
             if urlsplit(href).scheme or href.startswith(("//", "mailto:", "tel:")):
                 continue
             target, fragment = urldefrag(href)
+            target = urlsplit(target).path  # a query (?tra-loi=…) does not change the file served
             dest = (path.parent / unquote(target)).resolve() if target else path
             if dest.is_dir():
                 dest = dest / "index.html"

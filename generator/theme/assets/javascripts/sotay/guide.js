@@ -214,7 +214,7 @@
     })
     select.addEventListener("change", function () {
       state.current = select.value
-      save(); renderCases(); renderPanel(); apply()
+      save(); renderCases(); renderPanel(); renderDue(); apply()
       document.getElementById("sotay-case-select").focus()
     })
     var label = el("input", { type: "text", id: "sotay-case-label", maxlength: "40",
@@ -225,7 +225,7 @@
       while (state.cases[name]) name += "'"
       state.cases[name] = emptyCase()
       state.current = name
-      save(); renderCases(); renderPanel(); apply()
+      save(); renderCases(); renderPanel(); renderDue(); apply()
     })
     var clear = el("button", { type: "button", "class": "md-button", text: "Xóa đánh dấu hồ sơ này" })
     clear.addEventListener("click", function () {
@@ -256,10 +256,10 @@
 
   // Arriving from "Công dân cần gì?" with answers already known: start a new
   // case with them (the current case is kept if it has anything in it).
-  var preset = /^#tra-loi=(.+)$/.exec(location.hash)
+  var preset = new URLSearchParams(location.search).get("tra-loi")
   if (preset) {
     try {
-      var answers = JSON.parse(decodeURIComponent(preset[1]))
+      var answers = JSON.parse(preset)
       var c = current()
       if (Object.keys(c.answers).length || Object.keys(c.ticks).length) {
         var name = "Hồ sơ " + (Object.keys(state.cases).length + 1)
@@ -270,12 +270,67 @@
       current().answers = answers
       save()
     } catch (e) { /* a broken link: ignore it */ }
-    history.replaceState(null, "", location.pathname + location.search)
+    history.replaceState(null, "", location.pathname + location.hash)
+  }
+
+  /* ---- due date ("ngày hẹn trả kết quả") ---------------------------------- */
+
+  var WEEKDAYS = ["Chủ nhật", "thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy"]
+
+  function spoken(iso) {
+    var p = iso.slice(0, 10).split("-")
+    var weekday = WEEKDAYS[new Date(Date.UTC(+p[0], +p[1] - 1, +p[2])).getUTCDay()]
+    return weekday + ", " + p[2] + "/" + p[1] + "/" + p[0] + (iso.length > 10 ? " lúc " + iso.slice(11, 16) : "")
+  }
+
+  function renderDue() {
+    var box = document.querySelector("[data-sotay-due]")
+    if (!box || !data.due || !data.due.deadline || !window.sotayDueDate) return
+    box.textContent = ""
+    var input = el("input", { type: "datetime-local", id: "sotay-received" })
+    var c = current()
+    input.value = c.received || ""
+    var options = [["", "Thời hạn chung", data.due.deadline]].concat(
+      data.due.channels.map(function (ch) { return [ch.kind, ch.label, ch.deadline] }))
+    var channel = el("select", { id: "sotay-channel", "aria-label": "Cách thức nộp hồ sơ" })
+    options.forEach(function (o) {
+      var option = el("option", { value: o[0], text: o[1] })
+      option.selected = (c.channel || "") === o[0]
+      channel.appendChild(option)
+    })
+    var output = el("p", { "class": "sotay-due-result", "aria-live": "polite" })
+    function update() {
+      c.received = input.value
+      c.channel = channel.value
+      save()
+      output.textContent = ""
+      if (!input.value) { output.textContent = "Nhập ngày giờ tiếp nhận để tính ngày hẹn trả."; return }
+      var deadline = options.filter(function (o) { return o[0] === channel.value })[0][2]
+      var r = window.sotayDueDate.due(deadline, input.value.slice(0, 16), data.due.calendar)
+      if (r.missingYear) {
+        output.textContent = "Chưa có lịch nghỉ năm " + r.missingYear + " trong sổ tay nên chưa tính được ngày hẹn."
+        return
+      }
+      output.appendChild(el("strong", { text: "Ngày hẹn trả kết quả: " + spoken(r.result) }))
+      if (r.offDay) output.appendChild(el("span", { text: " — rơi vào ngày nghỉ; xem lại trước khi hẹn." }))
+      var years = [input.value.slice(0, 4), r.result.slice(0, 4)]
+      if (years.some(function (y) { return data.due.calendar.unverified[y] })) {
+        output.appendChild(el("span", { "class": "sotay-flag", text: " ⚠ Lịch nghỉ năm này còn ngày cần xác minh." }))
+      }
+    }
+    input.addEventListener("input", update)
+    channel.addEventListener("change", update)
+    var fields = [el("label", { "for": "sotay-received", text: "Tiếp nhận lúc: " }), input]
+    if (data.due.channels.length) fields.push(el("label", { "for": "sotay-channel", text: " Cách nộp: " }), channel)
+    box.appendChild(el("div", { "class": "sotay-due-form" }, fields))
+    box.appendChild(output)
+    update()
   }
 
   document.documentElement.classList.add("sotay-js")
   document.querySelectorAll(".sotay-guide-nojs").forEach(function (p) { p.hidden = true })
   renderCases()
   renderPanel()
+  renderDue()
   apply()
 })()
