@@ -130,3 +130,18 @@ def test_triage_link_opens_the_guide_with_its_answers(chromium, guided_site):
     assert "Đã trả lời đủ 2 câu" in page.locator(".sotay-guide-summary").inner_text()
     assert "tra-loi" not in page.url  # the answers are taken, not left in the address
     page.close()
+
+
+def test_shipped_khai_sinh_from_need_to_tailored_fee(chromium, shipped_url):
+    """The shipped handbook: "Công dân cần gì?" → late registration → the
+    khai sinh page opens with that answer and shows the late fee only."""
+    page = chromium.new_page()
+    page.goto(shipped_url + "cong-dan-can-gi/")
+    for label in ["Chưa đăng ký khai sinh", "Không có yếu tố nước ngoài", "Không", "Không, chỉ đăng ký khai sinh"]:
+        page.locator(f"summary:text-is('{label}')").first.click()
+    page.locator("li", has_text="Đã quá 60 ngày").last.locator("a").click()
+    page.wait_for_url("**/dang-ky-khai-sinh/")
+    assert page.get_by_text("Lệ phí đăng ký khai sinh quá hạn").first.is_visible()
+    assert not page.get_by_text("Lệ phí đăng ký khai sinh đúng hạn").first.is_visible()
+    assert "Đăng ký quá hạn (quá 60 ngày kể từ ngày sinh): Có" in page.locator(".sotay-guide-answered").inner_text()
+    page.close()

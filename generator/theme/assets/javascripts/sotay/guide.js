@@ -189,7 +189,7 @@
       answered.forEach(function (q) {
         list.appendChild(el("li", { text: q.label + ": " + answerText(q, answers[q.key]) }))
       })
-      panel.appendChild(el("div", { "class": "sotay-print-only" }, [el("p", { text: "Câu trả lời:" }), list]))
+      panel.appendChild(el("div", { "class": "sotay-guide-answered" }, [el("p", { text: "Câu trả lời của hồ sơ này:" }), list]))
     }
     panel.appendChild(reset)
     if (focusKey) {
