@@ -13,6 +13,7 @@ import logging
 from html import escape
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -155,8 +156,10 @@ class SotayPlugin(BasePlugin[SotayConfig]):
             return get_relative_url(target, page.url)
 
         if generated.kind == "procedure":
+            proc = self.handbook.procedures[generated.key]
             html = self.renderer.render_procedure(
-                self.handbook.procedures[generated.key], url_for, self.suggestions.get(generated.key, [])
+                proc, url_for, self.suggestions.get(generated.key, []),
+                edit_url=page.edit_url, report_url=self._report_url(proc, config),
             )
         elif generated.kind == "field":
             html = self.renderer.render_field(generated.key, self.groups[generated.key], url_for)
@@ -205,6 +208,15 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         data["config"].update(separator=analysis.SEPARATOR, pipeline=[], fields={**data["config"]["fields"], **fields})
         data["docs"] = docs
         return data
+
+    def _report_url(self, proc, config) -> str | None:
+        """A new issue in the repository, from the "báo lỗi nội dung" form,
+        naming the procedure (GitHub issue forms take field values from the URL)."""
+        if not config.repo_url or "github.com" not in config.repo_url:
+            return None
+        query = urlencode({"template": "bao-loi-noi-dung.yml", "title": f"[Lỗi nội dung] {proc.title}",
+                           "thu_tuc": f"{proc.title} ({proc.path})"})
+        return f"{config.repo_url.rstrip('/')}/issues/new?{query}"
 
     def on_serve(self, server, config, builder):
         root = Path(config.config_file_path).resolve().parent

@@ -119,9 +119,12 @@ class Renderer:
             return "Không thu phí, lệ phí"
         return "; ".join(f"{line.name}: {line.amount}" for line in self.fee_lines(fees))
 
-    def render_procedure(self, p: model.Procedure, url_for: Callable[[str], str], suggestions: list[str] = ()) -> str:
+    def render_procedure(self, p: model.Procedure, url_for: Callable[[str], str], suggestions: list[str] = (),
+                         edit_url: str | None = None, report_url: str | None = None) -> str:
         """``suggestions``: ids of similar procedures found by search, shown
-        apart from the editor's own related list."""
+        apart from the editor's own related list; ``edit_url`` and
+        ``report_url`` open the YAML in the repository and a prefilled
+        content-error report."""
         self._resolve = url_for
         related = [self.hb.procedures[r] for r in p.related if r in self.hb.procedures]
         guide = build_guide(p, self.hb.root)
@@ -134,6 +137,8 @@ class Renderer:
             channel_fee_lines=self.fee_lines,
             legal=self.hb.legal,
             related=related,
+            edit_url=edit_url,
+            report_url=report_url,
             guide=guide,
             item_id=lambda obj: ids[id(obj)],
             is_check_item=lambda obj: isinstance(obj, model.CheckItem),

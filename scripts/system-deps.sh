@@ -34,8 +34,10 @@ if ! vnu_installed && ! command -v npm >/dev/null; then need+=(npm); fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "${CI:-}" = "true" ]; then
     echo "CI: cài ${need[*]}…"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+    # As root (our CI) directly; on hosted runners (GitHub Actions) through sudo.
+    as_root=(); [ "$(id -u)" -eq 0 ] || as_root=(sudo)
+    "${as_root[@]}" apt-get update -qq
+    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
   else
     echo "Lưu ý: thiếu ${need[*]}; các kiểm thử cần chúng sẽ bỏ qua. Cài bằng: sudo apt-get install ${need[*]}"
   fi
