@@ -183,7 +183,7 @@ class Fee:
         default=[],
         example=["Miễn lệ phí đăng ký khai sinh đúng hạn."],
     )
-    note: Inline | None = spec("ghi_chu", "Ghi chú.", default=None)
+    note: Inline | None = spec("ghi_chu", "Ghi chú.", default=None, example="Theo Thông tư 281/2016/TT-BTC.")
     condition: Condition | None = spec(
         "chi_khi", "Chỉ áp dụng khi điều kiện này đúng (theo các câu hỏi trong 'cau_hoi').", default=None,
         example="sinh_o_nuoc_ngoai và không cha_me_da_ket_hon",
@@ -207,7 +207,9 @@ class Channel:
     fees: list[Fee] | None = spec(
         "phi", "Phí, lệ phí riêng của cách thức này, nếu khác mức chung.", default=None
     )
-    note: Inline | None = spec("ghi_chu", "Ghi chú.", default=None)
+    note: Inline | None = spec(
+        "ghi_chu", "Ghi chú.", default=None, example="Gửi kèm bản sao có chứng thực các giấy tờ phải xuất trình."
+    )
 
 
 @dataclass(kw_only=True)
@@ -229,7 +231,7 @@ class DossierItem:
         default=None,
         example="mau/to-khai-dang-ky-khai-sinh.docx",
     )
-    note: Inline | None = spec("ghi_chu", "Ghi chú.", default=None)
+    note: Inline | None = spec("ghi_chu", "Ghi chú.", default=None, example="Kèm bản chính để đối chiếu.")
     condition: Condition | None = spec(
         "chi_khi", "Chỉ áp dụng khi điều kiện này đúng (theo các câu hỏi trong 'cau_hoi').", default=None,
         example="sinh_o_nuoc_ngoai và không cha_me_da_ket_hon",
@@ -266,7 +268,10 @@ class Question:
     choices: dict[str, str] = spec(
         "lua_chon", "Các lựa chọn (mã: nhãn), chỉ cho kiểu mot-lua-chon.", default={}, example={"cha": "Cha", "me": "Mẹ"}
     )
-    help: Inline | None = spec("giai_thich", "Giải thích thêm để trả lời đúng.", default=None)
+    help: Inline | None = spec(
+        "giai_thich", "Giải thích thêm để trả lời đúng.", default=None,
+        example="Thời hạn đăng ký khai sinh là 60 ngày kể từ ngày sinh (khoản 1 Điều 15 Luật Hộ tịch).",
+    )
 
 
 @dataclass(kw_only=True)
@@ -287,8 +292,14 @@ class Step:
         min_items=1,
         example=["Đối chiếu giấy tờ tùy thân của người nộp."],
     )
-    tips: list[Inline] = spec("meo", "Mẹo cho cán bộ mới.", default=[])
-    mistakes: list[Inline] = spec("loi_thuong_gap", "Lỗi thường gặp ở bước này.", default=[])
+    tips: list[Inline] = spec(
+        "meo", "Mẹo cho cán bộ mới.", default=[],
+        example=["Hướng dẫn cha mẹ kiểm tra Giấy khai sinh điện tử trên VNeID sau khi nhận."],
+    )
+    mistakes: list[Inline] = spec(
+        "loi_thuong_gap", "Lỗi thường gặp ở bước này.", default=[],
+        example=["Quên thu bản giấy Giấy chứng sinh gốc với hồ sơ nộp trực tuyến."],
+    )
     systems: list[str] = spec(
         "he_thong",
         "Hệ thống, phần mềm dùng ở bước này.",
@@ -319,7 +330,7 @@ class Source:
     """Một nguồn tham khảo."""
 
     title: str = spec("ten", "Tên nguồn.", example="Cơ sở dữ liệu quốc gia về TTHC")
-    url: Url | None = spec("url", "Đường dẫn.", default=None)
+    url: Url | None = spec("url", "Đường dẫn.", default=None, example="https://dichvucong.gov.vn")
 
 
 @dataclass(kw_only=True)
@@ -344,14 +355,19 @@ class Procedure:
         "cap_thuc_hien", "Cấp thực hiện.", choices=LEVELS, min_items=1, example=["xa"]
     )
     agency: str = spec("co_quan_thuc_hien", "Cơ quan thực hiện.", example="Ủy ban nhân dân cấp xã")
-    summary: Inline = spec("tom_tat", "Tóm tắt một hai câu: thủ tục này dùng khi nào.")
+    summary: Inline = spec(
+        "tom_tat", "Tóm tắt một hai câu: thủ tục này dùng khi nào.",
+        example="Đăng ký khai sinh lần đầu cho trẻ em; cha, mẹ phải đăng ký trong 60 ngày kể từ ngày sinh.",
+    )
     subjects: list[str] = spec(
         "doi_tuong", "Đối tượng thực hiện.", min_items=1, example=["Công dân Việt Nam"]
     )
     channels: list[Channel] = spec("cach_thuc", "Cách thức thực hiện.", min_items=1)
     deadline: Deadline = spec("thoi_han", "Thời hạn giải quyết chung.")
     dossier: list[DossierItem] = spec("ho_so", "Thành phần hồ sơ.", min_items=1)
-    results: list[Inline] = spec("ket_qua", "Kết quả công dân nhận được.", min_items=1)
+    results: list[Inline] = spec(
+        "ket_qua", "Kết quả công dân nhận được.", min_items=1, example=["Giấy khai sinh (bản chính)"]
+    )
     steps: list[Step] = spec("quy_trinh", "Các bước xử lý nội bộ, theo thứ tự.", min_items=1)
     legal_basis: list[LegalRef] = spec("can_cu_phap_ly", "Căn cứ pháp lý.", min_items=1)
     reviewed: dt.date = spec("ngay_ra_soat", "Ngày rà soát gần nhất (YYYY-MM-DD).", example="2025-11-20")
@@ -362,10 +378,18 @@ class Procedure:
         default=None,
         example="1.001193",
     )
-    partner_agencies: list[str] = spec("co_quan_phoi_hop", "Cơ quan phối hợp.", default=[])
+    partner_agencies: list[str] = spec(
+        "co_quan_phoi_hop", "Cơ quan phối hợp.", default=[], example=["Công an cấp xã"]
+    )
     fees: list[Fee] = spec("phi", "Phí, lệ phí (để danh sách rỗng [] nếu không thu).", default=[])
-    requirements: list[Inline] = spec("dieu_kien", "Yêu cầu, điều kiện.", default=[])
-    related: list[str] = spec("lien_quan", "Mã định danh các thủ tục liên quan (tên tệp).", default=[], ref="procedure")
+    requirements: list[Inline] = spec(
+        "dieu_kien", "Yêu cầu, điều kiện.", default=[],
+        example=["Trẻ chưa được đăng ký khai sinh ở Việt Nam hoặc ở nước ngoài."],
+    )
+    related: list[str] = spec(
+        "lien_quan", "Mã định danh các thủ tục liên quan (tên tệp).", default=[], ref="procedure",
+        example=["dang-ky-ket-hon"],
+    )
     keywords: list[str] = spec(
         "tu_khoa", "Từ ngữ người dân hay dùng để gọi thủ tục này.", default=[], example=["giấy khai sinh", "làm khai sinh"]
     )
