@@ -12,11 +12,13 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from yaml.nodes import MappingNode, ScalarNode
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from . import model
-from .errors import ErrorSink
+from .errors import ContentError, ErrorSink
 from .guide import parse_answer
+from .legalimpact import status_warnings
+from .scaffold import PLACEHOLDER
 from .textutil import fold, vi_sort_key
 from .validate import Context, Reference, convert, location
 from .yamlsource import compose, read_text
@@ -207,11 +209,103 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
 
     _check_unique(hb, sink)
     _check_references(refs, hb, all_files, sink)
+    _check_legal_status(hb, sink)
     if only is None:
         _check_synonyms(hb, sink)
         _check_triage_answers(hb, sink)
     hb.procedures = dict(sorted(hb.procedures.items()))
     return hb, sink
+
+
+class _Blob:
+    """Bytes that ``read_text`` can read as if they were a file."""
+
+    def __init__(self, data: bytes):
+        self._data = data
+
+    def read_bytes(self) -> bytes:
+        return self._data
+
+
+def load_procedure_text(data: bytes | str, display: str, sink: ErrorSink) -> model.Procedure | None:
+    """One procedure from the content of its file (an old version from git,
+    say), checked like a file on disk: encoding, YAML, schema and the rules
+    inside one procedure.  References to the registries (lĩnh vực, văn bản,
+    other procedures) are not resolved.  ``display`` names the file in
+    errors; its stem is the procedure's id.  Returns None when it cannot be
+    built; problems go into ``sink`` (a procedure can come back with errors
+    recorded, e.g. a duplicate step name, so check ``sink.errors``)."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    text = read_text(_Blob(raw), display, sink)  # type: ignore[arg-type]
+    if text is None:
+        return None
+    node = compose(text, display, sink)
+    if node is None:
+        return None
+    proc = convert(node, model.Procedure, Context(display, sink))
+    if proc is not None:
+        proc.id, proc.path = Path(display).stem, display
+    return proc
+
+
+def _check_legal_status(hb: Handbook, sink: ErrorSink) -> None:
+    """A warning at each citation of a document that is repealed, replaced or
+    not yet in force.  Partly repealed documents are not warned about: most
+    laws in force have had an article amended and citing them is normal
+    (``sotay legal impact`` lists those citations)."""
+    for path, line, col, issue in status_warnings(hb.legal, hb.procedures.values()):
+        if issue.severe:
+            sink.warn(path, line, col, issue.message, issue.hint)
+
+
+def _partly_repealed_citations(hb: Handbook) -> list[ContentError]:
+    return [
+        ContentError(path, line, col, issue.message, issue.hint)
+        for path, line, col, issue in status_warnings(hb.legal, hb.procedures.values())
+        if not issue.severe
+    ]
+
+
+def placeholder_errors(hb: Handbook) -> list[ContentError]:
+    """Values still holding the scaffold's "CẦN ĐIỀN" in the loaded procedure
+    files (comments do not count), located at the value."""
+    found: list[ContentError] = []
+    for p in hb.procedures.values():
+        scratch = ErrorSink()
+        text = read_text(hb.root / p.path, p.path, scratch)
+        node = compose(text, p.path, scratch) if text is not None else None
+        stack = [node] if node is not None else []
+        while stack:
+            n = stack.pop()
+            if isinstance(n, MappingNode):
+                stack.extend(v for _, v in reversed(n.value))
+            elif isinstance(n, SequenceNode):
+                stack.extend(reversed(n.value))
+            elif isinstance(n, ScalarNode) and PLACEHOLDER in n.value:
+                m = n.start_mark
+                shown = " ".join(n.value.split())
+                shown = shown if len(shown) <= 70 else shown[:69] + "…"
+                found.append(ContentError(
+                    p.path, m.line + 1, m.column + 1, f"còn chỗ chưa điền: \"{shown}\"",
+                    f"thay cả cụm \"{PLACEHOLDER}: …\" bằng nội dung thật (chế độ --strict không chấp nhận chỗ trống của mẫu).",
+                ))
+    return sorted(found)
+
+
+def strict_errors(hb: Handbook, sink: ErrorSink, *, partly_repealed: bool = False) -> list[ContentError]:
+    """What ``sotay validate --strict`` treats as errors on top of ``sink.errors``:
+    every warning in ``sink`` (repealed, replaced or not-yet-in-force citations,
+    synonyms leading nowhere…), every leftover "CẦN ĐIỀN", and with
+    ``partly_repealed`` also citations of partly repealed documents."""
+    promoted = [ContentError(w.path, w.line, w.column, w.message, w.hint) for w in sink.warnings]
+    return promoted + placeholder_errors(hb) + (_partly_repealed_citations(hb) if partly_repealed else [])
+
+
+def apply_strict(hb: Handbook, sink: ErrorSink, *, partly_repealed: bool = False) -> ErrorSink:
+    """Make ``sink`` strict in place (see ``strict_errors``); returns ``sink``."""
+    extra = strict_errors(hb, sink, partly_repealed=partly_repealed)
+    sink.items = [e for e in sink.items if not e.warning] + extra
+    return sink
 
 
 def _check_unique(hb: Handbook, sink: ErrorSink) -> None:

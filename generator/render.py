@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from . import model
 from .guide import build_guide, due_data, item_ids, parse_answer
+from .review import is_overdue, review_due
 from .handbook import Handbook
 from .inline import Abbreviations, render_inline
 from .textutil import vi_sort_key
@@ -139,6 +140,8 @@ class Renderer:
             related=related,
             edit_url=edit_url,
             report_url=report_url,
+            overdue=is_overdue(p, None),
+            review_due=review_due(p),
             guide=guide,
             item_id=lambda obj: ids[id(obj)],
             is_check_item=lambda obj: isinstance(obj, model.CheckItem),

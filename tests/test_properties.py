@@ -451,6 +451,8 @@ def _wrong_values(tp: Any) -> list:
         return ["một chuỗi", 5, {"a": "b"}, True]
     if dataclasses.is_dataclass(tp):
         return ["một chuỗi", 5, ["x"], True]
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):  # text or a block (a checklist item)
+        return [5, 1.5, True, ["x"]]
     raise AssertionError(tp)
 
 

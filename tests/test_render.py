@@ -1,4 +1,5 @@
 """Rendering helpers and templates: safe output, Vietnamese formats and order."""
+import re
 
 
 from generator.handbook import load_handbook
@@ -96,3 +97,19 @@ def test_links_from_the_handbook_root_become_relative_to_the_page():
 
     html = render_inline("[xem](/thu-tuc/ho-tich/dang-ky-ket-hon/#ho-so)", resolve=lambda page: "../../" + page)
     assert html == '<a href="../../thu-tuc/ho-tich/dang-ky-ket-hon/#ho-so">xem</a>'
+
+
+def test_overdue_page_says_it_needs_review(mini):
+    import datetime as dt
+
+    from generator.build import build_site
+
+    path = mini / "procedures/ho-tich/dang-ky-khai-sinh.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("ngay_ra_soat: 2025-11-20", "ngay_ra_soat: 2000-01-01"),
+                    encoding="utf-8")
+    other = mini / "procedures/ho-tich/dang-ky-ket-hon.yml"
+    text = other.read_text(encoding="utf-8")
+    other.write_text(re.sub(r"ngay_ra_soat: \S+", f"ngay_ra_soat: {dt.date.today().isoformat()}", text), encoding="utf-8")
+    site = build_site(mini)
+    assert "Cần rà soát" in (site / "thu-tuc/ho-tich/dang-ky-khai-sinh/index.html").read_text(encoding="utf-8")
+    assert "Cần rà soát" not in (site / "thu-tuc/ho-tich/dang-ky-ket-hon/index.html").read_text(encoding="utf-8")

@@ -114,7 +114,7 @@ def project_root() -> Path:
         raise SotayError(f"Lỗi: {exc}") from exc
 
 
-from . import content, due, guide, search, site  # noqa: E402  (registers the commands)
+from . import content, diff, due, fmt, guide, legal, search, site, stale  # noqa: E402  (registers the commands)
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from .. import model
-from ..handbook import PROCEDURES_DIR, load_handbook
+from ..handbook import PROCEDURES_DIR, apply_strict, load_handbook
 from ..render import procedure_url
 from ..scaffold import scaffold_procedure
 from ..textutil import slugify, vi_sort_key
@@ -18,7 +18,10 @@ from . import SotayError, cli, project_root
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=True, path_type=Path))
-def validate(paths: tuple[Path, ...]) -> None:
+@click.option("--strict", is_flag=True,
+              help='Chế độ nghiêm ngặt (dùng khi duyệt yêu cầu hợp nhất): cảnh báo cũng là lỗi — trích dẫn văn bản '
+                   'hết hiệu lực, bị thay thế, chưa có hiệu lực — và chỗ "CẦN ĐIỀN" còn sót là lỗi.')
+def validate(paths: tuple[Path, ...], strict: bool) -> None:
     """Kiểm tra nội dung: toàn bộ sổ tay, hoặc chỉ các tệp/thư mục được chỉ ra.
 
     Mỗi lỗi in trên một dòng dạng tệp:dòng:cột: thông báo, kèm gợi ý sửa.
@@ -29,6 +32,8 @@ def validate(paths: tuple[Path, ...]) -> None:
         sotay validate
 
         sotay validate procedures/ho-tich/dang-ky-khai-sinh.yml
+
+        sotay validate --strict
     """
     root = project_root()
     only = None
@@ -37,6 +42,8 @@ def validate(paths: tuple[Path, ...]) -> None:
         for p in paths:
             only.extend(sorted(p.rglob("*.yml")) if p.is_dir() else [p])
     hb, sink = load_handbook(root, only=only)
+    if strict:
+        apply_strict(hb, sink)
     for w in sink.warnings:
         click.echo(w.format(), err=True)
     sink.raise_if_any()

@@ -1,0 +1,96 @@
+"""``sotay legal impact``: which procedures rest on a legal document."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from .. import model
+from ..handbook import load_handbook
+from ..legalimpact import close_documents, find_document, impact
+from . import SotayCommand, SotayError, VietnameseHelp, cli, project_root
+
+
+class _LegalGroup(VietnameseHelp, click.Group):
+    command_class = SotayCommand
+
+
+def _vi(day) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _doc_line(legal: dict[str, model.LegalDocument], doc_id: str) -> str:
+    doc = legal.get(doc_id)
+    return f"{doc_id} ({doc.title})" if doc else doc_id
+
+
+@cli.group(name="legal", cls=_LegalGroup, context_settings={"help_option_names": ["-h", "--help"]})
+def legal_group() -> None:
+    """Văn bản pháp luật trong handbook/data/van-ban.yml và các thủ tục dẫn chúng.
+
+    Ví dụ:
+
+        sotay legal impact 60/2014/QH13
+    """
+
+
+@legal_group.command(name="impact")
+@click.argument("doc_text", metavar="SỐ_HIỆU")
+@click.option("--json", "as_json", is_flag=True, help="In dạng JSON cho máy đọc.")
+def impact_command(doc_text: str, as_json: bool) -> None:
+    """Liệt kê các thủ tục dẫn văn bản SỐ_HIỆU (số, ký hiệu như trong
+    handbook/data/van-ban.yml), vị trí trích dẫn (tệp:dòng:cột), và nếu văn bản
+    đã bị sửa đổi, thay thế thì bởi văn bản nào. Với một văn bản mới sửa đổi
+    hoặc thay thế văn bản khác, liệt kê cả các thủ tục dẫn văn bản cũ.
+
+    Ví dụ:
+
+        sotay legal impact 60/2014/QH13
+
+        sotay legal impact "123/2015/NĐ-CP" --json
+    """
+    root = project_root()
+    hb, sink = load_handbook(root)
+    sink.raise_if_any()
+    doc_id = find_document(hb.legal, doc_text)
+    if doc_id is None:
+        close = close_documents(hb.legal, doc_text)
+        hint = f" Có phải ý bạn là: {', '.join(close)}?" if close else ""
+        raise SotayError(f"Lỗi: không có văn bản '{doc_text}' trong handbook/data/van-ban.yml.{hint}")
+    result = impact(hb.legal, list(hb.procedures.values()), doc_id)
+    doc = result.document
+    if as_json:
+        data = {
+            "document": doc_id, "title": doc.title, "kind": doc.kind, "issuer": doc.issuer,
+            "issued": doc.issued.isoformat(), "effective": doc.effective.isoformat() if doc.effective else None,
+            "status": doc.status, "status_label": model.LEGAL_STATUS.get(doc.status, doc.status),
+            "amended_by": doc.amended_by, "replaced_by": doc.replaced_by, "replacement_chain": result.replaced_chain,
+            "procedures": [c.to_json() for c in result.citations],
+            "related": [{"document": r.doc_id, "relation": r.relation,
+                         "procedures": [c.to_json() for c in r.citations]} for r in result.related],
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{doc_id}: {doc.title}, "
+               f"{doc.issuer} ban hành ngày {_vi(doc.issued)}")
+    click.echo(f"Tình trạng: {model.LEGAL_STATUS.get(doc.status, doc.status)}"
+               + (f" (hiệu lực từ {_vi(doc.effective)})" if doc.effective else ""))
+    if doc.amended_by:
+        click.echo("Sửa đổi, bổ sung bởi: " + "; ".join(_doc_line(hb.legal, d) for d in doc.amended_by))
+    if result.replaced_chain:
+        click.echo("Thay thế bởi: " + " → ".join(_doc_line(hb.legal, d) for d in result.replaced_chain))
+    click.echo()
+    if result.citations:
+        click.echo(f"{len(result.citations)} trích dẫn trong {len({c.procedure.id for c in result.citations})} thủ tục:")
+        for c in result.citations:
+            article = f" — {c.ref.article}" if c.ref.article else ""
+            click.echo(f"  {c.procedure.title}{article}  ({c.procedure.path}:{c.line}:{c.column})")
+    else:
+        click.echo("Không thủ tục nào dẫn văn bản này.")
+    for r in result.related:
+        click.echo(f"\n{_doc_line(hb.legal, r.doc_id)} {r.relation_text}; "
+                   + (f"{len(r.citations)} trích dẫn cần xem lại:" if r.citations else "không thủ tục nào dẫn văn bản đó."))
+        for c in r.citations:
+            article = f" — {c.ref.article}" if c.ref.article else ""
+            click.echo(f"  {c.procedure.title}{article}  ({c.procedure.path}:{c.line}:{c.column})")

@@ -1,0 +1,174 @@
+"""Legal documents and the procedures that cite them.
+
+Two uses: the loader warns at every citation of a document that is no longer
+(or not yet) fully in force, and ``sotay legal impact`` lists what an amended
+or replaced document affects.  Only the model is needed here, so the loader
+can import this module without a cycle.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from . import model
+from .textutil import fold
+from .validate import location
+
+IN_FORCE = "con-hieu-luc"
+PARTLY_REPEALED = "het-hieu-luc-mot-phan"
+
+
+def replacement_chain(legal: dict[str, model.LegalDocument], doc_id: str) -> list[str]:
+    """The documents that replaced ``doc_id``, in order: A replaced by B,
+    B replaced by C → [B, C].  Stops at an unknown id or a loop."""
+    chain: list[str] = []
+    seen = {doc_id}
+    current = legal.get(doc_id)
+    while current is not None and current.replaced_by and current.replaced_by not in seen:
+        chain.append(current.replaced_by)
+        seen.add(current.replaced_by)
+        current = legal.get(current.replaced_by)
+    return chain
+
+
+@dataclass(frozen=True)
+class StatusIssue:
+    """Why citing a document deserves a warning; ``severe`` issues (repealed,
+    replaced, not yet in force) are errors under ``--strict``, a partly
+    repealed document is not (most laws in force have been amended somewhere)."""
+
+    message: str
+    hint: str
+    severe: bool
+
+
+def _date(d) -> str:
+    return d.strftime("%d/%m/%Y")
+
+
+def citation_issue(legal: dict[str, model.LegalDocument], doc_id: str) -> StatusIssue | None:
+    """The warning for citing ``doc_id``, or None when it is in force and not replaced."""
+    doc = legal.get(doc_id)
+    if doc is None or (doc.status == IN_FORCE and not doc.replaced_by):
+        return None
+    chain = replacement_chain(legal, doc_id)
+    impact = f" (xem các thủ tục cùng dẫn văn bản này: sotay legal impact {doc_id})"
+    if chain:
+        latest = f", nay là '{chain[-1]}'" if len(chain) > 1 else ""
+        gone = "đã hết hiệu lực, " if doc.status == "het-hieu-luc" else ""
+        return StatusIssue(
+            f"văn bản '{doc_id}' {gone}đã được thay thế bởi '{chain[0]}'{latest}",
+            f"dẫn văn bản thay thế '{chain[-1]}' (điều, khoản tương ứng) thay cho '{doc_id}'{impact}.",
+            True,
+        )
+    if doc.status == "het-hieu-luc":
+        return StatusIssue(
+            f"văn bản '{doc_id}' đã hết hiệu lực",
+            f"dẫn văn bản đang có hiệu lực; nếu đã có văn bản thay thế, ghi 'thay_the_boi' trong handbook/data/van-ban.yml{impact}.",
+            True,
+        )
+    if doc.status == "chua-co-hieu-luc":
+        since = f" (có hiệu lực từ {_date(doc.effective)})" if doc.effective else ""
+        return StatusIssue(
+            f"văn bản '{doc_id}' chưa có hiệu lực{since}",
+            "văn bản chưa áp dụng được; tạm dẫn văn bản đang có hiệu lực, hoặc sửa 'tinh_trang' khi văn bản đã có hiệu lực.",
+            True,
+        )
+    amended = f" (sửa đổi, bổ sung bởi {', '.join(doc.amended_by)})" if doc.amended_by else ""
+    return StatusIssue(
+        f"văn bản '{doc_id}' đã hết hiệu lực một phần{amended}",
+        "kiểm tra điều, khoản được dẫn còn hiệu lực không; nếu đã bị sửa đổi, dẫn thêm văn bản sửa đổi.",
+        doc.status != PARTLY_REPEALED,  # an unknown future status counts as severe
+    )
+
+
+@dataclass
+class Citation:
+    procedure: model.Procedure
+    ref: model.LegalRef
+    line: int
+    column: int
+
+    def to_json(self) -> dict:
+        p = self.procedure
+        return {"id": p.id, "title": p.title, "path": p.path, "line": self.line, "column": self.column,
+                "article": self.ref.article}
+
+
+def citations(procedures: Iterable[model.Procedure], doc_id: str) -> list[Citation]:
+    """Every citation of ``doc_id``, in procedure-id then file order."""
+    found = []
+    for p in sorted(procedures, key=lambda p: p.id):
+        for ref in p.legal_basis:
+            if ref.document == doc_id:
+                line, col = location(ref, "document")
+                found.append(Citation(p, ref, line, col))
+    return found
+
+
+def status_warnings(legal: dict[str, model.LegalDocument], procedures: Iterable[model.Procedure]):
+    """(path, line, column, issue) for every citation that deserves a warning."""
+    for p in procedures:
+        for ref in p.legal_basis:
+            issue = citation_issue(legal, ref.document)
+            if issue is not None:
+                line, col = location(ref, "document")
+                yield p.path, line, col, issue
+
+
+@dataclass
+class Related:
+    """A document this one amends or replaces, with the procedures citing it."""
+
+    doc_id: str
+    relation: str  # "sua-doi" (this document amends it) or "thay-the" (replaces it)
+    citations: list[Citation] = field(default_factory=list)
+
+    @property
+    def relation_text(self) -> str:
+        return "bị văn bản này sửa đổi, bổ sung" if self.relation == "sua-doi" else "bị văn bản này thay thế"
+
+
+@dataclass
+class Impact:
+    doc_id: str
+    document: model.LegalDocument
+    citations: list[Citation]
+    replaced_chain: list[str]
+    related: list[Related]  # documents it amends or replaces (the other direction)
+
+
+def impact(legal: dict[str, model.LegalDocument], procedures: list[model.Procedure], doc_id: str) -> Impact:
+    doc = legal[doc_id]
+    related = []
+    for other_id, other in sorted(legal.items()):
+        if other_id == doc_id:
+            continue
+        if other.replaced_by == doc_id:
+            related.append(Related(other_id, "thay-the", citations(procedures, other_id)))
+        elif doc_id in other.amended_by:
+            related.append(Related(other_id, "sua-doi", citations(procedures, other_id)))
+    return Impact(doc_id, doc, citations(procedures, doc_id), replacement_chain(legal, doc_id), related)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s.]+", "", fold(text)).upper()
+
+
+def find_document(legal: dict[str, model.LegalDocument], text: str) -> str | None:
+    """The registry key meant by ``text``: exact, else ignoring case, spaces,
+    dots and diacritics ('123/2015/ND-CP' finds '123/2015/NĐ-CP')."""
+    text = text.strip()
+    if text in legal:
+        return text
+    wanted = _squash(text)
+    matches = [k for k in legal if _squash(k) == wanted]
+    return matches[0] if len(matches) == 1 else None
+
+
+def close_documents(legal: dict[str, model.LegalDocument], text: str, n: int = 3) -> list[str]:
+    squashed = {_squash(k): k for k in legal}
+    return [squashed[s] for s in difflib.get_close_matches(_squash(text), list(squashed), n=n, cutoff=0.6)]

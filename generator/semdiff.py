@@ -1,0 +1,641 @@
+"""What changed in the procedures between two versions, field by field, in Vietnamese.
+
+``sotay diff`` reads each procedure file as it was at BASE (``git show``) and
+as it is at HEAD (another revision, or the working tree), loads both into the
+typed model and compares the models, not the text: re-indenting, re-quoting
+or reordering keys says nothing, while "the deadline went from 3 to 5 working
+days" or "step 'Y' moved up" is said in words an editor reviewing a pull
+request can check against the legal text.
+
+A change is a ``Change``: the YAML field (dotted for a part of an item,
+``phi.so_tien``), the kind (added, removed, changed, renamed, moved), the item
+it concerns, the value before and after as short text, and the sentence.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import json
+import re
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import model
+from .errors import ErrorSink
+from .handbook import PROCEDURES_DIR, load_procedure_text
+from .render import deadline_text, vnd
+from .textutil import fold
+
+# --- reading versions ------------------------------------------------------------
+
+WORKTREE = None  # HEAD default: the files on disk
+
+
+class GitError(Exception):
+    """A git problem, explained in Vietnamese."""
+
+
+def _git(root: Path, *args: str, input: bytes | None = None) -> bytes:
+    try:
+        done = subprocess.run(["git", *args], cwd=root, input=input, capture_output=True, check=False)
+    except FileNotFoundError as exc:
+        raise GitError("không tìm thấy chương trình git; hãy cài git.") from exc
+    if done.returncode != 0:
+        raise GitError(done.stderr.decode("utf-8", "replace").strip() or f"git {' '.join(args)} thất bại")
+    return done.stdout
+
+
+def _ok(root: Path, *args: str) -> str | None:
+    try:
+        return _git(root, *args).decode().strip() or None
+    except GitError:
+        return None
+
+
+def ensure_repository(root: Path) -> None:
+    if _ok(root, "rev-parse", "--git-dir") is None:
+        raise GitError(f"thư mục {root} không nằm trong một kho git; sotay diff so sánh các phiên bản trong git.")
+
+
+def default_base(root: Path) -> str | None:
+    """The merge base with main (or origin/main), else HEAD~1, else None: the
+    empty tree, when the repository has no history to compare with."""
+    for branch in ("main", "origin/main"):
+        base = _ok(root, "merge-base", "HEAD", branch)
+        if base:
+            return base
+    return _ok(root, "rev-parse", "--verify", "-q", "HEAD~1^{commit}")
+
+
+def resolve(root: Path, ref: str) -> str:
+    """The commit a revision names; a clear error if it names none."""
+    commit = _ok(root, "rev-parse", "--verify", "-q", f"{ref}^{{commit}}")
+    if commit is None:
+        raise GitError(f"không tìm thấy phiên bản '{ref}' trong git (tên nhánh, thẻ hoặc mã commit).")
+    return commit
+
+
+def files_at(root: Path, ref: str | None) -> dict[str, bytes]:
+    """procedures/**/*.yml at a revision (None: the empty tree), paths
+    relative to the handbook root, content as stored."""
+    if ref is None:
+        return {}
+    listing = _git(root, "ls-tree", "-r", "-z", ref, "--", PROCEDURES_DIR)
+    entries = []
+    for record in listing.decode("utf-8", "surrogateescape").split("\0"):
+        if not record:
+            continue
+        meta, path = record.split("\t", 1)
+        mode, kind, sha = meta.split()
+        if kind == "blob" and mode != "120000" and path.endswith(".yml"):
+            entries.append((path, sha))
+    if not entries:
+        return {}
+    out = _git(root, "cat-file", "--batch", input="".join(f"{sha}\n" for _, sha in entries).encode())
+    files: dict[str, bytes] = {}
+    pos = 0
+    for path, _ in entries:
+        header_end = out.index(b"\n", pos)
+        size = int(out[pos:header_end].split()[2])
+        files[path] = out[header_end + 1: header_end + 1 + size]
+        pos = header_end + 1 + size + 1
+    return files
+
+
+def worktree_files(root: Path) -> dict[str, bytes]:
+    folder = root / PROCEDURES_DIR
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*.yml")) if p.is_file()}
+
+
+# --- the result ------------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    field: str  # YAML key, dotted for a part of an item: "phi.so_tien", "quy_trinh.kiem_tra"
+    kind: str  # added | removed | changed | renamed | moved
+    text: str  # the sentence, plain text
+    before: str | None = None
+    after: str | None = None
+    item: str | None = None  # the fee, document, step… concerned
+
+    def to_json(self) -> dict:
+        return {"field": self.field, "kind": self.kind, "item": self.item,
+                "before": self.before, "after": self.after, "text": self.text}
+
+
+@dataclass
+class FileDiff:
+    path: str
+    id: str
+    title: str
+    status: str  # added | removed | changed | broken
+    changes: list[Change] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # broken: what failed, and on which side
+    summary: str = ""  # one line for an added or removed procedure, or why it is broken
+
+    def to_json(self) -> dict:
+        return {"path": self.path, "id": self.id, "title": self.title, "status": self.status,
+                "changes": [c.to_json() for c in self.changes], "errors": self.errors, "summary": self.summary}
+
+
+# --- showing values ---------------------------------------------------------------------
+
+MAX_SHOWN = 100
+
+
+def _clip(text: str, limit: int = MAX_SHOWN) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def show(value: Any, choices: dict[str, str] | None = None) -> str:
+    """A value as short readable text."""
+    if value is None or value == [] or value == {}:
+        return "(trống)"
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, model.Deadline):
+        return deadline_text(value)
+    if isinstance(value, str) and choices:
+        return choices.get(value, value)
+    if isinstance(value, list):
+        return _clip(", ".join(show(v, choices) for v in value))
+    if isinstance(value, dict):
+        return _clip(", ".join(f"{k}: {show(v)}" for k, v in value.items()))
+    if dataclasses.is_dataclass(value):
+        parts = [f"{f.metadata['key']}: {show(getattr(value, f.name), f.metadata.get('choices'))}"
+                 for f in model.schema_fields(type(value)) if getattr(value, f.name) not in (None, [], {})]
+        return _clip("{" + ", ".join(parts) + "}")
+    return _clip(str(value))
+
+
+def _short(value: Any) -> bool:
+    """Fits in a sentence as 'a → b'."""
+    if isinstance(value, str):
+        return len(value) <= 80 and "\n" not in value.strip()
+    return value is None or isinstance(value, (int, dt.date))
+
+
+def fee_amount(f: model.Fee) -> str:
+    if f.local_key:
+        return f"theo mức địa phương ({f.local_key})"
+    if f.amount is None:
+        return "chưa xác minh"
+    if f.amount == 0:
+        return "miễn phí"
+    return vnd(f.amount) + (f"/{f.unit}" if f.unit else "")
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _q(text: str) -> str:
+    return f"'{_clip(text, 80)}'"
+
+
+# Vietnamese names of the procedure's keys (sentence case) and of the keys inside items (lower case).
+FIELD_LABELS = {
+    "ten": "Tên thủ tục", "ma_thu_tuc": "Mã thủ tục", "linh_vuc": "Lĩnh vực", "cap_thuc_hien": "Cấp thực hiện",
+    "co_quan_thuc_hien": "Cơ quan thực hiện", "co_quan_phoi_hop": "Cơ quan phối hợp", "tom_tat": "Tóm tắt",
+    "doi_tuong": "Đối tượng", "cach_thuc": "Cách thức thực hiện", "thoi_han": "Thời hạn", "phi": "Phí, lệ phí",
+    "ho_so": "Thành phần hồ sơ", "ket_qua": "Kết quả", "quy_trinh": "Các bước xử lý", "can_cu_phap_ly": "Căn cứ pháp lý",
+    "ngay_ra_soat": "Ngày rà soát", "phu_trach": "Phụ trách", "dieu_kien": "Yêu cầu, điều kiện",
+    "lien_quan": "Thủ tục liên quan", "tu_khoa": "Từ khóa", "nguon": "Nguồn tham khảo", "can_xac_minh": "Cần xác minh",
+    "cau_hoi": "Câu hỏi tình huống", "luu_y": "Lưu ý",
+}
+SUB_LABELS = {
+    "ten": "tên", "loai": "loại", "so_luong": "số lượng", "mau": "mẫu", "tep_mau": "tệp mẫu", "ghi_chu": "ghi chú",
+    "chi_khi": "điều kiện áp dụng", "so_tien": "số tiền", "don_vi": "đơn vị tính", "theo_dia_phuong": "mức thu địa phương",
+    "mien_giam": "miễn, giảm", "vai_tro": "người thực hiện", "thoi_gian": "thời gian", "kiem_tra": "việc kiểm tra",
+    "meo": "mẹo", "loi_thuong_gap": "lỗi thường gặp", "he_thong": "hệ thống", "dieu": "điều, khoản", "hoi": "câu hỏi",
+    "nhan": "nhãn", "kieu": "kiểu trả lời", "lua_chon": "lựa chọn", "giai_thich": "giải thích", "so": "số",
+    "gio_cat": "giờ cắt", "hinh_thuc": "hình thức", "cong_truc_tuyen": "cổng trực tuyến", "thoi_han": "thời hạn riêng",
+    "phi": "phí riêng", "viec": "việc", "noi_dung": "nội dung", "truong": "mục", "ly_do": "lý do", "url": "đường dẫn",
+    "ma": "mã",
+}
+# One item of a list of texts inside an item ("thêm mẹo 'x'").
+SUB_ITEM = {"mien_giam": "trường hợp miễn, giảm", "kiem_tra": "việc kiểm tra", "he_thong": "hệ thống"}
+
+
+def _label(f: dataclasses.Field) -> str:
+    key = f.metadata["key"]
+    return FIELD_LABELS.get(key) or f.metadata["doc"].split(".")[0].split(" (")[0]
+
+
+# --- matching items of two lists ---------------------------------------------------------
+
+
+@dataclass
+class ListDiff:
+    pairs: list[tuple[int, int]]  # (old index, new index) of the same item, including renamed ones
+    renamed: set[tuple[int, int]]
+    added: list[int]  # new indices
+    removed: list[int]  # old indices
+    moved: list[tuple[int, int]]  # pairs whose relative order changed
+
+
+def match_lists(
+    old: list, new: list, key: Callable[[Any], Any], *,
+    rename: Callable[[Any, Any], float] | None = None, threshold: float = 0.7,
+) -> ListDiff:
+    """Pair the items of two lists: same key first (in order, so duplicates
+    pair up one to one), then, if ``rename`` scores them, the most similar of
+    the rest (an item whose name was edited).  Items whose relative order
+    changed are the pairs outside the longest common ordering."""
+    by_key: dict[Any, list[int]] = {}
+    for i, item in enumerate(old):
+        by_key.setdefault(key(item), []).append(i)
+    pairs: list[tuple[int, int]] = []
+    unmatched_new = []
+    for j, item in enumerate(new):
+        waiting = by_key.get(key(item))
+        if waiting:
+            pairs.append((waiting.pop(0), j))
+        else:
+            unmatched_new.append(j)
+    unmatched_old = sorted(i for left in by_key.values() for i in left)
+    renamed: set[tuple[int, int]] = set()
+    if rename and unmatched_old and unmatched_new:
+        scored = sorted(
+            ((rename(old[i], new[j]), abs(i - j), i, j) for i in unmatched_old for j in unmatched_new),
+            key=lambda t: (-t[0], t[1], t[2], t[3]),
+        )
+        for score, _, i, j in scored:
+            if score < threshold:
+                break
+            if i in unmatched_old and j in unmatched_new:
+                unmatched_old.remove(i)
+                unmatched_new.remove(j)
+                pairs.append((i, j))
+                renamed.add((i, j))
+    in_old = sorted(pairs)
+    in_new = sorted(pairs, key=lambda p: p[1])
+    blocks = difflib.SequenceMatcher(None, in_old, in_new, autojunk=False).get_matching_blocks()
+    kept = {in_old[b.a + k] for b in blocks for k in range(b.size)}
+    moved = sorted((p for p in pairs if p not in kept), key=lambda p: p[1])
+    return ListDiff(sorted(pairs, key=lambda p: p[1]), renamed, unmatched_new, unmatched_old, moved)
+
+
+def _similar(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, fold(a), fold(b), autojunk=False).ratio()
+
+
+def _position(name: str, i: int, j: int) -> str:
+    if j < i:
+        return f"{name} chuyển từ vị trí {i + 1} lên {j + 1}"
+    if j > i:
+        return f"{name} chuyển từ vị trí {i + 1} xuống {j + 1}"
+    return f"{name} đổi thứ tự (vẫn ở vị trí {j + 1})"
+
+
+# --- comparing items ---------------------------------------------------------------------
+
+
+def _text_list_changes(old: list, new: list, path: str, item: str | None, prefix: str, noun: str,
+                       choices: dict[str, str] | None = None, text: Callable[[Any], str] = str) -> list[Change]:
+    """Changes between two lists of texts: added, removed, edited (similar), moved."""
+    d = match_lists(old, new, text, rename=lambda a, b: _similar(text(a), text(b)), threshold=0.75)
+    out = []
+    for i, j in d.pairs:
+        if (i, j) in d.renamed:
+            a, b = show(text(old[i]), choices), show(text(new[j]), choices)
+            out.append(Change(path, "changed", f"{prefix}sửa {noun}: '{a}' → '{b}'", a, b, item))
+    for j in d.added:
+        b = show(text(new[j]), choices)
+        out.append(Change(path, "added", f"{prefix}thêm {noun}: {b}", None, b, item))
+    for i in d.removed:
+        a = show(text(old[i]), choices)
+        out.append(Change(path, "removed", f"{prefix}bỏ {noun}: {a}", a, None, item))
+    for i, j in d.moved:
+        name = show(text(new[j]), choices)
+        out.append(Change(path, "moved", prefix + _position(f"{noun} '{name}'", i, j), str(i + 1), str(j + 1), item))
+    return out
+
+
+def item_changes(old: Any, new: Any, path: str, item: str | None, prefix: str,
+                 skip: tuple[str, ...] = ()) -> list[Change]:
+    """Field by field changes inside one item (a fee, a step…): 'a → b' for
+    short values, items added and removed for lists of texts, 'sửa' otherwise."""
+    out: list[Change] = []
+    for f in model.schema_fields(type(new)):
+        a, b = getattr(old, f.name), getattr(new, f.name)
+        if a == b or f.name in skip:
+            continue
+        key = f.metadata["key"]
+        label = SUB_LABELS.get(key, key)
+        where = f"{path}.{key}"
+        choices = f.metadata.get("choices")
+        texts = all(isinstance(v, str) for v in (a or []) + (b or [])) if isinstance(a or b, list) else False
+        if texts and (a or b):
+            out += _text_list_changes(a or [], b or [], where, item, prefix, SUB_ITEM.get(key, label), choices)
+        elif isinstance(a, model.Deadline) or isinstance(b, model.Deadline):
+            before = show(a) if a else "(theo thời hạn chung)"
+            after = show(b) if b else "(theo thời hạn chung)"
+            text = f"{prefix}{label}: {before} → {after}" if before != after else f"{prefix}sửa {label}"
+            out.append(Change(where, "changed", text, before, after, item))
+        elif _short(a) and _short(b):
+            before, after = show(a, choices), show(b, choices)
+            out.append(Change(where, "changed", f"{prefix}{label}: {before} → {after}", before, after, item))
+        else:
+            out.append(Change(where, "changed", f"{prefix}sửa {label}", show(a), show(b), item))
+    return out
+
+
+@dataclass
+class ListSpec:
+    """How to talk about the items of one list field of the procedure."""
+
+    noun: Callable[[Any], str]  # "giấy tờ", "lệ phí"…
+    key: Callable[[Any], Any]  # what identifies an item
+    name: Callable[[Any], str]  # how it is named in a sentence
+    rename_field: str | None = None  # the attribute that may be edited while the item stays the same
+    renamed_verb: str = "đổi tên"  # "đổi tên bước 'a' thành 'b'"; texts use "sửa"
+    added_suffix: Callable[[Any], str] = lambda x: ""
+    added: str = "Thêm {noun}: {name}"
+    removed: str = "Bỏ {noun}: {name}"
+    details: Callable[[Any, Any, str, str, str], list[Change]] | None = None
+    shown: Callable[[Any], str] | None = None  # how an added or removed item is named, if not by ``name``
+
+
+def _fee_details(a: model.Fee, b: model.Fee, path: str, item: str, prefix: str) -> list[Change]:
+    out = []
+    before, after = fee_amount(a), fee_amount(b)
+    if before != after:
+        out.append(Change(f"{path}.so_tien", "changed", f"{prefix}{before} → {after}", before, after, item))
+    return out + item_changes(a, b, path, item, prefix, skip=("name", "amount", "unit", "local_key"))
+
+
+def _check_text(c: Any) -> str:
+    return c.text if isinstance(c, model.CheckItem) else str(c)
+
+
+def _check_shown(c: Any) -> str:
+    return f"{c.text} (khi {c.condition})" if isinstance(c, model.CheckItem) else str(c)
+
+
+def _step_details(a: model.Step, b: model.Step, path: str, item: str, prefix: str) -> list[Change]:
+    out: list[Change] = []
+    if a.checklist != b.checklist:
+        where = f"{path}.kiem_tra"
+        d = match_lists(a.checklist, b.checklist, _check_text,
+                        rename=lambda x, y: _similar(_check_text(x), _check_text(y)), threshold=0.75)
+        for i, j in d.pairs:
+            x, y = a.checklist[i], b.checklist[j]
+            if (i, j) in d.renamed:
+                out.append(Change(where, "changed", f"{prefix}sửa việc kiểm tra: '{show(_check_shown(x))}' → "
+                                  f"'{show(_check_shown(y))}'", show(_check_shown(x)), show(_check_shown(y)), item))
+            elif x != y:
+                before = getattr(x, "condition", None)
+                after = getattr(y, "condition", None)
+                out.append(Change(f"{where}.chi_khi", "changed",
+                                  f"{prefix}việc {_q(_check_text(y))}: điều kiện áp dụng: {show(before)} → {show(after)}",
+                                  show(before), show(after), item))
+        for j in d.added:
+            shown = show(_check_shown(b.checklist[j]))
+            out.append(Change(where, "added", f"{prefix}thêm việc kiểm tra: {shown}", None, shown, item))
+        for i in d.removed:
+            shown = show(_check_shown(a.checklist[i]))
+            out.append(Change(where, "removed", f"{prefix}bỏ việc kiểm tra: {shown}", shown, None, item))
+        for i, j in d.moved:
+            out.append(Change(where, "moved", prefix + _position(f"việc {_q(_check_text(b.checklist[j]))}", i, j),
+                              str(i + 1), str(j + 1), item))
+    return out + item_changes(a, b, path, item, prefix, skip=("name", "checklist"))
+
+
+def _legal_name(r: model.LegalRef) -> str:
+    return r.document + (f" ({r.article})" if r.article else "")
+
+
+LISTS: dict[str, ListSpec] = {
+    "channels": ListSpec(lambda c: "cách thức", lambda c: c.kind, lambda c: model.CHANNELS.get(c.kind, c.kind)),
+    "dossier": ListSpec(lambda d: "giấy tờ", lambda d: d.name, lambda d: d.name, rename_field="name"),
+    "fees": ListSpec(lambda f: model.FEE_KINDS.get(f.kind, "phí").lower(), lambda f: f.name, lambda f: f.name,
+                     rename_field="name", added_suffix=lambda f: f" ({fee_amount(f)})", details=_fee_details),
+    "steps": ListSpec(lambda s: "bước", lambda s: s.name, lambda s: s.name, rename_field="name", details=_step_details),
+    "legal_basis": ListSpec(lambda r: "căn cứ pháp lý", lambda r: r.document, lambda r: r.document, shown=_legal_name,
+                            added="Căn cứ pháp lý: thêm {name}", removed="Căn cứ pháp lý: bỏ {name}"),
+    "questions": ListSpec(lambda q: "câu hỏi", lambda q: q.key, lambda q: q.text, rename_field="key",
+                          renamed_verb="đổi mã"),
+    "notes": ListSpec(lambda n: "lưu ý", lambda n: n.text, lambda n: n.text, rename_field="text", renamed_verb="sửa"),
+    "sources": ListSpec(lambda s: "nguồn", lambda s: s.title, lambda s: s.title, rename_field="title"),
+    "unverified": ListSpec(lambda v: "mục cần xác minh", lambda v: v.field_key, lambda v: f"{v.field_key}: {v.reason}"),
+}
+# Singular nouns for the procedure's lists of texts.
+TEXT_NOUNS = {
+    "levels": "cấp thực hiện", "subjects": "đối tượng", "results": "kết quả", "requirements": "điều kiện",
+    "partner_agencies": "cơ quan phối hợp", "keywords": "từ khóa", "related": "thủ tục liên quan",
+}
+
+
+def _rename_score(spec: ListSpec) -> Callable[[Any, Any], float] | None:
+    if spec.rename_field is None:
+        return None
+    attr = spec.rename_field
+
+    def score(a: Any, b: Any) -> float:
+        if dataclasses.replace(a, **{attr: getattr(b, attr)}) == b:
+            return 1.0  # only the name differs
+        return _similar(str(getattr(a, attr)), str(getattr(b, attr)))
+
+    return score
+
+
+def _keyed_list_changes(old: list, new: list, key: str, spec: ListSpec) -> list[Change]:
+    d = match_lists(old, new, spec.key, rename=_rename_score(spec), threshold=0.7)
+    out: list[Change] = []
+    for i, j in d.pairs:
+        a, b = old[i], new[j]
+        if a == b:
+            continue
+        name = spec.name(b)
+        noun = spec.noun(b)
+        if (i, j) in d.renamed:
+            before, after = show(spec.name(a)), show(name)
+            verb = spec.renamed_verb
+            text = f"{_cap(verb)} {noun} '{before}' thành '{after}'"
+            if verb == "sửa":
+                text = f"Sửa {noun}: '{before}' → '{after}'"
+            out.append(Change(f"{key}.{_yaml_key(type(b), spec.rename_field)}", "renamed", text, before, after, name))
+        prefix = f"{_cap(noun)} {_q(name)}: "
+        details = (spec.details or (lambda x, y, p, it, pre: item_changes(x, y, p, it, pre)))
+        skip_renamed = [c for c in details(a, b, key, name, prefix)
+                        if not ((i, j) in d.renamed and c.field == f"{key}.{_yaml_key(type(b), spec.rename_field)}")]
+        out += skip_renamed
+    for j in d.added:
+        b = new[j]
+        shown = show((spec.shown or spec.name)(b))
+        text = spec.added.format(noun=spec.noun(b), name=shown) + spec.added_suffix(b)
+        out.append(Change(key, "added", _cap(text), None, shown, spec.name(b)))
+    for i in d.removed:
+        a = old[i]
+        shown = show((spec.shown or spec.name)(a))
+        out.append(Change(key, "removed", _cap(spec.removed.format(noun=spec.noun(a), name=shown)), shown, None,
+                          spec.name(a)))
+    for i, j in d.moved:
+        b = new[j]
+        text = _position(f"{_cap(spec.noun(b))} {_q(spec.name(b))}", i, j)
+        out.append(Change(key, "moved", text, str(i + 1), str(j + 1), spec.name(b)))
+    return out
+
+
+def _yaml_key(cls: type, attr: str | None) -> str:
+    for f in model.schema_fields(cls):
+        if f.name == attr:
+            return f.metadata["key"]
+    return attr or ""
+
+
+def procedure_changes(old: model.Procedure, new: model.Procedure) -> list[Change]:
+    """Every difference between two versions of a procedure, in the order of
+    the schema (title, …, deadline, dossier, steps, legal basis…)."""
+    out: list[Change] = []
+    for f in model.schema_fields(model.Procedure):
+        a, b = getattr(old, f.name), getattr(new, f.name)
+        if a == b:
+            continue
+        key, label = f.metadata["key"], _label(f)
+        choices = f.metadata.get("choices")
+        if f.name == "deadline":
+            before, after = deadline_text(a), deadline_text(b)
+            if before != after:
+                out.append(Change(key, "changed", f"{label}: {before} → {after}", before, after))
+            out += item_changes(a, b, key, None, f"{label}: ", skip=("kind", "amount", "cutoff"))
+        elif f.name in LISTS and isinstance(a, list) and isinstance(b, list):
+            out += _keyed_list_changes(a, b, key, LISTS[f.name])
+        elif isinstance(a, list) and isinstance(b, list) and all(isinstance(v, str) for v in a + b):
+            noun = TEXT_NOUNS.get(f.name, label.lower())
+            changes = _text_list_changes(a, b, key, None, "", noun, choices)
+            for c in changes:
+                c.text = _cap(c.text)
+            out += changes
+        elif _short(a) and _short(b):
+            before, after = show(a, choices), show(b, choices)
+            out.append(Change(key, "changed", f"{label}: {before} → {after}", before, after))
+        else:
+            out.append(Change(key, "changed", f"{label}: đã sửa", show(a), show(b)))
+    return out
+
+
+# --- comparing two versions of the handbook ------------------------------------------
+
+
+def _load(data: bytes, path: str) -> tuple[model.Procedure | None, list[str]]:
+    sink = ErrorSink()
+    proc = load_procedure_text(data, path, sink)
+    errors = [e.format().split("\n")[0] for e in sink.errors]
+    return (None if errors else proc), errors
+
+
+def _facts(p: model.Procedure) -> str:
+    parts = [f"mã {p.code}"] if p.code else []
+    parts += [deadline_text(p.deadline).lower() if p.deadline.kind in ("trong-ngay", "chua-xac-minh")
+              else f"thời hạn {deadline_text(p.deadline)}",
+              f"{len(p.dossier)} giấy tờ", f"{len(p.steps)} bước"]
+    return ", ".join(parts)
+
+
+def compare_file(path: str, old: bytes | None, new: bytes | None) -> FileDiff | None:
+    """The diff of one file between two versions (None: absent); None when
+    nothing an editor wrote has changed."""
+    if old == new:
+        return None
+    pid = Path(path).stem
+    before, old_errors = _load(old, path) if old is not None else (None, [])
+    after, new_errors = _load(new, path) if new is not None else (None, [])
+    title = (after or before).title if (after or before) else pid
+    if new is None:
+        return FileDiff(path, pid, title, "removed", summary="đã xóa")
+    if new_errors or old_errors:
+        if old is not None and old_errors and new_errors:
+            summary = "bản cũ và bản mới đều có lỗi, không so sánh được"
+        elif new_errors:
+            summary = "bản mới có lỗi, không so sánh được" if old is not None else "thủ tục mới nhưng có lỗi"
+        else:
+            summary = "bản cũ có lỗi nên không so sánh được từng trường; bản mới hợp lệ"
+        errors = [f"bản cũ: {e}" for e in old_errors] + [f"bản mới: {e}" for e in new_errors]
+        return FileDiff(path, pid, title, "broken", errors=errors, summary=summary)
+    if old is None:
+        return FileDiff(path, pid, title, "added", summary=f"thủ tục mới ({_facts(after)})")
+    if before == after:
+        return None  # layout, quoting, comments, key order: the same content
+    changes = procedure_changes(before, after)
+    if not changes:  # a difference outside the schema's fields; say so rather than hide it
+        changes = [Change("", "changed", "Nội dung đã sửa")]
+    return FileDiff(path, pid, title, "changed", changes)
+
+
+def compare(old_files: dict[str, bytes], new_files: dict[str, bytes]) -> list[FileDiff]:
+    diffs = []
+    for path in sorted(set(old_files) | set(new_files)):
+        d = compare_file(path, old_files.get(path), new_files.get(path))
+        if d is not None:
+            diffs.append(d)
+    return diffs
+
+
+def semantic_diff(root: Path, base: str | None = None, head: str | None = None) -> tuple[list[FileDiff], str, str]:
+    """Compare BASE with HEAD under ``root``: ``base`` None is the merge base
+    with main (see ``default_base``), ``head`` None the working tree.  Returns
+    the diffs and how BASE and HEAD are named in the summary."""
+    ensure_repository(root)
+    if base is None:
+        base_commit = default_base(root)
+        base_name = f"`{base_commit[:10]}`" if base_commit else "cây rỗng (chưa có lịch sử git)"
+    else:
+        base_commit = resolve(root, base)
+        base_name = f"`{base}`"
+    old_files = files_at(root, base_commit)
+    if head is None:
+        new_files, head_name = worktree_files(root), "thư mục làm việc"
+    else:
+        new_files, head_name = files_at(root, resolve(root, head)), f"`{head}`"
+    return compare(old_files, new_files), base_name, head_name
+
+
+# --- Markdown for a pull request ------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&])")
+
+
+def md_escape(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+_STATUS_COUNTS = (("changed", "sửa"), ("added", "thêm"), ("removed", "xóa"), ("broken", "có lỗi"))
+
+
+def to_markdown(diffs: list[FileDiff], base_name: str = "", head_name: str = "") -> str:
+    lines = ["### Tóm tắt thay đổi nội dung thủ tục", ""]
+    compared = f"So sánh {base_name} với {head_name}" if base_name and head_name else ""
+    if not diffs:
+        lines.append((compared + ": " if compared else "") + "không có thay đổi nội dung thủ tục.")
+        return "\n".join(lines) + "\n"
+    counts = ", ".join(f"{sum(d.status == s for d in diffs)} thủ tục {word}"
+                       for s, word in _STATUS_COUNTS if any(d.status == s for d in diffs))
+    lines += [(compared + ": " if compared else "") + counts + ".", ""]
+    for d in diffs:
+        head = f"- **{md_escape(d.title)}** (`{d.path}`)"
+        if d.status == "changed":
+            lines.append(head)
+            lines += [f"  - {md_escape(c.text)}" for c in d.changes]
+        elif d.status == "broken":
+            lines.append(f"{head}: ⚠️ {d.summary}")
+            lines += [f"  - `{e.replace('`', chr(39))}`" for e in d.errors[:5]]
+            if len(d.errors) > 5:
+                lines.append(f"  - … và {len(d.errors) - 5} lỗi khác (chạy `sotay validate {d.path}`)")
+        else:
+            lines.append(f"{head}: {md_escape(d.summary)}")
+    return "\n".join(lines) + "\n"
+
+
+def to_json(diffs: list[FileDiff]) -> str:
+    return json.dumps([d.to_json() for d in diffs], ensure_ascii=False, indent=2)
