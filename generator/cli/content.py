@@ -9,8 +9,9 @@ from pathlib import Path
 import click
 
 from .. import model
-from ..handbook import PROCEDURES_DIR, apply_strict, load_handbook
+from ..handbook import PROCEDURES_DIR, apply_strict, load_handbook, placeholder_errors
 from ..render import procedure_url
+from ..fmt import format_files
 from ..scaffold import scaffold_procedure
 from ..textutil import slugify, vi_sort_key
 from . import SotayError, cli, project_root
@@ -44,6 +45,9 @@ def validate(paths: tuple[Path, ...], strict: bool) -> None:
     hb, sink = load_handbook(root, only=only)
     if strict:
         apply_strict(hb, sink)
+    else:  # locally a reminder; in the pull request's strict check, an error
+        for e in placeholder_errors(hb):  # hb holds only the files asked for
+            sink.warn(e.path, e.line, e.column, e.message, e.hint)
     for w in sink.warnings:
         click.echo(w.format(), err=True)
     sink.raise_if_any()
@@ -128,4 +132,5 @@ def new(field_id: str | None, title: str | None, code: str | None, level: str | 
         scaffold_procedure(title=title, field_id=field_id, code=code, level=level or "xa", today=dt.date.today()),
         encoding="utf-8",
     )
+    format_files(root, [target], write=True)  # born in the canonical layout, so `sotay fmt --check` passes
     click.echo(f"Đã tạo {target.relative_to(root)}. Mở tệp, thay các chỗ \"CẦN ĐIỀN\", rồi chạy: sotay validate {target.relative_to(root)}")
