@@ -385,7 +385,7 @@ _REF_MESSAGES = {
 
 def _page_paths(hb: Handbook, files: list[Path]) -> set[str]:
     """Site paths ("/thu-tuc/ho-tich/") an inline link may point to."""
-    pages = {"/thu-tuc/", "/thuat-ngu/", "/bien-tap/luoc-do/", "/cong-dan-can-gi/"}
+    pages = {"/thu-tuc/", "/thuat-ngu/", "/bien-tap/luoc-do/", "/cong-dan-can-gi/", "/van-ban/", "/co-gi-moi/"}
     pages |= {f"/thu-tuc/{fid}/" for fid in hb.fields}
     pages |= {f"/thu-tuc/{f.parent.name}/{f.stem}/" for f in files}  # folder = field
     docs = hb.root / "handbook"

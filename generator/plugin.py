@@ -25,7 +25,8 @@ from mkdocs.utils import get_relative_url
 
 from . import analysis
 from .handbook import DATA_DIR, PROCEDURES_DIR, Handbook, load_handbook
-from .render import CATALOGUE_URL, TRIAGE_URL, Renderer, field_url, procedure_url, toc_tokens
+from .changes import history
+from .render import CATALOGUE_URL, CHANGES_URL, LEGAL_INDEX_URL, TRIAGE_URL, Renderer, legal_url, field_url, procedure_url, toc_tokens
 from .search import FIELD_WEIGHTS, SearchDoc, SearchIndex, search_documents
 
 # Theme files of ours that take precedence over Material's: the Vietnamese
@@ -93,6 +94,14 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         }
         if handbook.triage:
             self.pages[_src_uri(TRIAGE_URL)] = GeneratedPage("triage", "", "Công dân cần gì?")
+        # One page per legal document (not in the navigation: reached from the index and procedures).
+        self.pages[_src_uri(LEGAL_INDEX_URL)] = GeneratedPage("legal-index", "", "Văn bản pháp luật")
+        for doc_id in handbook.legal:
+            src = _src_uri(legal_url(doc_id))
+            if src in self.pages:
+                raise PluginError(f"hai văn bản có cùng đường dẫn trang {legal_url(doc_id)}: {self.pages[src].key} và {doc_id}")
+            self.pages[src] = GeneratedPage("legal", doc_id, escape(doc_id))
+        self.pages[_src_uri(CHANGES_URL)] = GeneratedPage("changes", "", "Có gì mới")
         section: list = [{"Danh mục thủ tục": _src_uri(CATALOGUE_URL)}]
         # MkDocs treats page and nav titles as HTML (and Material prints
         # page.meta.title unescaped), so content titles are escaped here.
@@ -109,6 +118,8 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         if config.nav is not None:
             config.nav = [item for item in config.nav if not (isinstance(item, dict) and self.config.nav_title in item)]
             config.nav.append({self.config.nav_title: section})
+            config.nav.append({"Văn bản pháp luật": _src_uri(LEGAL_INDEX_URL)})
+            config.nav.append({"Có gì mới": _src_uri(CHANGES_URL)})
             if handbook.triage:  # right after the home page: where a desk officer starts
                 triage = {"Công dân cần gì?": _src_uri(TRIAGE_URL)}
                 config.nav = [item for item in config.nav if item != triage]
@@ -165,13 +176,21 @@ class SotayPlugin(BasePlugin[SotayConfig]):
             html = self.renderer.render_field(generated.key, self.groups[generated.key], url_for)
         elif generated.kind == "schema":
             html = self.renderer.render_schema()
+        elif generated.kind == "changes":
+            html = self.renderer.render_changes(history(self.handbook.root), url_for)
+        elif generated.kind == "legal":
+            html = self.renderer.render_legal(generated.key, url_for)
+        elif generated.kind == "legal-index":
+            html = self.renderer.render_legal_index(url_for)
         elif generated.kind == "triage":
             html = self.renderer.render_triage(url_for)
         elif generated.kind == "glossary":
             html = self.renderer.render_glossary()
         else:
             html = self.renderer.render_catalogue(url_for)
-        page.toc = get_toc(toc_tokens(html))
+        # Pages outside the navigation get no table of contents: Material's TOC
+        # label points at a toggle that only pages in the navigation have.
+        page.toc = get_toc([] if generated.kind == "legal" else toc_tokens(html))
         return html
 
     @event_priority(-100)  # after the search plugin has written its index

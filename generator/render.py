@@ -7,6 +7,7 @@ written.  Text fields typed ``Inline`` go through ``inline.render_inline``.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Callable
@@ -18,10 +19,11 @@ from markupsafe import Markup
 
 from . import model
 from .guide import build_guide, due_data, item_ids, parse_answer
+from .legalimpact import citations, impact
 from .review import is_overdue, review_due
 from .handbook import Handbook
 from .inline import Abbreviations, render_inline
-from .textutil import vi_sort_key
+from .textutil import slugify, vi_sort_key
 
 CATALOGUE_URL = "thu-tuc/"
 TRIAGE_URL = "cong-dan-can-gi/"
@@ -29,6 +31,15 @@ TRIAGE_URL = "cong-dan-can-gi/"
 
 def procedure_url(p: model.Procedure) -> str:
     return f"thu-tuc/{p.field_id}/{p.id}/"
+
+
+LEGAL_INDEX_URL = "van-ban/"
+CHANGES_URL = "co-gi-moi/"
+
+
+def legal_url(doc_id: str) -> str:
+    """van-ban/123-2015-nd-cp/ for "123/2015/NĐ-CP"."""
+    return f"van-ban/{slugify(doc_id)}/"
 
 
 def field_url(field_id: str) -> str:
@@ -85,6 +96,8 @@ class Renderer:
             DOC_FORMS=model.DOC_FORMS,
             FEE_KINDS=model.FEE_KINDS,
             LEGAL_STATUS=model.LEGAL_STATUS,
+            LEGAL_KINDS=model.LEGAL_KINDS,
+            legal_url=legal_url,
             FLAG_LABELS=FLAG_LABELS,
         )
 
@@ -168,6 +181,38 @@ class Renderer:
             answers_fragment=answers_fragment,
             url_for=url_for,
             procedure_url=procedure_url,
+        )
+
+    def render_changes(self, history, url_for: Callable[[str], str]) -> str:
+        self._resolve = url_for
+        by_path = {p.path: p for p in self.hb.procedures.values()}
+        by_day: dict[str, list] = {}
+        for change in history.changes:
+            by_day.setdefault(change.date, []).append(change)
+        return self.env.get_template("changes.html").render(
+            history=history, by_day=list(by_day.items()), procedure_for=by_path.get,
+            paths_of=lambda changes: sorted({path for c in changes for path in c.paths},
+                                            key=lambda path: vi_sort_key(by_path[path].title) if path in by_path else ((), ())),
+            day_label=lambda iso: date_vi(dt.date.fromisoformat(iso)), url_for=url_for, procedure_url=procedure_url,
+        )
+
+    def render_legal(self, doc_id: str, url_for: Callable[[str], str]) -> str:
+        self._resolve = url_for
+        found = impact(self.hb.legal, list(self.hb.procedures.values()), doc_id)
+        return self.env.get_template("legal.html").render(
+            doc=self.hb.legal[doc_id], citations=found.citations, related=found.related,
+            chain=found.replaced_chain, known=set(self.hb.legal), url_for=url_for, procedure_url=procedure_url,
+        )
+
+    def render_legal_index(self, url_for: Callable[[str], str]) -> str:
+        self._resolve = url_for
+        counts = {doc_id: len({c.procedure.id for c in citations(self.hb.procedures.values(), doc_id)})
+                  for doc_id in self.hb.legal}
+        groups: dict[str, list] = {kind: [] for kind in model.LEGAL_KINDS}
+        for doc in sorted(self.hb.legal.values(), key=lambda d: (d.issued, d.id), reverse=True):
+            groups[doc.kind].append(doc)
+        return self.env.get_template("legal_index.html").render(
+            groups=[(k, v) for k, v in groups.items() if v], counts=counts, url_for=url_for,
         )
 
     def render_field(self, field_id: str, procedures: list[model.Procedure], url_for: Callable[[str], str]) -> str:

@@ -20,7 +20,7 @@ def test_build_produces_procedure_field_and_catalogue_pages(mini):
     assert "<title>Đăng ký khai sinh - Sổ tay thử nghiệm</title>" in html
     assert "Bước 1. Tiếp nhận hồ sơ" in html
     assert 'aria-label="Thành phần hồ sơ"' in html
-    assert "Luật Hộ tịch số 60/2014/QH13" in html
+    assert "Luật Hộ tịch số <a href=\"../../../van-ban/60-2014-qh13/\"" in html
     # The edit button opens the YAML file that made the page.
     assert 'href="https://example.org/kho/edit/main/procedures/ho-tich/dang-ky-khai-sinh.yml"' in html
     # The page's table of contents comes from our headings.

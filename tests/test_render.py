@@ -66,7 +66,7 @@ def test_procedure_page_template(mini):
     assert html.count('type="checkbox"') == 2 + 2 + 2  # dossier + two steps
     assert 'Bước 1. Tiếp nhận hồ sơ' in html and 'Bước 2. Ghi sổ và trình ký' in html
     assert "Lỗi thường gặp" in html and "Quên kiểm tra thời hạn 60 ngày" in html
-    assert "Điều 16, Luật Hộ tịch số 60/2014/QH13 ngày 20/11/2014 của Quốc hội" in html
+    assert re.search(r'Điều 16, Luật Hộ tịch số <a href="[^"]*van-ban/60-2014-qh13/"[^>]*>60/2014/QH13</a> ngày 20/11/2014 của Quốc hội', html)
     assert '<a href="/thu-tuc/ho-tich/dang-ky-ket-hon/">Đăng ký kết hôn</a>' in html
     assert "Rà soát lần cuối: <time datetime=\"2025-11-20\">20/11/2025</time>" in html
     assert [t["id"] for t in toc_tokens(html)] == ["phi-le-phi", "ho-so", "quy-trinh", "ket-qua", "can-cu-phap-ly", "lien-quan", "thong-tin-trang"]

@@ -255,3 +255,32 @@ def test_legal_help_has_examples(run):
     for args in (("legal",), ("legal", "impact"), ("stale",)):
         result = run(*args, "--help")
         assert result.exit_code == 0 and "Ví dụ:" in result.output and "Tùy chọn:" in result.output
+
+
+# --- pages: legal documents, "Có gì mới" ------------------------------------------------
+
+
+def test_legal_document_pages_list_the_procedures_citing_them(shipped_site):
+    from generator.handbook import load_handbook
+    from generator.render import legal_url
+
+    from conftest import REPO
+
+    hb, _ = load_handbook(REPO)
+    html = (shipped_site / legal_url("60/2014/QH13") / "index.html").read_text(encoding="utf-8")
+    assert "Luật Hộ tịch" in html and 'href="../../thu-tuc/ho-tich/dang-ky-khai-sinh/"' in html
+    index = (shipped_site / "van-ban/index.html").read_text(encoding="utf-8")
+    assert all(f'{legal_url(d)[len("van-ban/"):]}' in index for d in hb.legal)
+    khai_sinh = (shipped_site / "thu-tuc/ho-tich/dang-ky-khai-sinh/index.html").read_text(encoding="utf-8")
+    assert 'href="../../../van-ban/60-2014-qh13/"' in khai_sinh
+
+
+def test_whats_new_lists_changed_procedures_or_says_why_not(mini, shipped_site):
+    import re
+
+    from generator.build import build_site
+
+    html = (shipped_site / "co-gi-moi/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<h2 id="ngay-\d{4}-\d{2}-\d{2}">', html) and "thu-tuc/ho-tich/" in html
+    site = build_site(mini)  # a copy without git history
+    assert "không có lịch sử git" in (site / "co-gi-moi/index.html").read_text(encoding="utf-8")
