@@ -250,12 +250,27 @@ def load_procedure_text(data: bytes | str, display: str, sink: ErrorSink) -> mod
 
 def _check_legal_status(hb: Handbook, sink: ErrorSink) -> None:
     """A warning at each citation of a document that is repealed, replaced or
-    not yet in force.  Partly repealed documents are not warned about: most
-    laws in force have had an article amended and citing them is normal
-    (``sotay legal impact`` lists those citations)."""
+    not yet in force, and of a document amended *after the procedure was
+    last reviewed* (the amending document's date is later than ngay_ra_soat):
+    those pages need another look.  Amendments older than the last review
+    are quiet: most laws in force have had an article amended, citing them
+    is normal, and ``sotay legal impact`` lists them all."""
     for path, line, col, issue in status_warnings(hb.legal, hb.procedures.values()):
         if issue.severe:
             sink.warn(path, line, col, issue.message, issue.hint)
+    for p in hb.procedures.values():
+        for ref in p.legal_basis:
+            doc = hb.legal.get(ref.document)
+            for amending in (doc.amended_by if doc else []):
+                newer = hb.legal.get(amending)
+                when = newer and (newer.effective or newer.issued)
+                if when and when > p.reviewed:
+                    line, col = location(ref, "document")
+                    sink.warn(p.path, line, col,
+                              f"văn bản '{ref.document}' được sửa đổi, bổ sung bởi '{amending}' ({when:%d/%m/%Y}), "
+                              f"sau lần rà soát cuối của thủ tục ({p.reviewed:%d/%m/%Y})",
+                              f"đối chiếu nội dung với '{amending}', sửa nếu cần, rồi cập nhật ngay_ra_soat "
+                              f"(các thủ tục cùng dẫn: sotay legal impact {ref.document}).")
 
 
 def _partly_repealed_citations(hb: Handbook) -> list[ContentError]:

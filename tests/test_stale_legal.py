@@ -173,6 +173,8 @@ def test_partly_repealed_documents_are_quiet_unless_strict_asks(mini):
     # so no warning on every build; strict mode can still ask for them.
     add_documents(mini)
     set_status(mini, "het-hieu-luc-mot-phan", "  sua_doi_boi: [2/2026/QH15]\n")
+    for rel in (KHAI_SINH, KET_HON):  # both reviewed after the amendment
+        replace_in(mini, rel, "ngay_ra_soat: 2025-11-20", "ngay_ra_soat: 2026-03-01")
     hb, sink = load_handbook(mini)
     assert sink.warnings == [] and sink.errors == []
     assert strict_errors(hb, sink) == []
@@ -284,3 +286,18 @@ def test_whats_new_lists_changed_procedures_or_says_why_not(mini, shipped_site):
     assert re.search(r'<h2 id="ngay-\d{4}-\d{2}-\d{2}">', html) and "thu-tuc/ho-tich/" in html
     site = build_site(mini)  # a copy without git history
     assert "không có lịch sử git" in (site / "co-gi-moi/index.html").read_text(encoding="utf-8")
+
+
+def test_amendment_after_the_last_review_warns_at_each_citation(mini):
+    # 2/2026/QH15 (issued 02/01/2026) amends the Luật Hộ tịch both fixture procedures cite;
+    # khai sinh was last reviewed before that, kết hôn after.
+    add_documents(mini)
+    set_status(mini, "het-hieu-luc-mot-phan", "  sua_doi_boi: [2/2026/QH15]\n")
+    replace_in(mini, KET_HON, "ngay_ra_soat: 2025-11-20", "ngay_ra_soat: 2026-03-01")
+    _, sink = load_handbook(mini)
+    assert sink.errors == []
+    [w] = sink.warnings
+    assert (w.path, w.line, w.column) == (KHAI_SINH, line_of(mini, KHAI_SINH, "van_ban: 60/2014/QH13"), 14)
+    assert w.message == ("văn bản '60/2014/QH13' được sửa đổi, bổ sung bởi '2/2026/QH15' (02/01/2026), "
+                         "sau lần rà soát cuối của thủ tục (20/11/2025)")
+    assert "cập nhật ngay_ra_soat" in w.hint
