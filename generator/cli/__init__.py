@@ -70,6 +70,13 @@ class SotayGroup(VietnameseHelp, click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
             raise
+        except BrokenPipeError:
+            # The reader went away (e.g. `sotay list | head`): stop quietly, as Unix tools do.
+            import os
+            import sys
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise SystemExit(0) from None
         except ContentErrors as exc:
             count = len(exc.errors)
             files = len({e.path for e in exc.errors})
