@@ -256,6 +256,7 @@ FLAG_LABELS = {
     "cach_thuc": "Cách thức thực hiện", "thoi_han": "Thời hạn giải quyết", "phi": "Phí, lệ phí",
     "ho_so": "Thành phần hồ sơ", "dieu_kien": "Yêu cầu, điều kiện", "ket_qua": "Kết quả", "quy_trinh": "Các bước xử lý",
     "can_cu_phap_ly": "Căn cứ pháp lý", "lien_quan": "Thủ tục liên quan", "tom_tat": "Tóm tắt",
+    "cau_hoi": "Hướng dẫn theo tình huống", "luu_y": "Lưu ý",
 }
 _FLAG = re.compile(r'<span class="sotay-flag".*?</span>', re.S)
 _HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
