@@ -102,13 +102,21 @@ def _load_file(path: Path, root: Path, sink: ErrorSink):
     return display, compose(text, display, sink)
 
 
-def _load_registry(root: Path, name: str, cls: type, sink: ErrorSink, refs: list[Reference]) -> dict:
+def _data_file(root: Path, name: str, sink: ErrorSink):
+    """(display path, YAML node) of handbook/data/<name>, or None when the file
+    is absent (optional) or could not be read (the error is in ``sink``)."""
     path = root / DATA_DIR / name
     if not path.exists():
-        return {}
+        return None
     display, node = _load_file(path, root, sink)
-    if node is None:
+    return None if node is None else (display, node)
+
+
+def _load_registry(root: Path, name: str, cls: type, sink: ErrorSink, refs: list[Reference]) -> dict:
+    loaded = _data_file(root, name, sink)
+    if loaded is None:
         return {}
+    display, node = loaded
     ctx = Context(display, sink, refs)
     entries = convert(node, dict[str, cls], ctx) or {}
     result = {}
@@ -123,12 +131,10 @@ def load_holidays(root: Path, sink: ErrorSink) -> dict[int, model.HolidayYear]:
     """handbook/data/ngay-nghi.yml: one block per year, the key written as the
     year itself (2025:); every day must fall in its block's year.  No file, no
     years: the due-date calculator then says which year is missing."""
-    path = root / DATA_DIR / HOLIDAYS_FILE
-    if not path.exists():
+    loaded = _data_file(root, HOLIDAYS_FILE, sink)
+    if loaded is None:
         return {}
-    display, node = _load_file(path, root, sink)
-    if node is None:
-        return {}
+    display, node = loaded
     ctx = Context(display, sink)
     if not isinstance(node, MappingNode):
         ctx.error(node, "tệp ngày nghỉ cần các khối theo năm (2025: …, 2026: …)",
@@ -170,17 +176,10 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
     for attr, (name, cls) in REGISTRY_FILES.items():
         registries[attr] = _load_registry(root, name, cls, sink, refs)
     hb.fields, hb.legal, hb.glossary = registries["fields"], registries["legal"], registries["glossary"]
-    local_path = root / DATA_DIR / LOCAL_FILE
-    if local_path.exists():
-        display, node = _load_file(local_path, root, sink)
-        if node is not None:
-            hb.local = convert(node, model.LocalSettings, Context(display, sink, refs))
-
-    synonyms_path = root / DATA_DIR / SYNONYMS_FILE
-    if synonyms_path.exists():
-        display, node = _load_file(synonyms_path, root, sink)
-        if node is not None:
-            hb.synonyms = [s for s in convert(node, list[model.Synonym], Context(display, sink, refs)) or [] if s]
+    if loaded := _data_file(root, LOCAL_FILE, sink):
+        hb.local = convert(loaded[1], model.LocalSettings, Context(loaded[0], sink, refs))
+    if loaded := _data_file(root, SYNONYMS_FILE, sink):
+        hb.synonyms = [s for s in convert(loaded[1], list[model.Synonym], Context(loaded[0], sink, refs)) or [] if s]
 
     hb.holidays = load_holidays(root, sink)
 

@@ -72,6 +72,14 @@ def spec(
     return field(default=default, metadata=meta)
 
 
+def optional_condition() -> Any:
+    """The 'chi_khi' key an item of a guided procedure may carry."""
+    return spec(
+        "chi_khi", "Chỉ áp dụng khi điều kiện này đúng (theo các câu hỏi trong 'cau_hoi').", default=None,
+        example="sinh_o_nuoc_ngoai và không cha_me_da_ket_hon",
+    )
+
+
 # --- shared vocabularies (value → label shown on the site) -------------------
 
 LEVELS = {"xa": "Cấp xã", "tinh": "Cấp tỉnh", "trung-uong": "Cấp trung ương"}
@@ -184,10 +192,7 @@ class Fee:
         example=["Miễn lệ phí đăng ký khai sinh đúng hạn."],
     )
     note: Inline | None = spec("ghi_chu", "Ghi chú.", default=None, example="Theo Thông tư 281/2016/TT-BTC.")
-    condition: Condition | None = spec(
-        "chi_khi", "Chỉ áp dụng khi điều kiện này đúng (theo các câu hỏi trong 'cau_hoi').", default=None,
-        example="sinh_o_nuoc_ngoai và không cha_me_da_ket_hon",
-    )
+    condition: Condition | None = optional_condition()
 
 
 @dataclass(kw_only=True)
@@ -232,10 +237,7 @@ class DossierItem:
         example="mau/to-khai-dang-ky-khai-sinh.docx",
     )
     note: Inline | None = spec("ghi_chu", "Ghi chú.", default=None, example="Kèm bản chính để đối chiếu.")
-    condition: Condition | None = spec(
-        "chi_khi", "Chỉ áp dụng khi điều kiện này đúng (theo các câu hỏi trong 'cau_hoi').", default=None,
-        example="sinh_o_nuoc_ngoai và không cha_me_da_ket_hon",
-    )
+    condition: Condition | None = optional_condition()
 
 
 @dataclass(kw_only=True)
@@ -251,10 +253,7 @@ class Note:
     """Một lưu ý cho cán bộ, có thể chỉ áp dụng trong một số tình huống."""
 
     text: Inline = spec("noi_dung", "Nội dung lưu ý.", example="Quá 60 ngày: không thu lệ phí nhưng nhắc nghĩa vụ đăng ký đúng hạn.")
-    condition: Condition | None = spec(
-        "chi_khi", "Chỉ áp dụng khi điều kiện này đúng (theo các câu hỏi trong 'cau_hoi').", default=None,
-        example="sinh_o_nuoc_ngoai và không cha_me_da_ket_hon",
-    )
+    condition: Condition | None = optional_condition()
 
 
 @dataclass(kw_only=True)
@@ -306,10 +305,7 @@ class Step:
         default=[],
         example=["Phần mềm đăng ký, quản lý hộ tịch điện tử dùng chung"],
     )
-    condition: Condition | None = spec(
-        "chi_khi", "Chỉ áp dụng khi điều kiện này đúng (theo các câu hỏi trong 'cau_hoi').", default=None,
-        example="sinh_o_nuoc_ngoai và không cha_me_da_ket_hon",
-    )
+    condition: Condition | None = optional_condition()
 
 
 @dataclass(kw_only=True)

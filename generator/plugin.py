@@ -207,7 +207,7 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         and navigation pages by title only.  Values are HTML-escaped: the
         theme shows them as HTML."""
         kinds = {src[: -len("index.md")]: g.kind for src, g in self.pages.items() if src.endswith("index.md")}
-        self._legal_by_url = {src[: -len("index.md")]: g.key for src, g in self.pages.items() if g.kind == "legal"}
+        legal_by_url = {src[: -len("index.md")]: g.key for src, g in self.pages.items() if g.kind == "legal"}
         docs = []
         for doc in data["docs"]:
             page, _, anchor = doc["location"].partition("#")
@@ -216,7 +216,7 @@ class SotayPlugin(BasePlugin[SotayConfig]):
             if kind == "procedure" or (kind in title_only and anchor):
                 continue
             if kind == "legal":  # found by its number and name, e.g. "60/2014/QH13" or "Luật Hộ tịch"
-                doc = {**doc, "text": escape(self.handbook.legal[self._legal_by_url[page]].title)}
+                doc = {**doc, "text": escape(self.handbook.legal[legal_by_url[page]].title)}
             elif kind in title_only:
                 doc = {**doc, "text": ""}
             docs.append(doc)

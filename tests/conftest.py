@@ -1,3 +1,4 @@
+import contextlib
 import shutil
 import textwrap
 from pathlib import Path
@@ -74,19 +75,32 @@ def chromium():
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def shipped_url(shipped_site):
-    """The shipped site served over HTTP on 127.0.0.1 (service workers and
-    fetch need http://, not file://)."""
+@contextlib.contextmanager
+def serve_directory(directory: Path, headers: dict[str, str] | None = None):
+    """A built site served over HTTP on 127.0.0.1 (service workers and fetch
+    need http://, not file://); yields its base URL."""
     import functools
     import http.server
     import threading
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def end_headers(self):
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            super().end_headers()
+
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(shipped_site)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def shipped_url(shipped_site):
+    with serve_directory(shipped_site) as url:
+        yield url

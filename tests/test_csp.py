@@ -4,15 +4,12 @@ work with no violation."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import importlib.util
 import re
-import threading
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, serve_directory
 
 spec = importlib.util.spec_from_file_location("csp_header", REPO / "scripts/csp-header.py")
 csp_header = importlib.util.module_from_spec(spec)
@@ -29,20 +26,8 @@ def test_sample_nginx_config_has_the_policy_of_the_built_site(shipped_site):
 
 @pytest.fixture(scope="module")
 def strict_url(shipped_site):
-    policy = csp_header.policy(shipped_site)
-
-    class WithPolicy(http.server.SimpleHTTPRequestHandler):
-        def end_headers(self):
-            self.send_header("Content-Security-Policy", policy)
-            super().end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(WithPolicy, directory=str(shipped_site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with serve_directory(shipped_site, {"Content-Security-Policy": csp_header.policy(shipped_site)}) as url:
+        yield url
 
 
 def test_pages_and_search_work_under_the_policy(chromium, strict_url):

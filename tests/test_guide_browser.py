@@ -3,10 +3,7 @@ items, ticks survive a reload, several cases, reset, stale state, print."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import io
-import threading
 
 import pytest
 
@@ -26,20 +23,13 @@ def guided_site(mini):
     replace_in(mini, KHAI_SINH, "ngay_ra_soat:",
                "luu_y:\n  - noi_dung: Ông, bà đi đăng ký thì kiểm tra giấy tờ chứng minh quan hệ.\n"
                "    chi_khi: 'nguoi_di = \"ong-ba\"'\nngay_ra_soat:")
-    from conftest import write
+    from conftest import serve_directory, write
     from test_guide import TRIAGE
 
     write(mini / "handbook/data/cong-dan-can-gi.yml", TRIAGE)
     site = build_site(mini)
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield site, f"http://127.0.0.1:{server.server_address[1]}/thu-tuc/ho-tich/dang-ky-khai-sinh/"
-    server.shutdown()
+    with serve_directory(site) as url:
+        yield site, url + "thu-tuc/ho-tich/dang-ky-khai-sinh/"
 
 
 def test_without_javascript_every_item_shows_its_condition(guided_site):

@@ -114,6 +114,14 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj["debug"] = debug
 
 
+def did_you_mean(value: str, known) -> str:
+    """' có phải ý bạn là 'x'?' for the closest known value, or ''."""
+    import difflib
+
+    close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
+    return f"có phải ý bạn là '{close[0]}'?" if close else ""
+
+
 def project_root() -> Path:
     try:
         return find_root()

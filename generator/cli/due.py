@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import re
 
@@ -12,7 +11,7 @@ import click
 from .. import model
 from ..duedate import MissingYear, WorkCalendar, describe, due, fmt_moment
 from ..handbook import load_handbook
-from . import SotayError, cli, project_root
+from . import SotayError, cli, did_you_mean, project_root
 
 _RECEIVED = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}))?$")
 
@@ -61,8 +60,8 @@ def due_command(procedure: str, received_text: str, channel: str | None, as_json
     sink.raise_if_any()
     proc = hb.procedures.get(procedure)
     if proc is None:
-        close = difflib.get_close_matches(procedure, list(hb.procedures), n=1, cutoff=0.6)
-        hint = f" Có phải ý bạn là '{close[0]}'?" if close else ""
+        hint = did_you_mean(procedure, hb.procedures)
+        hint = f" {hint[0].upper()}{hint[1:]}" if hint else ""
         raise click.BadParameter(f"không có thủ tục '{procedure}'.{hint} Xem danh sách bằng: sotay list",
                                  param_hint="'THỦ_TỤC'")
     deadline, source = proc.deadline, "thời hạn chung của thủ tục"

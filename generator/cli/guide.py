@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 
 import click
@@ -11,7 +10,7 @@ from .. import conditions, model
 from ..guide import item_ids, parse_answer
 from ..handbook import load_handbook
 from ..inline import plain_text
-from . import SotayError, cli, project_root
+from . import SotayError, cli, did_you_mean, project_root
 
 
 def tailored(p: model.Procedure, answers: dict) -> dict:
@@ -58,9 +57,8 @@ def guide(procedure: str, answers: tuple[str, ...], as_json: bool) -> None:
     sink.raise_if_any()
     p = hb.procedures.get(procedure)
     if p is None:
-        close = difflib.get_close_matches(procedure, list(hb.procedures), n=1, cutoff=0.6)
-        raise SotayError(f"Lỗi: không có thủ tục '{procedure}'" + (f"; có phải ý bạn là '{close[0]}'?" if close else
-                                                                    "; xem danh sách bằng: sotay list"))
+        hint = did_you_mean(procedure, hb.procedures) or "xem danh sách bằng: sotay list"
+        raise SotayError(f"Lỗi: không có thủ tục '{procedure}'; {hint}")
     questions = {q.key: q for q in p.questions}
     given: dict = {}
     for item in answers:
