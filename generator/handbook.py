@@ -287,6 +287,8 @@ def placeholder_errors(hb: Handbook) -> list[ContentError]:
     for p in hb.procedures.values():
         scratch = ErrorSink()
         text = read_text(hb.root / p.path, p.path, scratch)
+        if text is None or PLACEHOLDER not in text:
+            continue
         node = compose(text, p.path, scratch) if text is not None else None
         stack = [node] if node is not None else []
         while stack:
