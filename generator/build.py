@@ -20,6 +20,7 @@ from pathlib import Path
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
+from mkdocs.utils.yaml import yaml_load
 
 from .errors import ErrorSink
 from .handbook import load_handbook
@@ -64,9 +65,47 @@ def validate_or_raise(root: Path) -> ErrorSink:
     return sink
 
 
-def build_site(root: Path, site_dir: Path | None = None, **config_overrides) -> Path:
-    """Validate the content under ``root`` and build it into ``site_dir`` atomically."""
+# The iframe-worker shim (theme/assets/…), our copy of the one Material's
+# offline plugin would otherwise load from a CDN: under file:// it runs the
+# search worker in an iframe, since browsers refuse a Worker from a file.
+OFFLINE_WORKER_SHIM = "assets/javascripts/iframe-worker/shim.js"
+
+
+def offline_overrides(root: Path) -> dict:
+    """Config overrides for a site opened from a folder or USB stick (file://).
+
+    Material's offline plugin turns off directory URLs (links end in
+    index.html) and writes search/search_index.js, which the theme loads by a
+    script tag under file://.  It goes last in the plugin list: its
+    on_post_build and ours (the lean index) both have priority -100, and
+    MkDocs runs equal priorities in list order, so the file it inlines is our
+    rewritten index.  The polyfill naming "iframe-worker" keeps the plugin
+    from adding its CDN copy.
+    """
+    with open(root / "mkdocs.yml", encoding="utf-8") as handle:
+        raw = yaml_load(handle) or {}
+    plugins = raw.get("plugins", ["search"]) or []  # MkDocs' default when the key is absent
+    if isinstance(plugins, dict):
+        plugins = [{name: options} for name, options in plugins.items()]
+    plugins = [p for p in plugins if _plugin_name(p) not in ("offline", "material/offline")]
+    extra = dict(raw.get("extra") or {})
+    polyfills = [s for s in extra.get("polyfills", []) if "iframe-worker" not in str(s)]
+    extra["polyfills"] = [*polyfills, OFFLINE_WORKER_SHIM]
+    return {"plugins": [*plugins, "material/offline"], "extra": extra, "use_directory_urls": False}
+
+
+def _plugin_name(entry) -> str:
+    return next(iter(entry)) if isinstance(entry, dict) else str(entry)
+
+
+def build_site(root: Path, site_dir: Path | None = None, *, offline: bool = False, **config_overrides) -> Path:
+    """Validate the content under ``root`` and build it into ``site_dir`` atomically.
+
+    ``offline=True`` builds a site that works opened from disk (file://).
+    """
     validate_or_raise(root)
+    if offline:
+        config_overrides = {**offline_overrides(root), **config_overrides}
     site_dir = (site_dir or root / "site").resolve()
     with build_lock(site_dir):
         tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))

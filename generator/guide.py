@@ -91,6 +91,12 @@ def build_guide(p: model.Procedure, root: Path) -> Guide:
     return guide
 
 
+def condition_words(p: model.Procedure, condition: model.Condition) -> str:
+    """A condition of ``p`` in words ("Trẻ sinh ra ở nước ngoài và …"), for printed checklists."""
+    return conditions.describe(conditions.compile_condition(condition), {q.key: q.label for q in p.questions},
+                               {q.key: dict(q.choices) for q in p.questions})
+
+
 def parse_answer(q: model.Question, raw: str):
     """An answer typed by a person: có/không, a choice code or label, a number, a date."""
     text = raw.strip()

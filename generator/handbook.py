@@ -20,6 +20,7 @@ from .guide import parse_answer
 from .legalimpact import status_warnings
 from .scaffold import PLACEHOLDER
 from .textutil import fold, vi_sort_key
+from .training import check_training, load_sessions
 from .validate import Context, Reference, convert, location
 from .yamlsource import compose, read_text
 
@@ -35,7 +36,7 @@ SYNONYMS_FILE = "tu-dong-nghia.yml"
 TRIAGE_FILE = "cong-dan-can-gi.yml"
 HOLIDAYS_FILE = "ngay-nghi.yml"
 _YEAR = re.compile(r"^(19|20|21)\d\d$")
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG = re.compile(model.SLUG)
 
 
 class ProjectNotFound(Exception):
@@ -65,6 +66,7 @@ class Handbook:
     synonyms: list[model.Synonym] = field(default_factory=list)
     triage: dict[str, model.TriageTree] = field(default_factory=dict)
     holidays: dict[int, model.HolidayYear] = field(default_factory=dict)
+    sessions: dict[str, model.Session] = field(default_factory=dict)  # training sessions, handbook/dao-tao/
 
     def procedures_matching(self, phrase: str) -> list[model.Procedure]:
         """Procedures whose title or keywords contain ``phrase`` as whole words,
@@ -206,12 +208,15 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
                      f"chuyển tệp vào procedures/{proc.field_id}/ hoặc sửa 'linh_vuc'.")
         hb.procedures[proc.id] = proc
 
+    if only is None:
+        hb.sessions = load_sessions(root, sink, refs)
     _check_unique(hb, sink)
     _check_references(refs, hb, all_files, sink)
     _check_legal_status(hb, sink)
     if only is None:
         _check_synonyms(hb, sink)
         _check_triage_answers(hb, sink)
+        check_training(hb.procedures, hb.sessions, sink)
     hb.procedures = dict(sorted(hb.procedures.items()))
     return hb, sink
 

@@ -14,6 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+# Ids written by editors (file names, training ids): lower-case ASCII words joined by hyphens.
+SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
 class Inline(str):
     """Text that may use the small inline markup documented in ``inline.py``."""
 
@@ -395,6 +399,9 @@ class Procedure:
         "cau_hoi", "Câu hỏi tình huống cho phần hướng dẫn theo tình huống (xem 'chi_khi').", default=[]
     )
     notes: list[Note] = spec("luu_y", "Lưu ý cho cán bộ, có thể kèm 'chi_khi'.", default=[])
+    training: Training | None = spec(
+        "dao_tao", "Nội dung đào tạo: mục tiêu, tình huống, trắc nghiệm, hồ sơ thực hành (xem trang Đào tạo).", default=None
+    )
 
     # Set by the loader, not by editors.
     id: str = field(default="", metadata={"internal": True})
@@ -402,6 +409,169 @@ class Procedure:
 
     def flagged(self, key: str) -> list[Verification]:
         return [v for v in self.unverified if v.field_key == key]
+
+
+# --- training ("cầm tay chỉ việc") -----------------------------------------------
+
+AUDIENCES = {
+    "cong-chuc-moi": "Công chức mới nhận nhiệm vụ",
+    "cong-chuc-co-kinh-nghiem": "Công chức đã có kinh nghiệm",
+    "lanh-dao": "Lãnh đạo UBND cấp xã",
+}
+QUIZ_KINDS = {"mot-dap-an": "Chọn một đáp án", "nhieu-dap-an": "Chọn tất cả đáp án đúng"}
+DEFECT_KINDS = {
+    "sai-mau": "Sai mẫu",
+    "thieu-chu-ky": "Thiếu chữ ký",
+    "het-han": "Giấy tờ hết hạn",
+    "qua-thoi-han": "Quá thời hạn",
+    "thieu-giay-to": "Thiếu giấy tờ",
+    "sai-thong-tin": "Thông tin không khớp",
+    "sai-tham-quyen": "Không đúng thẩm quyền",
+    "khac": "Lỗi khác",
+}
+BLOCK_KINDS = {
+    "giai-thich": "Giải thích",
+    "trinh-dien": "Làm mẫu",
+    "thuc-hanh-tinh-huong": "Thực hành tình huống",
+    "ho-so-thuc-hanh": "Kiểm tra hồ sơ thực hành",
+    "kiem-tra": "Trắc nghiệm",
+    "trao-doi": "Trao đổi, rút kinh nghiệm",
+}
+
+
+@dataclass(kw_only=True)
+class Scenario:
+    """Một tình huống thực hành: chuyện xảy ra ở quầy, việc học viên phải làm và cách xử lý đúng."""
+
+    key: str = spec("ma", "Mã tình huống, duy nhất trong cả sổ tay (chữ thường không dấu, gạch ngang).",
+                    example="khai-sinh-qua-han")
+    title: str = spec("ten", "Tên ngắn của tình huống.", example="Khai sinh cho trẻ đã quá 60 ngày")
+    situation: Inline = spec(
+        "boi_canh", "Chuyện xảy ra: ai đến, mang gì, hỏi gì (học viên đọc phần này).",
+        example="Chị Lan mang Giấy chứng sinh của con, sinh cách đây 75 ngày, đến đăng ký khai sinh.",
+    )
+    task: Inline = spec("yeu_cau", "Học viên phải làm gì.", example="Tiếp nhận hồ sơ và cho biết có thu lệ phí không.")
+    handling: list[Inline] = spec(
+        "cach_xu_ly", "Cách xử lý đúng, từng bước (chỉ có trong bản giảng viên).", min_items=1,
+        example=["Vẫn tiếp nhận theo thủ tục đăng ký khai sinh; quá hạn không phải là lý do từ chối."],
+    )
+    mistakes: list[Inline] = spec(
+        "loi_can_tranh", "Những lỗi học viên hay mắc, giảng viên cần để ý (chỉ có trong bản giảng viên).", default=[],
+        example=["Từ chối vì cho rằng quá hạn phải làm thủ tục khác."],
+    )
+    legal_basis: list[LegalRef] = spec("can_cu", "Căn cứ pháp lý của cách xử lý.", default=[])
+
+
+@dataclass(kw_only=True)
+class QuizQuestion:
+    """Một câu hỏi trắc nghiệm, có đáp án và giải thích dẫn căn cứ pháp lý."""
+
+    key: str = spec("ma", "Mã câu hỏi, duy nhất trong cả sổ tay (chữ thường không dấu, gạch ngang).",
+                    example="khai-sinh-thoi-han")
+    text: str = spec("hoi", "Câu hỏi.", example="Cha, mẹ phải đăng ký khai sinh cho con trong thời hạn bao lâu?")
+    kind: str = spec("kieu", "Một đáp án đúng hay nhiều đáp án đúng.", choices=QUIZ_KINDS, default="mot-dap-an")
+    choices: list[str] = spec("lua_chon", "Các lựa chọn (ít nhất hai), theo thứ tự A, B, C…", min_items=2,
+                              example=["30 ngày", "60 ngày", "90 ngày"])
+    answers: list[int] = spec(
+        "dap_an", "Số thứ tự các lựa chọn đúng, đếm từ 1 (ví dụ [2] là lựa chọn thứ hai, tức B).",
+        min_items=1, minimum=1, maximum=26, example=[2],
+    )
+    explanation: Inline = spec(
+        "giai_thich", "Vì sao đáp án đúng (hiện sau khi học viên nộp bài; không có trong bản in cho học viên).",
+        example="Khoản 1 Điều 15 Luật Hộ tịch: trong 60 ngày kể từ ngày sinh.",
+    )
+    legal_basis: LegalRef = spec("can_cu", "Căn cứ pháp lý của đáp án.")
+
+
+@dataclass(kw_only=True)
+class PracticeDocument:
+    """Một giấy tờ trong bộ hồ sơ thực hành, như học viên nhìn thấy."""
+
+    name: str = spec("ten", "Tên giấy tờ.", example="Tờ khai đăng ký khai sinh")
+    description: Inline = spec(
+        "mo_ta", "Giấy tờ trông thế nào: đã điền gì, ngày tháng, chữ ký… (lỗi cài sẵn nằm trong chi tiết, không nói thẳng).",
+        example="Điền đủ các mục; ngày khai 12/11/2026; ô chữ ký người yêu cầu để trống.",
+    )
+
+
+@dataclass(kw_only=True)
+class Defect:
+    """Một lỗi cài sẵn trong hồ sơ thực hành mà học viên phải tìm ra."""
+
+    document: int | None = spec(
+        "giay_to", "Số thứ tự giấy tờ có lỗi trong 'giay_to', đếm từ 1; bỏ trống nếu lỗi thuộc cả bộ hồ sơ (thiếu giấy tờ, quá hạn…).",
+        default=None, minimum=1, maximum=50, example=1,
+    )
+    kind: str = spec("loai", "Loại lỗi.", choices=DEFECT_KINDS, example="thieu-chu-ky")
+    description: Inline = spec("mo_ta", "Lỗi là gì (chỉ có trong bản giảng viên).", example="Tờ khai chưa có chữ ký của người yêu cầu.")
+    fix: Inline | None = spec("xu_ly", "Cán bộ phải làm gì khi gặp lỗi này.", default=None,
+                              example="Đề nghị người yêu cầu ký vào tờ khai trước khi tiếp nhận.")
+
+
+@dataclass(kw_only=True)
+class PracticeDossier:
+    """Một bộ hồ sơ thực hành có lỗi cài sẵn."""
+
+    key: str = spec("ma", "Mã bộ hồ sơ, duy nhất trong cả sổ tay (chữ thường không dấu, gạch ngang).",
+                    example="khai-sinh-ho-so-loi")
+    title: str = spec("ten", "Tên bộ hồ sơ.", example="Hồ sơ khai sinh nộp trực tiếp")
+    situation: Inline = spec("boi_canh", "Ai nộp, nộp khi nào, để làm gì.",
+                             example="Anh Minh nộp hồ sơ khai sinh cho con ngày 20/11/2026.")
+    documents: list[PracticeDocument] = spec("giay_to", "Các giấy tờ trong bộ hồ sơ, như học viên nhìn thấy.", min_items=1)
+    defects: list[Defect] = spec("loi", "Các lỗi cài sẵn học viên phải tìm (chỉ có trong bản giảng viên).", min_items=1)
+
+
+@dataclass(kw_only=True)
+class Training:
+    """Nội dung đào tạo của một thủ tục: mục tiêu, tình huống, câu hỏi trắc nghiệm, hồ sơ thực hành."""
+
+    objectives: list[Inline] = spec(
+        "muc_tieu", "Sau buổi học, học viên làm được gì.", min_items=1,
+        example=["Tiếp nhận đúng hồ sơ khai sinh, kể cả trường hợp quá hạn."],
+    )
+    scenarios: list[Scenario] = spec("tinh_huong", "Các tình huống thực hành.", default=[])
+    quiz: list[QuizQuestion] = spec("cau_hoi_kiem_tra", "Các câu hỏi trắc nghiệm.", default=[])
+    dossiers: list[PracticeDossier] = spec("ho_so_thuc_hanh", "Các bộ hồ sơ thực hành có lỗi cài sẵn.", default=[])
+
+
+@dataclass(kw_only=True)
+class AgendaBlock:
+    """Một khối trong chương trình buổi đào tạo."""
+
+    kind: str = spec("loai", "Loại hoạt động.", choices=BLOCK_KINDS, example="thuc-hanh-tinh-huong")
+    minutes: int = spec("thoi_luong", "Thời lượng (phút).", minimum=1, maximum=480, example=20)
+    title: str | None = spec("ten", "Tên khối (mặc định là tên loại hoạt động).", default=None,
+                             example="Thực hành: khai sinh quá hạn")
+    content: Inline | None = spec("noi_dung", "Nội dung, cách làm (bắt buộc với 'trao-doi'; với 'giai-thich', "
+                                  "'trinh-dien' cần 'noi_dung' hoặc 'thu_tuc').", default=None)
+    procedures: list[str] = spec("thu_tuc", "Thủ tục giải thích hoặc làm mẫu (phải có trong 'thu_tuc' của buổi).",
+                                 default=[], ref="procedure", example=["dang-ky-khai-sinh"])
+    scenarios: list[str] = spec("tinh_huong", "Mã các tình huống (khối 'thuc-hanh-tinh-huong').", default=[],
+                                example=["khai-sinh-qua-han"])
+    dossiers: list[str] = spec("ho_so", "Mã các bộ hồ sơ thực hành (khối 'ho-so-thuc-hanh').", default=[],
+                               example=["khai-sinh-ho-so-loi"])
+    quiz: list[str] = spec("cau_hoi", "Mã các câu hỏi trắc nghiệm (khối 'kiem-tra').", default=[],
+                           example=["khai-sinh-thoi-han"])
+
+
+@dataclass(kw_only=True)
+class Session:
+    """Một buổi đào tạo "cầm tay chỉ việc" (tệp handbook/dao-tao/<mã>.yml)."""
+
+    title: str = spec("ten", "Tên buổi đào tạo.", example="Hộ tịch cơ bản cho công chức mới")
+    audience: str = spec("doi_tuong", "Dành cho ai.", choices=AUDIENCES, example="cong-chuc-moi")
+    minutes: int = spec("thoi_luong", "Tổng thời lượng (phút); chương trình không được vượt quá.",
+                        minimum=15, maximum=480, example=120)
+    start: Time = spec("bat_dau", "Giờ bắt đầu (HH:MM), để tính giờ của từng khối.", default=Time("08:00"), example="08:00")
+    procedures: list[str] = spec("thu_tuc", "Các thủ tục buổi học đề cập (tên tệp).", min_items=1, ref="procedure",
+                                 example=["dang-ky-khai-sinh", "dang-ky-ket-hon"])
+    description: Inline | None = spec("mo_ta", "Giới thiệu ngắn.", default=None)
+    objectives: list[Inline] = spec("muc_tieu", "Mục tiêu riêng của buổi (thêm vào mục tiêu của từng thủ tục).", default=[])
+    materials: list[Inline] = spec("chuan_bi", "Tài liệu, dụng cụ giảng viên cần mang.", default=[],
+                                   example=["Máy chiếu", "Mẫu tờ khai in sẵn"])
+    agenda: list[AgendaBlock] = spec("chuong_trinh", "Các khối hoạt động theo thứ tự.", min_items=1)
+    id: str = field(default="", metadata={"internal": True})
+    path: str = field(default="", metadata={"internal": True})
 
 
 # --- registries ----------------------------------------------------------------

@@ -26,16 +26,21 @@ from mkdocs.utils import get_relative_url
 from . import analysis
 from .handbook import DATA_DIR, PROCEDURES_DIR, Handbook, load_handbook
 from .changes import history
-from .render import CATALOGUE_URL, CHANGES_URL, LEGAL_INDEX_URL, TRIAGE_URL, Renderer, legal_url, field_url, procedure_url, toc_tokens
+from .render import (CATALOGUE_URL, CHANGES_URL, LEGAL_INDEX_URL, QUIZ_KEY_FILE, TRAINING_URL, TRIAGE_URL, Renderer,
+                     field_url, legal_url, procedure_url, toc_tokens, trainee_url, training_url)
+from .training import SESSIONS_DIR
 from .search import FIELD_WEIGHTS, SearchDoc, SearchIndex, search_documents
 
 # Theme files of ours that take precedence over Material's: the Vietnamese
 # analyser for its search (lunr/min/lunr.vi.min.js).
 THEME_DIR = Path(__file__).parent / "theme"
 SUGGESTIONS = 3
-GUIDE_STYLES = "assets/stylesheets/sotay-guide.css"
+GUIDE_STYLES = ["assets/stylesheets/sotay-guide.css", "assets/stylesheets/sotay-training.css"]
 GUIDE_SCRIPTS = ["assets/javascripts/sotay/conditions.js", "assets/javascripts/sotay/duedate.js",
-                 "assets/javascripts/sotay/guide.js"]
+                 "assets/javascripts/sotay/guide.js", "assets/javascripts/sotay/quiz.js"]
+# Pages found in search by their title only: lists, and training pages (whose
+# text would otherwise put the answer key into the site-wide search index).
+TITLE_ONLY = ("field", "catalogue", "legal", "legal-index", "changes", "training-index", "training", "training-trainee")
 
 log = logging.getLogger("mkdocs.plugins.sotay")
 
@@ -61,6 +66,14 @@ def _src_uri(url: str) -> str:
     return url + "index.md"
 
 
+def _file_url(url: str, directory_urls: bool) -> str:
+    """"thu-tuc/x/" as MkDocs writes that page: the same with directory URLs,
+    "thu-tuc/x/index.html" without them (offline builds, opened from disk)."""
+    if directory_urls or not (url == "" or url.endswith("/")):
+        return url
+    return url + "index.html"
+
+
 class SotayPlugin(BasePlugin[SotayConfig]):
     def __init__(self) -> None:
         self.handbook: Handbook | None = None
@@ -83,8 +96,9 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         for script in GUIDE_SCRIPTS:
             if script not in [str(x) for x in config.extra_javascript]:
                 config.extra_javascript.append(script)
-        if GUIDE_STYLES not in config.extra_css:
-            config.extra_css.append(GUIDE_STYLES)
+        for sheet in GUIDE_STYLES:
+            if sheet not in config.extra_css:
+                config.extra_css.append(sheet)
         self.search_docs = search_documents(handbook)
         self.suggestions = self._suggest(root)
         self.pages = {
@@ -102,6 +116,13 @@ class SotayPlugin(BasePlugin[SotayConfig]):
                 raise PluginError(f"hai văn bản có cùng đường dẫn trang {legal_url(doc_id)}: {self.pages[src].key} và {doc_id}")
             self.pages[src] = GeneratedPage("legal", doc_id, escape(doc_id))
         self.pages[_src_uri(CHANGES_URL)] = GeneratedPage("changes", "", "Có gì mới")
+        self.pages[_src_uri(TRAINING_URL)] = GeneratedPage("training-index", "", "Đào tạo")
+        training_nav: list = [_src_uri(TRAINING_URL)]
+        for session in handbook.sessions.values():
+            title = escape(session.title)
+            self.pages[_src_uri(training_url(session.id))] = GeneratedPage("training", session.id, title)
+            self.pages[_src_uri(trainee_url(session.id))] = GeneratedPage("training-trainee", session.id, f"{title} — bản học viên")
+            training_nav.append({title: _src_uri(training_url(session.id))})
         section: list = [{"Danh mục thủ tục": _src_uri(CATALOGUE_URL)}]
         # MkDocs treats page and nav titles as HTML (and Material prints
         # page.meta.title unescaped), so content titles are escaped here.
@@ -118,6 +139,7 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         if config.nav is not None:
             config.nav = [item for item in config.nav if not (isinstance(item, dict) and self.config.nav_title in item)]
             config.nav.append({self.config.nav_title: section})
+            config.nav.append({"Đào tạo": training_nav})
             config.nav.append({"Văn bản pháp luật": _src_uri(LEGAL_INDEX_URL)})
             config.nav.append({"Có gì mới": _src_uri(CHANGES_URL)})
             if handbook.triage:  # right after the home page: where a desk officer starts
@@ -138,8 +160,14 @@ class SotayPlugin(BasePlugin[SotayConfig]):
             index.close()
 
     def on_files(self, files: Files, config) -> Files:
+        # Session plans are content, not pages: keep the YAML out of the site.
+        for file in [f for f in files if f.src_uri.startswith(SESSIONS_DIR.removeprefix("handbook/") + "/") and f.src_uri.endswith(".yml")]:
+            files.remove(file)
         for src_uri in self.pages:
             files.append(File.generated(config, src_uri, content=""))
+        for session_id in self.handbook.sessions:
+            files.append(File.generated(config, trainee_url(session_id) + QUIZ_KEY_FILE,
+                                        content=self.renderer.quiz_key(session_id)))
         return files
 
     def on_page_markdown(self, markdown, page, config, files):
@@ -164,7 +192,7 @@ class SotayPlugin(BasePlugin[SotayConfig]):
             return html
 
         def url_for(target: str) -> str:
-            return get_relative_url(target, page.url)
+            return get_relative_url(_file_url(target, config.use_directory_urls), page.url)
 
         if generated.kind == "procedure":
             proc = self.handbook.procedures[generated.key]
@@ -184,6 +212,10 @@ class SotayPlugin(BasePlugin[SotayConfig]):
             html = self.renderer.render_legal_index(url_for)
         elif generated.kind == "triage":
             html = self.renderer.render_triage(url_for)
+        elif generated.kind == "training-index":
+            html = self.renderer.render_training_index(url_for)
+        elif generated.kind in ("training", "training-trainee"):
+            html = self.renderer.render_training(generated.key, generated.kind == "training", url_for)
         elif generated.kind == "glossary":
             html = self.renderer.render_glossary()
         else:
@@ -198,21 +230,24 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         path = Path(config.site_dir) / "search" / "search_index.json"
         if path.exists():
             data = json.loads(path.read_text(encoding="utf-8"))
-            path.write_text(json.dumps(self._lean_index(data), ensure_ascii=False, separators=(",", ":")),
-                            encoding="utf-8")
+            path.write_text(json.dumps(self._lean_index(data, config.use_directory_urls), ensure_ascii=False,
+                                       separators=(",", ":")), encoding="utf-8")
 
-    def _lean_index(self, data: dict) -> dict:
+    def _lean_index(self, data: dict, directory_urls: bool = True) -> dict:
         """Material's search index, with each procedure as one entry made of
         the words that help find it (the same documents the CLI searches),
         and navigation pages by title only.  Values are HTML-escaped: the
         theme shows them as HTML."""
-        kinds = {src[: -len("index.md")]: g.kind for src, g in self.pages.items() if src.endswith("index.md")}
-        legal_by_url = {src[: -len("index.md")]: g.key for src, g in self.pages.items() if g.kind == "legal"}
+        def url(src: str) -> str:
+            return _file_url(src[: -len("index.md")], directory_urls)
+
+        kinds = {url(src): g.kind for src, g in self.pages.items() if src.endswith("index.md")}
+        legal_by_url = {url(src): g.key for src, g in self.pages.items() if g.kind == "legal"}
         docs = []
         for doc in data["docs"]:
             page, _, anchor = doc["location"].partition("#")
             kind = kinds.get(page)
-            title_only = ("field", "catalogue", "legal", "legal-index", "changes")
+            title_only = TITLE_ONLY
             if kind == "procedure" or (kind in title_only and anchor):
                 continue
             if kind == "legal":  # found by its number and name, e.g. "60/2014/QH13" or "Luật Hộ tịch"
@@ -221,7 +256,7 @@ class SotayPlugin(BasePlugin[SotayConfig]):
                 doc = {**doc, "text": ""}
             docs.append(doc)
         for d in self.search_docs:
-            entry = {"location": d.url, "title": escape(d.title), "text": escape(d.summary),
+            entry = {"location": _file_url(d.url, directory_urls), "title": escape(d.title), "text": escape(d.summary),
                      "keywords": escape(d.keywords), "body": escape(d.body)}
             if d.boost != 1.0:
                 entry["boost"] = d.boost  # Material passes it to lunr as the document boost

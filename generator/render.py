@@ -13,17 +13,19 @@ import re
 from collections.abc import Callable
 from urllib.parse import quote
 from dataclasses import dataclass
+from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from . import model
-from .guide import build_guide, due_data, item_ids, parse_answer
+from .guide import build_guide, condition_words, due_data, item_ids, parse_answer
 from .legalimpact import citations, impact
 from .review import is_overdue, review_due
 from .handbook import Handbook
-from .inline import Abbreviations, render_inline
+from .inline import Abbreviations, plain_text, render_inline
 from .textutil import slugify, vi_sort_key
+from .training import LETTERS, build_pack
 
 CATALOGUE_URL = "thu-tuc/"
 TRIAGE_URL = "cong-dan-can-gi/"
@@ -35,6 +37,17 @@ def procedure_url(p: model.Procedure) -> str:
 
 LEGAL_INDEX_URL = "van-ban/"
 CHANGES_URL = "co-gi-moi/"
+TRAINING_URL = "dao-tao/"
+QUIZ_KEY_FILE = "dap-an.js"  # beside the trainee page, loaded by quiz.js only after submitting
+
+
+def training_url(session_id: str) -> str:
+    """The trainer's page of a session."""
+    return f"{TRAINING_URL}{session_id}/"
+
+
+def trainee_url(session_id: str) -> str:
+    return f"{TRAINING_URL}{session_id}/hoc-vien/"
 
 
 def legal_url(doc_id: str) -> str:
@@ -99,6 +112,14 @@ class Renderer:
             LEGAL_KINDS=model.LEGAL_KINDS,
             legal_url=legal_url,
             FLAG_LABELS=FLAG_LABELS,
+            BLOCK_KINDS=model.BLOCK_KINDS,
+            DEFECT_KINDS=model.DEFECT_KINDS,
+            QUIZ_KINDS=model.QUIZ_KINDS,
+            LETTERS=LETTERS,
+            procedure_url=procedure_url,
+            training_url=training_url,
+            trainee_url=trainee_url,
+            describe=condition_words,
         )
 
     # --- helpers used by templates ---------------------------------------
@@ -239,6 +260,51 @@ class Renderer:
             field_url=field_url,
         )
 
+    # --- training ---------------------------------------------------------
+
+    def packs(self) -> list:
+        return [build_pack(s, self.hb.procedures) for s in self.hb.sessions.values()]
+
+    def render_training_index(self, url_for: Callable[[str], str]) -> str:
+        self._resolve = url_for
+        procedures = sorted((p for p in self.hb.procedures.values() if p.training), key=lambda p: vi_sort_key(p.title))
+        return self.env.get_template("training_index.html").render(
+            sessions=self.packs(), procedures=procedures, url_for=url_for, legal=self.hb.legal,
+        )
+
+    def render_training(self, session_id: str, trainer: bool, url_for: Callable[[str], str]) -> str:
+        """The trainer's page (answers, handling, defects) or the trainee's
+        page (none of them: its quiz loads the key from QUIZ_KEY_FILE)."""
+        self._resolve = url_for
+        return self.env.get_template("training.html").render(
+            pack=build_pack(self.hb.sessions[session_id], self.hb.procedures), trainer=trainer,
+            key_src=QUIZ_KEY_FILE, url_for=url_for, legal=self.hb.legal,
+        )
+
+    def quiz_key(self, session_id: str) -> str:
+        """The trainee page's answer key as a script (a script, not JSON, so it
+        loads from file:// too): answers, explanation and legal basis per question."""
+        pack = build_pack(self.hb.sessions[session_id], self.hb.procedures)
+        key = {}
+        for item in pack.quiz:
+            q = item.value
+            doc = self.hb.legal[q.legal_basis.document]
+            basis = f"{q.legal_basis.article} {doc.title} số {doc.id}" if q.legal_basis.article else f"{doc.title} số {doc.id}"
+            key[q.key] = {"answers": q.answers, "explanation": plain_text(q.explanation), "basis": basis}
+        data = json.dumps(key, ensure_ascii=False, separators=(",", ":"))
+        return ("// Đáp án bài tự kiểm tra; chỉ tải sau khi học viên nộp bài.\n"
+                f"window.sotayQuizKeys=window.sotayQuizKeys||{{}};window.sotayQuizKeys[{json.dumps(session_id)}]={data};\n")
+
+    def render_training_pack(self, session_id: str, trainer: bool, today: dt.date) -> str:
+        """One self-contained HTML document (styles inline, no script, no
+        external file) to print or carry on a USB stick."""
+        self._resolve = None
+        css = "\n".join((Path(__file__).parent / rel).read_text(encoding="utf-8") for rel in PACK_STYLES)
+        return self.env.get_template("training_pack.html").render(
+            pack=build_pack(self.hb.sessions[session_id], self.hb.procedures), trainer=trainer,
+            css=Markup(css), today=today, legal=self.hb.legal,
+        )
+
     def render_schema(self) -> str:
         from .schemadoc import sections
 
@@ -248,6 +314,8 @@ class Renderer:
         entries = sorted(self.hb.glossary.values(), key=lambda e: vi_sort_key(e.id))
         return self.env.get_template("glossary.html").render(entries=entries)
 
+
+PACK_STYLES = ("templates/training_pack.css", "theme/assets/stylesheets/sotay-training.css")
 
 # Vietnamese names of the procedure keys editors can flag for verification.
 FLAG_LABELS = {

@@ -171,8 +171,21 @@ def _convert_list(node: Node, item_tp: Any, ctx: Context, meta: dict) -> list | 
     if len(node.value) < minimum:
         ctx.error(node, f"danh sách '{meta.get('key')}' cần ít nhất {minimum} mục")
     item_meta = {k: meta.get(k) for k in ("choices", "ref", "minimum", "maximum", "key")}
-    items = [convert(child, item_tp, ctx, item_meta) for child in node.value]
+    items = ItemList(convert(child, item_tp, ctx, item_meta) for child in node.value)
+    items.positions = [(child.start_mark.line + 1, child.start_mark.column + 1) for child in node.value]
     return items
+
+
+class ItemList(list):
+    """A list read from YAML that remembers where each item was written."""
+
+    positions: list[tuple[int, int]] = []
+
+
+def item_location(obj: Any, attr: str, index: int) -> tuple[int, int]:
+    """Line and column of item ``index`` of the list ``obj.attr``."""
+    positions = getattr(getattr(obj, attr), "positions", [])
+    return positions[index] if index < len(positions) else location(obj, attr)
 
 
 def _convert_dict(node: Node, value_tp: Any, ctx: Context, meta: dict) -> dict | None:
@@ -432,7 +445,101 @@ def _check_triage_option(o: model.TriageOption, node: Node, ctx: Context) -> Non
         ctx.error(node, f"lựa chọn '{o.label}' có 'tra_loi' nhưng không dẫn tới thủ tục nào", "thêm 'den' hoặc bỏ 'tra_loi'.")
 
 
+_TRAINING_ID = re.compile(model.SLUG)
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _check_training_key(obj: Any, ctx: Context, what: str) -> None:
+    if not _TRAINING_ID.match(obj.key):
+        line, col = location(obj, "key")
+        ctx.sink.add(ctx.path, line, col, f"mã {what} '{obj.key}' không hợp lệ",
+                     "chữ thường không dấu, số và dấu gạch ngang, ví dụ khai-sinh-qua-han.")
+
+
+def _check_scenario(s: model.Scenario, node: Node, ctx: Context) -> None:
+    _check_training_key(s, ctx, "tình huống")
+
+
+def _check_quiz_question(q: model.QuizQuestion, node: Node, ctx: Context) -> None:
+    """Every question has a valid answer: indexes inside the choices, no
+    repeats, exactly one for a single-answer question; choices differ."""
+    _check_training_key(q, ctx, "câu hỏi")
+    seen: set[str] = set()
+    for i, choice in enumerate(q.choices):
+        if choice in seen:
+            line, col = item_location(q, "choices", i)
+            ctx.sink.add(ctx.path, line, col, f"lựa chọn '{choice}' bị lặp", "mỗi lựa chọn phải khác nhau.")
+        seen.add(choice)
+    line, col = location(q, "answers")
+    n = len(q.choices)
+    for i, a in enumerate(q.answers):
+        if a > n:
+            ctx.sink.add(ctx.path, *item_location(q, "answers", i), f"đáp án {a} không có: câu hỏi chỉ có {n} lựa chọn ({_LETTERS[0]}–{_LETTERS[n - 1]})",
+                         f"dap_an ghi số thứ tự lựa chọn đúng, đếm từ 1 đến {n}.")
+    if len(set(q.answers)) != len(q.answers):
+        ctx.sink.add(ctx.path, line, col, "đáp án bị ghi lặp", "mỗi số thứ tự chỉ ghi một lần.")
+    if q.kind == "mot-dap-an" and len(set(q.answers)) != 1:
+        ctx.sink.add(ctx.path, line, col, f"câu hỏi một đáp án nhưng 'dap_an' có {len(q.answers)} số",
+                     "ghi đúng một số, hoặc đổi 'kieu: nhieu-dap-an'.")
+    if q.kind == "nhieu-dap-an" and len(set(q.answers)) >= n:
+        ctx.sink.add(ctx.path, line, col, "mọi lựa chọn đều đúng: câu hỏi không kiểm tra được gì",
+                     "thêm một lựa chọn sai, hoặc sửa đáp án.")
+
+
+def _check_practice_dossier(d: model.PracticeDossier, node: Node, ctx: Context) -> None:
+    _check_training_key(d, ctx, "hồ sơ thực hành")
+    for defect in d.defects:
+        if defect.document is not None and defect.document > len(d.documents):
+            line, col = location(defect, "document")
+            ctx.sink.add(ctx.path, line, col, f"giấy tờ số {defect.document} không có: bộ hồ sơ chỉ có {len(d.documents)} giấy tờ",
+                         "giay_to ghi số thứ tự giấy tờ trong danh sách 'giay_to' của bộ hồ sơ, đếm từ 1; bỏ trống nếu lỗi thuộc cả bộ.")
+
+
+# Which references each kind of agenda block takes ("no block is empty").
+BLOCK_REFS = {
+    "giai-thich": (), "trinh-dien": (), "trao-doi": (),
+    "thuc-hanh-tinh-huong": ("scenarios",), "ho-so-thuc-hanh": ("dossiers",), "kiem-tra": ("quiz",),
+}
+_REF_KEYS = {"scenarios": "tinh_huong", "dossiers": "ho_so", "quiz": "cau_hoi"}
+_BLOCK_FOR_REF = {"scenarios": "thuc-hanh-tinh-huong", "dossiers": "ho-so-thuc-hanh", "quiz": "kiem-tra"}
+
+
+def _check_agenda_block(b: model.AgendaBlock, node: Node, ctx: Context) -> None:
+    label = model.BLOCK_KINDS[b.kind]
+    for attr, key in _REF_KEYS.items():
+        if getattr(b, attr) and attr not in BLOCK_REFS[b.kind]:
+            line, col = location(b, attr)
+            ctx.sink.add(ctx.path, line, col, f"khối '{label}' không dùng '{key}'",
+                         f"'{key}' thuộc khối 'loai: {_BLOCK_FOR_REF[attr]}'; tách thành một khối riêng.")
+    wanted = BLOCK_REFS[b.kind]
+    if wanted and not any(getattr(b, attr) for attr in wanted):
+        key = _REF_KEYS[wanted[0]]
+        ctx.error(node, f"khối '{label}' trống: cần ít nhất một mã trong '{key}'", f"thêm '{key}: [mã, …]'.")
+    if b.kind == "trao-doi" and not b.content:
+        ctx.error(node, f"khối '{label}' trống: cần 'noi_dung'", "ghi câu hỏi gợi ý trao đổi hoặc việc cần rút kinh nghiệm.")
+    if b.kind in ("giai-thich", "trinh-dien") and not (b.content or b.procedures):
+        ctx.error(node, f"khối '{label}' trống: cần 'noi_dung' hoặc 'thu_tuc'", "ghi nội dung giải thích, hoặc thủ tục sẽ làm mẫu.")
+
+
+def _check_session(s: model.Session, node: Node, ctx: Context) -> None:
+    """The agenda fits in the session: the first block that runs past the end is the error."""
+    total = 0
+    for b in s.agenda:
+        total += b.minutes
+        if total > s.minutes:
+            line, col = location(b, "minutes")
+            ctx.sink.add(ctx.path, line, col,
+                         f"chương trình vượt thời lượng: hết khối này đã {total} phút, buổi học chỉ {s.minutes} phút",
+                         f"rút ngắn các khối (tổng chương trình {sum(x.minutes for x in s.agenda)} phút) hoặc tăng 'thoi_luong' của buổi.")
+            break
+
+
 _CHECKS = {
+    model.Scenario: _check_scenario,
+    model.QuizQuestion: _check_quiz_question,
+    model.PracticeDossier: _check_practice_dossier,
+    model.AgendaBlock: _check_agenda_block,
+    model.Session: _check_session,
     model.TriageOption: _check_triage_option,
     model.HolidayYear: _check_holiday_year,
     model.Deadline: _check_deadline,

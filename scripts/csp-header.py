@@ -39,9 +39,9 @@ def policy(site: Path) -> str:
         "script-src 'self' " + " ".join(inline_script_hashes(site)),
         "style-src 'self'",
         "img-src 'self' data:",
-        # The theme shows the content repository's stars and latest release,
-        # fetched from GitHub's API (repo_url in mkdocs.yml).
-        "connect-src 'self' https://api.github.com",
+        # Nothing outside the site: our partials/source.html keeps the theme
+        # from fetching the repository's stars from GitHub's API.
+        "connect-src 'self'",
         "worker-src 'self'",
         "object-src 'none'",
         "base-uri 'none'",

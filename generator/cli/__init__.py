@@ -129,7 +129,7 @@ def project_root() -> Path:
         raise SotayError(f"Lỗi: {exc}") from exc
 
 
-from . import content, diff, due, fmt, guide, legal, search, site, stale  # noqa: E402  (registers the commands)
+from . import content, diff, due, fmt, guide, legal, search, site, stale, training  # noqa: E402  (registers the commands)
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""Commands that produce or show the site: build, serve."""
+"""Commands that produce or show the site: build, export, serve."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..build import build_site
+from ..export import default_zip_name, export_zip
 from ..serve import serve as serve_site
 from . import cli, project_root
 
@@ -14,7 +15,9 @@ from . import cli, project_root
 @cli.command()
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Thư mục đầu ra (mặc định: site/ trong thư mục kho).")
-def build(site_dir: Path | None) -> None:
+@click.option("--offline", is_flag=True,
+              help="Dựng bản dùng không cần mạng: mở thẳng index.html từ thư mục hoặc USB, tìm kiếm vẫn chạy.")
+def build(site_dir: Path | None, offline: bool) -> None:
     """Kiểm tra nội dung rồi dựng trang web tĩnh.
 
     Dựng vào thư mục tạm rồi mới thay thế; nếu có lỗi, thư mục site/ cũ
@@ -25,10 +28,44 @@ def build(site_dir: Path | None) -> None:
         sotay build
 
         sotay build --site-dir /tmp/so-tay
+
+        sotay build --offline --site-dir /tmp/so-tay-usb
     """
     root = project_root()
-    out = build_site(root, site_dir)
-    click.echo(f"Đã dựng sổ tay vào {out}.")
+    out = build_site(root, site_dir, offline=offline)
+    if offline:
+        click.echo(f"Đã dựng sổ tay (bản dùng không cần mạng) vào {out}.\n"
+                   f"Mở {out / 'index.html'} bằng trình duyệt; chép cả thư mục khi mang sang máy khác.")
+    else:
+        click.echo(f"Đã dựng sổ tay vào {out}.")
+
+
+@cli.command()
+@click.option("--zip", "zip_path", metavar="[TỆP]", is_flag=False, flag_value="", default="",
+              help="Tệp .zip cần tạo, hoặc thư mục để đặt tệp (mặc định: so-tay-<ngày>.zip ở thư mục hiện tại).")
+def export(zip_path: str) -> None:
+    """Xuất sổ tay thành một tệp .zip dùng không cần mạng.
+
+    Dựng bản dùng không cần mạng rồi nén lại: chép tệp sang USB hoặc máy
+    khác, giải nén rồi mở index.html. Nếu dựng lỗi, không tạo tệp nào.
+
+    Ví dụ:
+
+        sotay export --zip
+
+        sotay export --zip /media/usb/so-tay.zip
+    """
+    root = project_root()
+    dest = Path(zip_path or ".")
+    if dest.is_dir():
+        dest = dest / default_zip_name()
+    elif dest.suffix.lower() != ".zip":
+        dest = dest.with_name(dest.name + ".zip")
+    out = export_zip(root, dest)
+    size = f"{out.stat().st_size / 1_000_000:.1f}".replace(".", ",")
+    click.echo(f"Đã xuất sổ tay (bản dùng không cần mạng) vào {out} ({size} MB).\n"
+               f"Cách dùng: chép tệp sang máy cần dùng hoặc USB, giải nén rồi mở index.html "
+               f"trong thư mục {out.stem}. Hướng dẫn có trong tệp MO-TRANG-NAY.txt.")
 
 
 @cli.command()
