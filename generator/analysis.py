@@ -15,6 +15,7 @@ known words one edit away (typo) or starting with it (partial word).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -56,8 +57,12 @@ def words(text: str) -> list[str]:
     return out
 
 
+# Syllables repeat endlessly across a catalogue: fold each one once.
+_fold_word = functools.lru_cache(maxsize=1 << 16)(fold)
+
+
 def pair(a: str, b: str) -> str:
-    return PAIR_MARK + fold(a) + PAIR_MARK + fold(b)
+    return PAIR_MARK + _fold_word(a) + PAIR_MARK + _fold_word(b)
 
 
 def index_tokens(text: str) -> list[str]:
@@ -66,7 +71,7 @@ def index_tokens(text: str) -> list[str]:
     tokens: list[str] = []
     for i, word in enumerate(ws):
         tokens.append(word)
-        folded = fold(word)
+        folded = _fold_word(word)
         if folded != word:
             tokens.append(folded)
         if i + 1 < len(ws):

@@ -22,8 +22,8 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 from mkdocs.utils.yaml import yaml_load
 
-from .errors import ErrorSink
 from .handbook import load_handbook
+from .plugin import preload
 
 
 class BuildFailed(Exception):
@@ -59,10 +59,11 @@ def quiet_mkdocs() -> Iterator[io.StringIO]:
         logger.setLevel(saved[2])
 
 
-def validate_or_raise(root: Path) -> ErrorSink:
-    _, sink = load_handbook(root)
+def validate_or_raise(root: Path):
+    """The loaded handbook and its sink; raises ContentErrors if there is any error."""
+    handbook, sink = load_handbook(root)
     sink.raise_if_any()
-    return sink
+    return handbook, sink
 
 
 # The iframe-worker shim (theme/assets/…), our copy of the one Material's
@@ -103,7 +104,7 @@ def build_site(root: Path, site_dir: Path | None = None, *, offline: bool = Fals
 
     ``offline=True`` builds a site that works opened from disk (file://).
     """
-    validate_or_raise(root)
+    loaded = validate_or_raise(root)
     if offline:
         config_overrides = {**offline_overrides(root), **config_overrides}
     site_dir = (site_dir or root / "site").resolve()
@@ -114,9 +115,11 @@ def build_site(root: Path, site_dir: Path | None = None, *, offline: bool = Fals
                 try:
                     config = load_config(str(root / "mkdocs.yml"), site_dir=str(tmp), **config_overrides)
                     config.plugins.on_startup(command="build", dirty=False)
+                    preload(root, loaded)
                     try:
                         mkdocs_build(config)
                     finally:
+                        preload(root, None)  # never reused by a later build
                         config.plugins.on_shutdown()
                 except (MkDocsException, OSError) as exc:
                     raise BuildFailed(f"{exc}\n{log_output.getvalue()}".strip()) from exc

@@ -67,15 +67,15 @@ class Handbook:
     triage: dict[str, model.TriageTree] = field(default_factory=dict)
     holidays: dict[int, model.HolidayYear] = field(default_factory=dict)
     sessions: dict[str, model.Session] = field(default_factory=dict)  # training sessions, handbook/dao-tao/
+    _names: dict[str, str] = field(default_factory=dict, repr=False)  # procedures_matching's folded titles
 
     def procedures_matching(self, phrase: str) -> list[model.Procedure]:
         """Procedures whose title or keywords contain ``phrase`` as whole words,
         ignoring case and diacritics: where an everyday phrase leads."""
-        def words(text: str) -> str:
-            return " " + " ".join(w for w in re.split(r"\W+", fold(text)) if w) + " "
-
-        needle = words(phrase)
-        return [p for p in self.procedures.values() if needle in words(" · ".join([p.title, *p.keywords]))]
+        if self._names.keys() != self.procedures.keys():  # computed once per catalogue
+            self._names = {pid: _folded_words(" · ".join([p.title, *p.keywords])) for pid, p in self.procedures.items()}
+        needle = _folded_words(phrase)
+        return [p for pid, p in self.procedures.items() if needle in self._names[pid]]
 
     def by_field(self) -> dict[str, list[model.Procedure]]:
         """Procedures grouped by field, fields and procedures in display order."""
@@ -87,6 +87,10 @@ class Handbook:
         for items in groups.values():
             items.sort(key=lambda p: vi_sort_key(p.title))
         return {k: v for k, v in groups.items() if v}
+
+
+def _folded_words(text: str) -> str:
+    return " " + " ".join(w for w in re.split(r"\W+", fold(text)) if w) + " "
 
 
 def _display(path: Path, root: Path) -> str:

@@ -98,15 +98,20 @@ class Citation:
                 "article": self.ref.article}
 
 
-def citations(procedures: Iterable[model.Procedure], doc_id: str) -> list[Citation]:
-    """Every citation of ``doc_id``, in procedure-id then file order."""
-    found = []
+def citation_index(procedures: Iterable[model.Procedure]) -> dict[str, list[Citation]]:
+    """Document id → every citation of it, in procedure-id then file order
+    (built once: a site has a page per document)."""
+    index: dict[str, list[Citation]] = {}
     for p in sorted(procedures, key=lambda p: p.id):
         for ref in p.legal_basis:
-            if ref.document == doc_id:
-                line, col = location(ref, "document")
-                found.append(Citation(p, ref, line, col))
-    return found
+            line, col = location(ref, "document")
+            index.setdefault(ref.document, []).append(Citation(p, ref, line, col))
+    return index
+
+
+def citations(procedures: Iterable[model.Procedure], doc_id: str) -> list[Citation]:
+    """Every citation of ``doc_id``, in procedure-id then file order."""
+    return citation_index(procedures).get(doc_id, [])
 
 
 def status_warnings(legal: dict[str, model.LegalDocument], procedures: Iterable[model.Procedure]):
@@ -141,7 +146,14 @@ class Impact:
     related: list[Related]  # documents it amends or replaces (the other direction)
 
 
-def impact(legal: dict[str, model.LegalDocument], procedures: list[model.Procedure], doc_id: str) -> Impact:
+def impact(legal: dict[str, model.LegalDocument], procedures: list[model.Procedure], doc_id: str,
+           index: dict[str, list[Citation]] | None = None) -> Impact:
+    """``index``: citation_index(procedures), when the caller already has it."""
+    index = citation_index(procedures) if index is None else index
+
+    def citations(procedures, doc_id):
+        return index.get(doc_id, [])
+
     doc = legal[doc_id]
     related = []
     for other_id, other in sorted(legal.items()):

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
+import os
+import shutil
 from html import escape
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,8 +31,10 @@ from .handbook import DATA_DIR, PROCEDURES_DIR, Handbook, load_handbook
 from .changes import history
 from .render import (CATALOGUE_URL, CHANGES_URL, LEGAL_INDEX_URL, QUIZ_KEY_FILE, TRAINING_URL, TRIAGE_URL, Renderer,
                      field_url, legal_url, procedure_url, toc_tokens, trainee_url, training_url)
+from . import shell
+from .shell import SHELL_URL
 from .training import SESSIONS_DIR
-from .search import FIELD_WEIGHTS, SearchDoc, SearchIndex, search_documents
+from .search import FIELD_WEIGHTS, SearchDoc, search_documents, similar_procedures
 
 # Theme files of ours that take precedence over Material's: the Vietnamese
 # analyser for its search (lunr/min/lunr.vi.min.js).
@@ -74,6 +79,56 @@ def _file_url(url: str, directory_urls: bool) -> str:
     return url + "index.html"
 
 
+# Procedure pages from one rendered shell (shell.py); False renders each
+# through MkDocs like any page (the reference the shell is tested against).
+SHELL_PAGES = True
+PARALLEL_FROM = 200  # procedures; below that, forking costs more than it saves
+
+
+class _PageJob:
+    """What a worker needs to write procedure pages (inherited by fork)."""
+
+    def __init__(self, plugin: "SotayPlugin", config, page_shell: shell.Shell):
+        self.plugin, self.config, self.shell = plugin, config, page_shell
+
+    def write(self, ids: list[str]) -> None:
+        site = Path(self.config.site_dir)
+        directory_urls = self.config.use_directory_urls
+        for pid in ids:
+            proc = self.plugin.handbook.procedures[pid]
+            url = _file_url(procedure_url(proc), directory_urls)
+            edit_url = self.plugin._edit_url(proc, self.config)
+
+            def url_for(target: str) -> str:
+                return get_relative_url(_file_url(target, directory_urls), url)
+
+            body = self.plugin._procedure_body(proc, url_for, edit_url, self.config)
+            html = self.shell.page(title=escape(proc.title), content=body, toc=get_toc(toc_tokens(body)),
+                                   edit_url=edit_url, url=url)
+            out = site / (url + "index.html" if url.endswith("/") else url)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(html, encoding="utf-8")
+
+
+_JOB: _PageJob | None = None
+
+
+def _write_chunk(ids: list[str]) -> None:
+    _JOB.write(ids)
+
+
+# build.py has already loaded and validated the handbook: it hands it over
+# here instead of the plugin reading every file a second time.
+_PRELOADED: dict[Path, tuple[Handbook, object]] = {}
+
+
+def preload(root: Path, loaded: tuple[Handbook, object] | None) -> None:
+    if loaded is None:
+        _PRELOADED.pop(root.resolve(), None)
+    else:
+        _PRELOADED[root.resolve()] = loaded
+
+
 class SotayPlugin(BasePlugin[SotayConfig]):
     def __init__(self) -> None:
         self.handbook: Handbook | None = None
@@ -82,10 +137,12 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         self.groups: dict[str, list] = {}  # procedures by field, in display order
         self.search_docs: list[SearchDoc] = []
         self.suggestions: dict[str, list[str]] = {}
+        self.procedure_pages: dict[str, GeneratedPage] = {}  # written from the shell (shell.py)
+        self.command = "build"
 
     def on_config(self, config):
         root = Path(config.config_file_path).resolve().parent
-        handbook, sink = load_handbook(root)
+        handbook, sink = _PRELOADED.pop(root, None) or load_handbook(root)
         for w in sink.warnings:
             log.warning(w.format())
         if sink.errors:
@@ -100,7 +157,8 @@ class SotayPlugin(BasePlugin[SotayConfig]):
             if sheet not in config.extra_css:
                 config.extra_css.append(sheet)
         self.search_docs = search_documents(handbook)
-        self.suggestions = self._suggest(root)
+        self.suggestions = similar_procedures(
+            self.search_docs, SUGGESTIONS, {p.id: set(p.related) for p in handbook.procedures.values()})
         self.pages = {
             _src_uri(CATALOGUE_URL): GeneratedPage("catalogue", "", "Danh mục thủ tục"),
             GLOSSARY_SRC: GeneratedPage("glossary", "", "Thuật ngữ viết tắt"),
@@ -127,15 +185,18 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         # MkDocs treats page and nav titles as HTML (and Material prints
         # page.meta.title unescaped), so content titles are escaped here.
         self.groups = handbook.by_field()
+        self.procedure_pages = {}
+        if SHELL_PAGES:
+            self.pages[_src_uri(SHELL_URL)] = GeneratedPage("shell", "", shell.TITLE)
         for field_id, procedures in self.groups.items():
             name = escape(handbook.fields[field_id].name)
             self.pages[_src_uri(field_url(field_id))] = GeneratedPage("field", field_id, name)
-            entries: list = [_src_uri(field_url(field_id))]
+            # Procedures are reached from their field's page, the catalogue and
+            # search, not the navigation: every page carries the navigation, so
+            # listing thousands of procedures there makes the site quadratic.
             for p in procedures:
-                title = escape(p.title)
-                self.pages[_src_uri(procedure_url(p))] = GeneratedPage("procedure", p.id, title)
-                entries.append({title: _src_uri(procedure_url(p))})
-            section.append({name: entries})
+                self.procedure_pages[_src_uri(procedure_url(p))] = GeneratedPage("procedure", p.id, escape(p.title))
+            section.append({name: _src_uri(field_url(field_id))})
         if config.nav is not None:
             config.nav = [item for item in config.nav if not (isinstance(item, dict) and self.config.nav_title in item)]
             config.nav.append({self.config.nav_title: section})
@@ -148,58 +209,57 @@ class SotayPlugin(BasePlugin[SotayConfig]):
                 config.nav.insert(1 if config.nav else 0, triage)
         return config
 
-    def _suggest(self, root: Path) -> dict[str, list[str]]:
-        """Similar procedures for each page, besides the ones editors listed."""
-        index = SearchIndex.open(root, self.search_docs)
-        try:
-            return {
-                d.id: [s.id for s in index.more_like(d, SUGGESTIONS, exclude=set(self.handbook.procedures[d.id].related))]
-                for d in self.search_docs
-            }
-        finally:
-            index.close()
+    def on_startup(self, command, dirty):
+        self.command = command
 
     def on_files(self, files: Files, config) -> Files:
         # Session plans are content, not pages: keep the YAML out of the site.
         for file in [f for f in files if f.src_uri.startswith(SESSIONS_DIR.removeprefix("handbook/") + "/") and f.src_uri.endswith(".yml")]:
             files.remove(file)
-        for src_uri in self.pages:
+        for src_uri in self.pages if SHELL_PAGES else {**self.pages, **self.procedure_pages}:
             files.append(File.generated(config, src_uri, content=""))
         for session_id in self.handbook.sessions:
             files.append(File.generated(config, trainee_url(session_id) + QUIZ_KEY_FILE,
                                         content=self.renderer.quiz_key(session_id)))
         return files
 
+    def _generated(self, page) -> GeneratedPage | None:
+        return self.pages.get(page.file.src_uri) or self.procedure_pages.get(page.file.src_uri)
+
+    def _edit_url(self, proc, config) -> str | None:
+        if not config.repo_url:
+            return None
+        return config.repo_url.rstrip("/") + "/" + self.config.source_edit_uri.strip("/") + "/" + proc.path
+
     def on_page_markdown(self, markdown, page, config, files):
-        generated = self.pages.get(page.file.src_uri)
+        generated = self._generated(page)
         if generated is None:
             return markdown
         page.meta["title"] = generated.title
+        if generated.kind in ("procedure", "shell") or generated.kind in TITLE_ONLY:
+            # Not parsed by Material's search plugin: _lean_index writes these entries.
+            page.meta["search"] = {"exclude": True}
         if generated.kind == "procedure":
-            proc = self.handbook.procedures[generated.key]
-            page.edit_url = (
-                config.repo_url.rstrip("/") + "/" + self.config.source_edit_uri.strip("/") + "/" + proc.path
-                if config.repo_url
-                else None
-            )
+            page.edit_url = self._edit_url(self.handbook.procedures[generated.key], config)
+        elif generated.kind == "shell":
+            page.edit_url = shell.EDIT if config.repo_url else None
         else:
             page.edit_url = None
         return ""
 
     def on_page_content(self, html, page, config, files):
-        generated = self.pages.get(page.file.src_uri)
+        generated = self._generated(page)
         if generated is None:
             return html
+        if generated.kind == "shell":
+            page.toc = get_toc([{"level": 2, "id": shell.TOC_ID, "name": shell.TOC_NAME, "children": []}])
+            return shell.CONTENT
 
         def url_for(target: str) -> str:
             return get_relative_url(_file_url(target, config.use_directory_urls), page.url)
 
         if generated.kind == "procedure":
-            proc = self.handbook.procedures[generated.key]
-            html = self.renderer.render_procedure(
-                proc, url_for, self.suggestions.get(generated.key, []),
-                edit_url=page.edit_url, report_url=self._report_url(proc, config),
-            )
+            html = self._procedure_body(self.handbook.procedures[generated.key], url_for, page.edit_url, config)
         elif generated.kind == "field":
             html = self.renderer.render_field(generated.key, self.groups[generated.key], url_for)
         elif generated.kind == "schema":
@@ -220,18 +280,49 @@ class SotayPlugin(BasePlugin[SotayConfig]):
             html = self.renderer.render_glossary()
         else:
             html = self.renderer.render_catalogue(url_for)
-        # Pages outside the navigation get no table of contents: Material's TOC
-        # label points at a toggle that only pages in the navigation have.
-        page.toc = get_toc([] if generated.kind == "legal" else toc_tokens(html))
+        # Legal pages (many, short) and the training section's index page (the
+        # section's link in the navigation, where Material has no TOC toggle) get no table of contents.
+        page.toc = get_toc([] if generated.kind in ("legal", "training-index") else toc_tokens(html))
         return html
+
+    def _procedure_body(self, proc, url_for, edit_url, config) -> str:
+        return self.renderer.render_procedure(proc, url_for, self.suggestions.get(proc.id, []),
+                                              edit_url=edit_url, report_url=self._report_url(proc, config))
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, config):
+        if SHELL_PAGES:
+            self._write_procedure_pages(config)
         path = Path(config.site_dir) / "search" / "search_index.json"
         if path.exists():
             data = json.loads(path.read_text(encoding="utf-8"))
             path.write_text(json.dumps(self._lean_index(data, config.use_directory_urls), ensure_ascii=False,
                                        separators=(",", ":")), encoding="utf-8")
+
+    def _write_procedure_pages(self, config) -> None:
+        """Every procedure page from the shell MkDocs rendered; in parallel
+        (forked workers) for a one-off build on a machine with several cores."""
+        site = Path(config.site_dir)
+        shell_file = site / _file_url(SHELL_URL, config.use_directory_urls)
+        if not shell_file.name.endswith(".html"):
+            shell_file = shell_file / "index.html"
+        env = config.theme.get_env()
+        job = _PageJob(self, config, shell.Shell(shell_file.read_text(encoding="utf-8"),
+                                                 env.get_template("partials/toc-item.html"),
+                                                 _file_url(SHELL_URL, config.use_directory_urls)))
+        shutil.rmtree(site / SHELL_URL.split("/")[0] / SHELL_URL.split("/")[1])
+        ids = [g.key for g in self.procedure_pages.values()]
+        workers = min(os.cpu_count() or 1, 4) if self.command == "build" and len(ids) >= PARALLEL_FROM else 1
+        if workers == 1:
+            job.write(ids)
+            return
+        global _JOB
+        _JOB = job
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                pool.map(_write_chunk, [ids[i::workers] for i in range(workers)])
+        finally:
+            _JOB = None
 
     def _lean_index(self, data: dict, directory_urls: bool = True) -> dict:
         """Material's search index, with each procedure as one entry made of
@@ -241,20 +332,12 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         def url(src: str) -> str:
             return _file_url(src[: -len("index.md")], directory_urls)
 
-        kinds = {url(src): g.kind for src, g in self.pages.items() if src.endswith("index.md")}
-        legal_by_url = {url(src): g.key for src, g in self.pages.items() if g.kind == "legal"}
-        docs = []
-        for doc in data["docs"]:
-            page, _, anchor = doc["location"].partition("#")
-            kind = kinds.get(page)
-            title_only = TITLE_ONLY
-            if kind == "procedure" or (kind in title_only and anchor):
-                continue
-            if kind == "legal":  # found by its number and name, e.g. "60/2014/QH13" or "Luật Hộ tịch"
-                doc = {**doc, "text": escape(self.handbook.legal[legal_by_url[page]].title)}
-            elif kind in title_only:
-                doc = {**doc, "text": ""}
-            docs.append(doc)
+        docs = list(data["docs"])  # hand-written and other generated pages, as Material indexed them
+        for src, g in self.pages.items():
+            if g.kind in TITLE_ONLY:
+                # A legal document is found by its number and name, e.g. "60/2014/QH13" or "Luật Hộ tịch".
+                text = escape(self.handbook.legal[g.key].title) if g.kind == "legal" else ""
+                docs.append({"location": url(src), "title": g.title, "text": text})
         for d in self.search_docs:
             entry = {"location": _file_url(d.url, directory_urls), "title": escape(d.title), "text": escape(d.summary),
                      "keywords": escape(d.keywords), "body": escape(d.body)}

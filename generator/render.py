@@ -8,6 +8,7 @@ written.  Text fields typed ``Inline`` go through ``inline.render_inline``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from markupsafe import Markup
 
 from . import model
 from .guide import build_guide, condition_words, due_data, item_ids, parse_answer
-from .legalimpact import citations, impact
+from .legalimpact import citation_index, impact
 from .review import is_overdue, review_due
 from .handbook import Handbook
 from .inline import Abbreviations, plain_text, render_inline
@@ -122,6 +123,10 @@ class Renderer:
             describe=condition_words,
         )
 
+    @functools.cached_property
+    def citations(self) -> dict:
+        return citation_index(self.hb.procedures.values())
+
     # --- helpers used by templates ---------------------------------------
 
     def fee_lines(self, fees: list[model.Fee]) -> list[FeeLine]:
@@ -219,7 +224,7 @@ class Renderer:
 
     def render_legal(self, doc_id: str, url_for: Callable[[str], str]) -> str:
         self._resolve = url_for
-        found = impact(self.hb.legal, list(self.hb.procedures.values()), doc_id)
+        found = impact(self.hb.legal, list(self.hb.procedures.values()), doc_id, self.citations)
         return self.env.get_template("legal.html").render(
             doc=self.hb.legal[doc_id], citations=found.citations, related=found.related,
             chain=found.replaced_chain, known=set(self.hb.legal), url_for=url_for, procedure_url=procedure_url,
@@ -227,8 +232,7 @@ class Renderer:
 
     def render_legal_index(self, url_for: Callable[[str], str]) -> str:
         self._resolve = url_for
-        counts = {doc_id: len({c.procedure.id for c in citations(self.hb.procedures.values(), doc_id)})
-                  for doc_id in self.hb.legal}
+        counts = {doc_id: len({c.procedure.id for c in self.citations.get(doc_id, [])}) for doc_id in self.hb.legal}
         groups: dict[str, list] = {kind: [] for kind in model.LEGAL_KINDS}
         for doc in sorted(self.hb.legal.values(), key=lambda d: (d.issued, d.id), reverse=True):
             groups[doc.kind].append(doc)

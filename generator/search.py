@@ -123,6 +123,67 @@ def fingerprint(docs: list[SearchDoc]) -> str:
     return digest.hexdigest()
 
 
+# BM25F parameters, shared by SearchIndex and similar_procedures (and lunr's defaults for B).
+K1, B = 1.2, 0.3
+Impacts = dict[str, tuple[list[int], list[float]]]
+
+
+def _bm25(weighted: dict[str, dict[int, float]], docs: list) -> Impacts:
+    """term → (document numbers, BM25F impact) from field-weighted,
+    length-normalised term frequencies."""
+    count = sum(1 for d in docs if d is not None) or 1
+    impacts = {}
+    for text, tf in weighted.items():
+        idf = math.log(1 + (count - len(tf) + 0.5) / (len(tf) + 0.5))
+        ids = list(tf)
+        impacts[text] = (ids, [idf * tf[n] * (K1 + 1) / (tf[n] + K1) * docs[n].boost for n in ids])
+    return impacts
+
+
+def similar_procedures(docs: list[SearchDoc], limit: int, exclude: dict[str, set[str]]) -> dict[str, list[str]]:
+    """For each procedure, the ``limit`` others sharing the most distinctive
+    words of its title, keywords and summary ("thủ tục liên quan có thể bạn
+    cần"), scored with the same BM25F impacts as search.  Pure Python from the
+    documents, so a build needs no search index."""
+    # Only what describes a procedure (not its long dossier and step lists):
+    # faster, and closer to what a reader means by "similar".
+    described = {name: FIELD_WEIGHTS[name] for name in ("title", "keywords", "summary")}
+    tokens = [{name: analysis.index_tokens(getattr(d, name)) for name in described} for d in docs]
+    count = len(docs) or 1
+    average = {name: (sum(len(t[name]) for t in tokens) / count) or 1.0 for name in described}
+    weighted: dict[str, dict[int, float]] = {}
+    for n, fields in enumerate(tokens):
+        for name, weight in described.items():
+            norm = 1 - B + B * len(fields[name]) / average[name]
+            for term in fields[name]:
+                tf = weighted.setdefault(term, {})
+                tf[n] = tf.get(n, 0.0) + weight / norm
+    impacts = _bm25(weighted, docs)
+    own = {term: dict(zip(*posting)) for term, posting in impacts.items()}
+    result = {}
+    for n, d in enumerate(docs):
+        terms = set(tokens[n]["title"] + tokens[n]["keywords"])  # what the procedure is called
+        # Words no other procedure has cannot lead anywhere: the key terms are shared ones.
+        # Word pairs ("_diem_chi") say what a procedure is about; single syllables
+        # ("chỉ") and national codes' digits match unrelated text.
+        key_terms = heapq.nlargest(12, ((own[t][n], t) for t in terms
+                                        if t.startswith(analysis.PAIR_MARK) and len(own[t]) > 1
+                                        and not any(c.isdigit() for c in t)))
+        if not key_terms:
+            result[d.id] = []
+            continue
+        top = key_terms[0][0]
+        scores: dict[int, float] = {}
+        for weight, term in key_terms:
+            for m, impact in zip(*impacts[term]):
+                scores[m] = scores.get(m, 0.0) + weight / top * impact
+        skip = {d.id, *exclude.get(d.id, ())}
+        ranked = heapq.nlargest(limit, (m for m, s in scores.items() if s > 0 and docs[m].id not in skip),
+                                key=lambda m: (scores[m], -m))
+        result[d.id] = [docs[m].id for m in ranked]
+    return result
+
+
 @dataclass
 class Hit:
     doc: SearchDoc
@@ -140,7 +201,7 @@ class SearchIndex:
     benchmark, instead of per-query cost).
     """
 
-    K1, B = 1.2, 0.3
+    K1, B = K1, B
 
     def __init__(self, ix) -> None:
         self.ix = ix
@@ -166,12 +227,7 @@ class SearchIndex:
                 tf = weighted.setdefault(text, {})
                 for n, freq in reader.postings(name, term).items_as("weight"):
                     tf[n] = tf.get(n, 0.0) + weight * freq / norms[name][n]
-        impacts = {}
-        for text, tf in weighted.items():
-            idf = math.log(1 + (count - len(tf) + 0.5) / (len(tf) + 0.5))
-            ids = list(tf)
-            impacts[text] = (ids, [idf * tf[n] * (self.K1 + 1) / (tf[n] + self.K1) * self.docs[n].boost for n in ids])
-        return impacts
+        return _bm25(weighted, self.docs)
 
     @classmethod
     def open(cls, root: Path, docs: list[SearchDoc]) -> SearchIndex:
@@ -208,17 +264,6 @@ class SearchIndex:
         terms = analysis.query_terms(query, self.vocabulary)
         return self._top(self._scores(terms), limit, (lambda d: d.field == field) if field else (lambda d: True))
 
-    def more_like(self, doc: SearchDoc, limit: int = 3, exclude: set[str] = frozenset()) -> list[SearchDoc]:
-        """Procedures whose title, keywords and summary share the most
-        distinctive words with ``doc``'s."""
-        text = " ".join([doc.title, doc.keywords, doc.summary])
-        key_terms = self.searcher.key_terms_from_text("keywords", text, numterms=12)
-        if not key_terms:
-            return []
-        top = max(w for _, w in key_terms)
-        skip = {doc.id, *exclude}
-        hits = self._top(self._scores([(t, w / top) for t, w in key_terms]), limit, lambda d: d.id not in skip)
-        return [h.doc for h in hits]
 
 
 def _rebuild(cache: Path, docs: list[SearchDoc], wanted: str) -> Path:
