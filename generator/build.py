@@ -7,13 +7,16 @@ file keeps two builds of the same site from swapping over each other.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import io
+import itertools
 import logging
 import os
 import shutil
 import signal
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -59,9 +62,18 @@ def quiet_mkdocs() -> Iterator[io.StringIO]:
         logger.setLevel(saved[2])
 
 
-def validate_or_raise(root: Path):
+@dataclasses.dataclass
+class BuildCache:
+    """What ``sotay serve`` keeps between rebuilds: loaded procedure files and
+    written procedure pages, each reused while its inputs are unchanged."""
+
+    procedures: dict = dataclasses.field(default_factory=dict)
+    pages: dict = dataclasses.field(default_factory=dict)
+
+
+def validate_or_raise(root: Path, cache: BuildCache | None = None):
     """The loaded handbook and its sink; raises ContentErrors if there is any error."""
-    handbook, sink = load_handbook(root)
+    handbook, sink = load_handbook(root, cache=cache.procedures if cache else None)
     sink.raise_if_any()
     return handbook, sink
 
@@ -99,12 +111,15 @@ def _plugin_name(entry) -> str:
     return next(iter(entry)) if isinstance(entry, dict) else str(entry)
 
 
-def build_site(root: Path, site_dir: Path | None = None, *, offline: bool = False, **config_overrides) -> Path:
+def build_site(root: Path, site_dir: Path | None = None, *, offline: bool = False, cache: BuildCache | None = None,
+               **config_overrides) -> Path:
     """Validate the content under ``root`` and build it into ``site_dir`` atomically.
 
     ``offline=True`` builds a site that works opened from disk (file://).
+    ``cache`` (sotay serve) reuses unchanged work from the previous build and
+    writes pages in this process only (the server's threads make forking unsafe).
     """
-    loaded = validate_or_raise(root)
+    loaded = validate_or_raise(root, cache)
     if offline:
         config_overrides = {**offline_overrides(root), **config_overrides}
     site_dir = (site_dir or root / "site").resolve()
@@ -114,30 +129,29 @@ def build_site(root: Path, site_dir: Path | None = None, *, offline: bool = Fals
             with quiet_mkdocs() as log_output:
                 try:
                     config = load_config(str(root / "mkdocs.yml"), site_dir=str(tmp), **config_overrides)
-                    config.plugins.on_startup(command="build", dirty=False)
-                    preload(root, loaded)
+                    config.plugins.on_startup(command="serve" if cache else "build", dirty=False)
+                    preload(root, loaded, cache.pages if cache else None)
                     try:
                         mkdocs_build(config)
                     finally:
-                        preload(root, None)  # never reused by a later build
+                        preload(root, None, None)  # never reused by a later build
                         config.plugins.on_shutdown()
                 except (MkDocsException, OSError) as exc:
                     raise BuildFailed(f"{exc}\n{log_output.getvalue()}".strip()) from exc
-            _swap(tmp, site_dir)
+            _swap(tmp, site_dir, background=cache is not None)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
     return site_dir
 
 
-def _swap(new: Path, target: Path) -> None:
+def _swap(new: Path, target: Path, background: bool = False) -> None:
     """Put ``new`` in place of ``target`` with two renames, so readers never see a half site.
 
     Ctrl-C and SIGTERM are held back between the renames, so an interrupt
     cannot leave the site missing.
     """
-    old = target.with_name(f".{target.name}.old-{os.getpid()}")
-    shutil.rmtree(old, ignore_errors=True)
+    old = target.with_name(f".{target.name}.old-{os.getpid()}-{next(_SWAPS)}")
     blocked = {signal.SIGINT, signal.SIGTERM}
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
     try:
@@ -152,4 +166,10 @@ def _swap(new: Path, target: Path) -> None:
             raise
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-    shutil.rmtree(old, ignore_errors=True)
+    if background:  # sotay serve: the new site is live already; the reload need not wait for this
+        threading.Thread(target=shutil.rmtree, args=(old, True), name="sotay-rmtree").start()
+    else:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+_SWAPS = itertools.count()

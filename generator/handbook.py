@@ -169,8 +169,37 @@ def procedure_files(root: Path) -> list[Path]:
     return sorted((root / PROCEDURES_DIR).rglob("*.yml"))
 
 
-def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | None = None) -> tuple[Handbook, ErrorSink]:
+def _load_procedure(path: Path, root: Path, cache: dict | None):
+    """(display path, procedure or None, its problems, its references) of one
+    file; with ``cache`` (sotay serve), an unchanged file is not read again."""
+    try:
+        stat = path.stat()
+        key = (stat.st_mtime_ns, stat.st_size)
+    except OSError:  # gone since the folder was listed: read_text reports it
+        key = None
+    if cache is not None and key is not None and cache.get(path, (None,))[0] == key:
+        return cache[path][1]
+    file_sink, file_refs = ErrorSink(), []
+    display, node = _load_file(path, root, file_sink)
+    proc = None
+    if not SLUG.match(path.stem):
+        file_sink.add(display, 1, 1, f"tên tệp '{path.name}' không hợp lệ",
+                      "tên tệp là mã định danh của thủ tục: chữ thường không dấu, số và dấu gạch ngang, ví dụ dang-ky-khai-sinh.yml.")
+    elif node is not None:
+        proc = convert(node, model.Procedure, Context(display, file_sink, file_refs))
+        if proc is not None:
+            proc.id, proc.path = path.stem, display
+    loaded = (display, proc, file_sink.items, file_refs)
+    if cache is not None:
+        cache[path] = (key, loaded)
+    return loaded
+
+
+def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | None = None,
+                  cache: dict | None = None) -> tuple[Handbook, ErrorSink]:
     """Load and validate everything; ``only`` limits which procedure files are reported on.
+    ``cache`` (a dict kept between calls by ``sotay serve``) skips procedure
+    files that have not changed since the last call.
 
     Cross-references are always resolved against the whole catalogue, so a
     single file can be checked without false "missing procedure" errors.
@@ -194,17 +223,11 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
     all_files = procedure_files(root)
     wanted = [p.resolve() for p in (only or all_files)]
     for path in wanted:
-        display, node = _load_file(path, root, sink)
-        if not SLUG.match(path.stem):
-            sink.add(display, 1, 1, f"tên tệp '{path.name}' không hợp lệ",
-                     "tên tệp là mã định danh của thủ tục: chữ thường không dấu, số và dấu gạch ngang, ví dụ dang-ky-khai-sinh.yml.")
-            continue
-        if node is None:
-            continue
-        proc = convert(node, model.Procedure, Context(display, sink, refs))
+        display, proc, items, file_refs = _load_procedure(path, root, cache)
+        sink.items.extend(items)
+        refs.extend(file_refs)
         if proc is None:
             continue
-        proc.id, proc.path = path.stem, display
         folder = path.parent.name
         if folder != proc.field_id and proc.field_id in hb.fields:
             line, col = location(proc, "field_id")

@@ -8,6 +8,8 @@ empty, and the "edit this page" link opens the YAML file that made the page.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import logging
 import multiprocessing
@@ -29,7 +31,7 @@ from mkdocs.utils import get_relative_url
 from . import analysis
 from .handbook import DATA_DIR, PROCEDURES_DIR, Handbook, load_handbook
 from .changes import history
-from .render import (CATALOGUE_URL, CHANGES_URL, LEGAL_INDEX_URL, QUIZ_KEY_FILE, TRAINING_URL, TRIAGE_URL, Renderer,
+from .render import (TEMPLATE_CACHE, CATALOGUE_URL, CHANGES_URL, LEGAL_INDEX_URL, QUIZ_KEY_FILE, TRAINING_URL, TRIAGE_URL, Renderer,
                      field_url, legal_url, procedure_url, toc_tokens, trainee_url, training_url)
 from . import shell
 from .shell import SHELL_URL
@@ -94,20 +96,52 @@ class _PageJob:
     def write(self, ids: list[str]) -> None:
         site = Path(self.config.site_dir)
         directory_urls = self.config.use_directory_urls
+        cache = self.plugin.page_cache
         for pid in ids:
             proc = self.plugin.handbook.procedures[pid]
             url = _file_url(procedure_url(proc), directory_urls)
-            edit_url = self.plugin._edit_url(proc, self.config)
-
-            def url_for(target: str) -> str:
-                return get_relative_url(_file_url(target, directory_urls), url)
-
-            body = self.plugin._procedure_body(proc, url_for, edit_url, self.config)
-            html = self.shell.page(title=escape(proc.title), content=body, toc=get_toc(toc_tokens(body)),
-                                   edit_url=edit_url, url=url)
+            key = self._cache_key(proc) if cache is not None else None
+            if key is not None and cache.get(pid, (None,))[0] == key:
+                html = cache[pid][1]
+            else:
+                html = self._page(proc, url)
+                if key is not None:
+                    cache[pid] = (key, html)
             out = site / (url + "index.html" if url.endswith("/") else url)
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(html, encoding="utf-8")
+
+
+    def _page(self, proc, url: str) -> str:
+        directory_urls = self.config.use_directory_urls
+        edit_url = self.plugin._edit_url(proc, self.config)
+
+        def url_for(target: str) -> str:
+            return get_relative_url(_file_url(target, directory_urls), url)
+
+        body = self.plugin._procedure_body(proc, url_for, edit_url, self.config)
+        return self.shell.page(title=escape(proc.title), content=body, toc=get_toc(toc_tokens(body)),
+                               edit_url=edit_url, url=url)
+
+    def _cache_key(self, proc) -> tuple | None:
+        """Everything a procedure page is made from: its file, its suggested
+        procedures, and (in ``inputs``) the registries, every procedure's
+        id, title and field, the shell and the settings."""
+        try:
+            stat = (Path(self.plugin.handbook.root) / proc.path).stat()
+        except OSError:
+            return None
+        return (stat.st_mtime_ns, stat.st_size, tuple(self.plugin.suggestions.get(proc.id, [])), self.inputs)
+
+    @functools.cached_property
+    def inputs(self) -> str:
+        hb = self.plugin.handbook
+        digest = hashlib.sha256(self.shell.fingerprint.encode())
+        digest.update(repr((self.config.repo_url, self.config.use_directory_urls, sorted(
+            (p.id, p.title, p.field_id, p.path) for p in hb.procedures.values()))).encode())
+        for path in sorted((Path(hb.root) / DATA_DIR).glob("*.yml")):
+            digest.update(path.read_bytes())
+        return digest.hexdigest()
 
 
 _JOB: _PageJob | None = None
@@ -119,14 +153,17 @@ def _write_chunk(ids: list[str]) -> None:
 
 # build.py has already loaded and validated the handbook: it hands it over
 # here instead of the plugin reading every file a second time.
+# With it may come the page cache of ``sotay serve`` (see _PageJob).
 _PRELOADED: dict[Path, tuple[Handbook, object]] = {}
+_PAGE_CACHES: dict[Path, dict] = {}
 
 
-def preload(root: Path, loaded: tuple[Handbook, object] | None) -> None:
-    if loaded is None:
-        _PRELOADED.pop(root.resolve(), None)
-    else:
-        _PRELOADED[root.resolve()] = loaded
+def preload(root: Path, loaded: tuple[Handbook, object] | None, page_cache: dict | None) -> None:
+    for store, value in ((_PRELOADED, loaded), (_PAGE_CACHES, page_cache)):
+        if value is None:
+            store.pop(root.resolve(), None)
+        else:
+            store[root.resolve()] = value
 
 
 class SotayPlugin(BasePlugin[SotayConfig]):
@@ -138,11 +175,13 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         self.search_docs: list[SearchDoc] = []
         self.suggestions: dict[str, list[str]] = {}
         self.procedure_pages: dict[str, GeneratedPage] = {}  # written from the shell (shell.py)
+        self.page_cache: dict | None = None  # sotay serve: procedure id → (inputs, page)
         self.command = "build"
 
     def on_config(self, config):
         root = Path(config.config_file_path).resolve().parent
         handbook, sink = _PRELOADED.pop(root, None) or load_handbook(root)
+        self.page_cache = _PAGE_CACHES.pop(root, None)
         for w in sink.warnings:
             log.warning(w.format())
         if sink.errors:
@@ -211,6 +250,10 @@ class SotayPlugin(BasePlugin[SotayConfig]):
 
     def on_startup(self, command, dirty):
         self.command = command
+
+    def on_env(self, env, config, files):
+        env.bytecode_cache = TEMPLATE_CACHE
+        return env
 
     def on_files(self, files: Files, config) -> Files:
         # Session plans are content, not pages: keep the YAML out of the site.

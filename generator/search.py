@@ -9,6 +9,7 @@ rebuilt whenever the documents change, or when it is missing or unreadable.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import heapq
 import json
@@ -60,7 +61,20 @@ def _is_subsequence(short: list[str], long: list[str]) -> bool:
 
 def general_procedures(hb: Handbook) -> set[str]:
     titles = {p.id: analysis.words(p.title) for p in hb.procedures.values()}
-    return {a for a, wa in titles.items() if any(_is_subsequence(wa, wb) for b, wb in titles.items() if b != a)}
+    # Only titles holding every word of title a can contain it: intersect the
+    # word → titles index first (comparing every pair grows with N²).
+    having: dict[str, set[str]] = {}
+    for pid, ws in titles.items():
+        for w in ws:
+            having.setdefault(w, set()).add(pid)
+    general = set()
+    for a, wa in titles.items():
+        if not wa:
+            continue
+        candidates = set.intersection(*(having[w] for w in sorted(set(wa), key=lambda w: len(having[w]))))
+        if any(_is_subsequence(wa, titles[b]) for b in candidates if b != a):
+            general.add(a)
+    return general
 
 
 def search_documents(hb: Handbook) -> list[SearchDoc]:
@@ -140,6 +154,10 @@ def _bm25(weighted: dict[str, dict[int, float]], docs: list) -> Impacts:
     return impacts
 
 
+# The same texts come back at every rebuild under `sotay serve`.
+_tokens = functools.lru_cache(maxsize=1 << 15)(lambda text: tuple(analysis.index_tokens(text)))
+
+
 def similar_procedures(docs: list[SearchDoc], limit: int, exclude: dict[str, set[str]]) -> dict[str, list[str]]:
     """For each procedure, the ``limit`` others sharing the most distinctive
     words of its title, keywords and summary ("thủ tục liên quan có thể bạn
@@ -148,7 +166,7 @@ def similar_procedures(docs: list[SearchDoc], limit: int, exclude: dict[str, set
     # Only what describes a procedure (not its long dossier and step lists):
     # faster, and closer to what a reader means by "similar".
     described = {name: FIELD_WEIGHTS[name] for name in ("title", "keywords", "summary")}
-    tokens = [{name: analysis.index_tokens(getattr(d, name)) for name in described} for d in docs]
+    tokens = [{name: _tokens(getattr(d, name)) for name in described} for d in docs]
     count = len(docs) or 1
     average = {name: (sum(len(t[name]) for t in tokens) / count) or 1.0 for name in described}
     weighted: dict[str, dict[int, float]] = {}
@@ -162,7 +180,7 @@ def similar_procedures(docs: list[SearchDoc], limit: int, exclude: dict[str, set
     own = {term: dict(zip(*posting)) for term, posting in impacts.items()}
     result = {}
     for n, d in enumerate(docs):
-        terms = set(tokens[n]["title"] + tokens[n]["keywords"])  # what the procedure is called
+        terms = {*tokens[n]["title"], *tokens[n]["keywords"]}  # what the procedure is called
         # Words no other procedure has cannot lead anywhere: the key terms are shared ones.
         # Word pairs ("_diem_chi") say what a procedure is about; single syllables
         # ("chỉ") and national codes' digits match unrelated text.

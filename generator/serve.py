@@ -15,7 +15,7 @@ from pathlib import Path
 from markupsafe import escape
 from mkdocs.livereload import LiveReloadServer
 
-from .build import BuildFailed, build_site
+from .build import BuildCache, BuildFailed, build_site
 from .errors import ContentErrors
 from .handbook import DATA_DIR, PROCEDURES_DIR
 
@@ -40,9 +40,11 @@ class PreviewServer(LiveReloadServer):
 
 
 def make_builder(root: Path, site_dir: Path, report: Callable[[str | None], None]) -> Callable[[], None]:
+    cache = BuildCache()  # unchanged procedure files are not read, nor their pages rendered, again
+
     def rebuild() -> None:
         try:
-            build_site(root, site_dir)
+            build_site(root, site_dir, cache=cache)
         except ContentErrors as exc:
             report(exc.report())
         except BuildFailed as exc:

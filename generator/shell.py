@@ -12,6 +12,8 @@ same handbook both ways and compares the pages.
 
 from __future__ import annotations
 
+import hashlib
+
 from markupsafe import Markup, escape
 
 SHELL_URL = "thu-tuc/_khung/trang/"
@@ -38,6 +40,7 @@ class Shell:
             raise ShellError("khung trang thủ tục thiếu dấu " + ", ".join(missing or ["mục lục"]))
         self.before_toc = html[:li_start]
         self.after_toc = html[li_end + len("</li>"):]
+        self.fingerprint = hashlib.sha256(html.encode()).hexdigest()
 
     def page(self, *, title: str, content: str, toc, edit_url: str | None, url: str) -> str:
         """``title`` is HTML-escaped already (as MkDocs page titles are here)."""

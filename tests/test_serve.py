@@ -69,3 +69,39 @@ def test_serve_binds_loopback_rebuilds_and_survives_a_bad_edit(mini, server):
 
     replace_in(mini, KHAI_SINH, "tomtat:", "tom_tat:")
     wait_for(lambda: "Bản dựng mới có lỗi" not in fetch(url))
+
+
+def test_rebuilds_reuse_only_what_did_not_change(mini, tmp_path):
+    """sotay serve keeps loaded files and written pages between rebuilds; every
+    kind of edit still shows on the next rebuild."""
+    from generator.serve import make_builder
+
+    site = tmp_path / "site"
+    errors = []
+    rebuild = make_builder(mini, site, errors.append)
+
+    def page(name):
+        return (site / f"thu-tuc/ho-tich/{name}/index.html").read_text(encoding="utf-8")
+
+    rebuild()
+    assert errors == [None]
+    assert "Đăng ký kết hôn" in page("dang-ky-khai-sinh")  # the related procedure's title
+    # The procedure's own file.
+    replace_in(mini, KHAI_SINH, "tom_tat: Đăng ký khai sinh cho trẻ em", "tom_tat: Đăng ký khai sinh (đã sửa) cho trẻ em")
+    rebuild()
+    assert "Đăng ký khai sinh (đã sửa) cho trẻ em" in page("dang-ky-khai-sinh")
+    # Another procedure's title, shown on this page as a related procedure.
+    replace_in(mini, "procedures/ho-tich/dang-ky-ket-hon.yml", "ten: Đăng ký kết hôn", "ten: Đăng ký kết hôn trong nước")
+    rebuild()
+    assert "Đăng ký kết hôn trong nước" in page("dang-ky-khai-sinh")
+    # A registry: the legal document's title in the citation.
+    replace_in(mini, "handbook/data/van-ban.yml", "trich_yeu: Luật Hộ tịch", "trich_yeu: Luật Hộ tịch (sửa đổi)")
+    rebuild()
+    assert "Luật Hộ tịch (sửa đổi)" in page("dang-ky-khai-sinh")
+    # A broken file is reported, and fixing it brings the page back.
+    replace_in(mini, KHAI_SINH, "linh_vuc: ho-tich", "linh_vuc: [")
+    rebuild()
+    assert errors[-1] and "dang-ky-khai-sinh.yml" in errors[-1]
+    replace_in(mini, KHAI_SINH, "linh_vuc: [", "linh_vuc: ho-tich")
+    rebuild()
+    assert errors[-1] is None and "Đăng ký khai sinh (đã sửa)" in page("dang-ky-khai-sinh")
