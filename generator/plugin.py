@@ -9,6 +9,7 @@ empty, and the "edit this page" link opens the YAML file that made the page.
 from __future__ import annotations
 
 import functools
+import gzip
 import hashlib
 import json
 import logging
@@ -354,6 +355,7 @@ class SotayPlugin(BasePlugin[SotayConfig]):
                                                  env.get_template("partials/toc-item.html"),
                                                  _file_url(SHELL_URL, config.use_directory_urls)))
         shutil.rmtree(site / SHELL_URL.split("/")[0] / SHELL_URL.split("/")[1])
+        self._sitemap_with_procedures(site, config)
         ids = [g.key for g in self.procedure_pages.values()]
         workers = min(os.cpu_count() or 1, 4) if self.command == "build" and len(ids) >= PARALLEL_FROM else 1
         if workers == 1:
@@ -366,6 +368,25 @@ class SotayPlugin(BasePlugin[SotayConfig]):
                 pool.map(_write_chunk, [ids[i::workers] for i in range(workers)])
         finally:
             _JOB = None
+
+    def _sitemap_with_procedures(self, site: Path, config) -> None:
+        """MkDocs listed the shell in sitemap.xml (when site_url is set): list
+        the procedure pages in its place."""
+        path = site / "sitemap.xml"
+        if not path.exists():
+            return
+        text = path.read_text(encoding="utf-8")
+        start = text.find(_file_url(SHELL_URL, config.use_directory_urls) + "</loc>")
+        if start < 0:
+            return
+        begin, end = text.rfind("<url>", 0, start), text.find("</url>", start) + len("</url>")
+        block = text[begin:end]
+        shell_loc = block[block.find("<loc>") + 5: block.find("</loc>")]
+        entries = [block.replace(shell_loc, escape(config.site_url.rstrip("/") + "/" + _file_url(procedure_url(p), config.use_directory_urls)))
+                   for p in self.handbook.procedures.values()]
+        text = text[:begin] + "\n    ".join(entries) + text[end:]
+        path.write_text(text, encoding="utf-8")
+        (site / "sitemap.xml.gz").write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
 
     def _lean_index(self, data: dict, directory_urls: bool = True) -> dict:
         """Material's search index, with each procedure as one entry made of

@@ -39,3 +39,14 @@ def test_shell_pages_equal_mkdocs_pages(mini, tmp_path, monkeypatch, offline):
     assert not (fast / "thu-tuc/_khung").exists()  # the shell itself is not published
     assert sorted(p.relative_to(fast) for p in fast.rglob("*") if p.is_file()) == \
         sorted(p.relative_to(slow) for p in slow.rglob("*") if p.is_file())
+
+
+def test_sitemap_lists_procedures_not_the_shell(mini, tmp_path):
+    import gzip
+
+    site = build_site(mini, tmp_path / "site", site_url="https://so-tay.example/")
+    text = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "_khung" not in text
+    for pid in ("dang-ky-khai-sinh", "dang-ky-ket-hon"):
+        assert f"<loc>https://so-tay.example/thu-tuc/ho-tich/{pid}/</loc>" in text
+    assert gzip.decompress((site / "sitemap.xml.gz").read_bytes()).decode("utf-8") == text
