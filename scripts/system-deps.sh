@@ -2,7 +2,8 @@
 # System packages some tests need: Debian's chromium (browser tests), Node.js
 # (the search analyser's JavaScript port is compared with Python's) and a Java
 # runtime (the Nu Html Checker), plus the checker itself (npm package vnu-jar,
-# pinned below) in the git-ignored .cache/tools. In CI (CI=true) they are
+# pinned below) and the accessibility engine axe-core (also pinned) in the
+# git-ignored .cache/tools. In CI (CI=true) they are
 # installed here; on a developer's machine the tests that need them skip with a
 # message instead.
 set -euo pipefail
@@ -26,11 +27,30 @@ install_vnu() {
   vnu_installed
 }
 
+# axe-core (accessibility rules): tests/test_accessibility.py injects
+# $AXE_DIR/axe.min.js into pages in Chromium. Its own prefix under $TOOLS: an
+# `npm install --no-save` into one prefix removes every package not named in that
+# command, so sharing $TOOLS with vnu-jar would uninstall one with the other.
+AXE_VERSION=4.14.1
+AXE_PREFIX=$TOOLS/axe
+AXE_DIR=$AXE_PREFIX/node_modules/axe-core
+axe_installed() {
+  [ -f "$AXE_DIR/axe.min.js" ] &&
+    grep -Eq "\"version\": *\"$AXE_VERSION\"" "$AXE_DIR/package.json"
+}
+install_axe() {
+  echo "Cài axe-core@$AXE_VERSION vào $AXE_PREFIX…"
+  mkdir -p "$AXE_PREFIX"
+  npm install --prefix "$AXE_PREFIX" --no-save --ignore-scripts --no-audit --no-fund \
+    --loglevel=error "axe-core@$AXE_VERSION" >/dev/null
+  axe_installed
+}
+
 need=()
 command -v chromium >/dev/null || need+=(chromium)
 command -v java >/dev/null || need+=(default-jre-headless)
 command -v node >/dev/null || need+=(nodejs)
-if ! vnu_installed && ! command -v npm >/dev/null; then need+=(npm); fi
+if { ! vnu_installed || ! axe_installed; } && ! command -v npm >/dev/null; then need+=(npm); fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "${CI:-}" = "true" ]; then
     echo "CI: cài ${need[*]}…"
@@ -43,11 +63,22 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
-vnu_installed && exit 0
-if [ "${CI:-}" = "true" ]; then
-  install_vnu || { echo "CI: không cài được vnu-jar@$VNU_VERSION vào $TOOLS." >&2; exit 1; }
-elif command -v npm >/dev/null; then
-  install_vnu || echo "Lưu ý: không cài được vnu-jar@$VNU_VERSION; kiểm thử HTML sẽ bỏ qua. Thử lại bằng: scripts/system-deps.sh"
-else
-  echo "Lưu ý: chưa có vnu-jar (Nu Html Checker) nên kiểm thử HTML sẽ bỏ qua; cài npm rồi chạy lại: scripts/system-deps.sh"
+if ! vnu_installed; then
+  if [ "${CI:-}" = "true" ]; then
+    install_vnu || { echo "CI: không cài được vnu-jar@$VNU_VERSION vào $TOOLS." >&2; exit 1; }
+  elif command -v npm >/dev/null; then
+    install_vnu || echo "Lưu ý: không cài được vnu-jar@$VNU_VERSION; kiểm thử HTML sẽ bỏ qua. Thử lại bằng: scripts/system-deps.sh"
+  else
+    echo "Lưu ý: chưa có vnu-jar (Nu Html Checker) nên kiểm thử HTML sẽ bỏ qua; cài npm rồi chạy lại: scripts/system-deps.sh"
+  fi
+fi
+
+if ! axe_installed; then
+  if [ "${CI:-}" = "true" ]; then
+    install_axe || { echo "CI: không cài được axe-core@$AXE_VERSION vào $AXE_PREFIX." >&2; exit 1; }
+  elif command -v npm >/dev/null; then
+    install_axe || echo "Lưu ý: không cài được axe-core@$AXE_VERSION; kiểm thử trợ năng sẽ bỏ qua. Thử lại bằng: scripts/system-deps.sh"
+  else
+    echo "Lưu ý: chưa có axe-core nên kiểm thử trợ năng sẽ bỏ qua; cài npm rồi chạy lại: scripts/system-deps.sh"
+  fi
 fi
