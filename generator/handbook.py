@@ -7,6 +7,8 @@ to get the model.  It never raises on bad content: errors go into the sink.
 from __future__ import annotations
 
 import difflib
+import multiprocessing
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -195,6 +197,19 @@ def _load_procedure(path: Path, root: Path, cache: dict | None):
     return loaded
 
 
+PARALLEL_FROM = 200  # files; below that, starting workers costs more than it saves
+
+
+def _load_procedures(paths: list[Path], root: Path, cache: dict | None) -> list:
+    """_load_procedure for each path; a large catalogue is read by forked
+    workers, one per core (not with a cache: sotay serve has threads)."""
+    workers = min(os.cpu_count() or 1, 4)
+    if cache is not None or workers < 2 or len(paths) < PARALLEL_FROM:
+        return [_load_procedure(path, root, cache) for path in paths]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return pool.starmap(_load_procedure, [(path, root, None) for path in paths], chunksize=32)
+
+
 def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | None = None,
                   cache: dict | None = None) -> tuple[Handbook, ErrorSink]:
     """Load and validate everything; ``only`` limits which procedure files are reported on.
@@ -222,8 +237,7 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
 
     all_files = procedure_files(root)
     wanted = [p.resolve() for p in (only or all_files)]
-    for path in wanted:
-        display, proc, items, file_refs = _load_procedure(path, root, cache)
+    for path, (display, proc, items, file_refs) in zip(wanted, _load_procedures(wanted, root, cache)):
         sink.items.extend(items)
         refs.extend(file_refs)
         if proc is None:

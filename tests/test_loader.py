@@ -252,3 +252,24 @@ def test_form_file_is_offered_for_download(mini):
     html = (site / "thu-tuc/ho-tich/dang-ky-khai-sinh/index.html").read_text(encoding="utf-8")
     assert '<a href="../../../mau/to-khai-khai-sinh.pdf" download>Tải tệp mẫu (PDF)</a>' in html
     assert (site / "mau/to-khai-khai-sinh.pdf").exists()
+
+
+def test_parallel_load_is_the_same_as_serial(mini, monkeypatch):
+    """Large catalogues are read by forked workers; errors, positions and
+    models must not depend on it."""
+    import dataclasses
+
+    import generator.handbook as handbook
+
+    replace_in(mini, KHAI_SINH, "linh_vuc: ho-tich", "linh_vuc: ho-tich\nkhoa_la: 1")
+    (mini / "procedures/ho-tich/Sai-Ten.yml").write_text("ten: x\n", encoding="utf-8")
+    serial_hb, serial = load_handbook(mini)
+    monkeypatch.setattr(handbook, "PARALLEL_FROM", 1)
+    parallel_hb, parallel = load_handbook(mini)
+    assert [e.format() for e in parallel.items] == [e.format() for e in serial.items]
+    assert len(serial.errors) >= 2
+    assert {k: dataclasses.asdict(v) for k, v in parallel_hb.procedures.items()} == \
+        {k: dataclasses.asdict(v) for k, v in serial_hb.procedures.items()}
+    from generator.validate import location
+    for pid, proc in serial_hb.procedures.items():
+        assert location(parallel_hb.procedures[pid], "title") == location(proc, "title")
