@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install serve build test validate clean
+.PHONY: install serve build test validate bench clean
 
 $(STAMP): pyproject.toml
 	@scripts/make-venv.sh "$(PY)" "$(VENV)"
@@ -28,6 +28,13 @@ validate: install
 test: install
 	@scripts/system-deps.sh
 	$(BIN)/python -m pytest
+
+# Build-scale benchmark on synthetic procedures, next to a plain MkDocs Material site
+# (slow: several minutes for 5000); e.g. make bench N="100 1000" BENCH_ARGS="--skip-baseline --json b.json"
+N ?= 100 1000 5000
+BENCH_ARGS ?=
+bench: install
+	$(BIN)/python benchmarks/bench.py --procedures $(N) $(BENCH_ARGS)
 
 clean:
 	rm -rf site .site.* .pytest_cache

@@ -1,0 +1,67 @@
+"""The scale benchmark's synthetic corpus is valid content, builds, and the
+benchmark prints every figure (tiny N: this checks the tooling, not speed)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from generator.build import build_site
+from generator.handbook import load_handbook
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+import bench  # noqa: E402
+import synthetic  # noqa: E402
+
+SOTAY = Path(sys.executable).with_name("sotay")
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("synthetic") / "kho"
+    stats = synthetic.make_project(root, 30, seed=3)
+    assert stats["procedures"] == 30 and stats["with_questions"] > 0
+    return root
+
+
+def test_synthetic_project_is_valid_without_warnings(project):
+    hb, sink = load_handbook(project)
+    assert [e.format() for e in sink.items] == []
+    assert len(hb.procedures) == 30
+    assert len({p.field_id for p in hb.procedures.values()}) == 16  # spread over every field
+    assert not any(p.code for p in hb.procedures.values())
+    assert any(p.questions for p in hb.procedures.values())
+    assert len({p.title.casefold() for p in hb.procedures.values()}) == 30
+    cmd = [str(SOTAY)] if SOTAY.exists() else [sys.executable, "-m", "generator.cli"]
+    done = subprocess.run([*cmd, "validate", "--strict"], cwd=project, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_synthetic_project_builds(project, tmp_path):
+    site = build_site(project, tmp_path / "site")
+    pages = list((site / "thu-tuc").glob("*/*/index.html"))
+    assert len(pages) == 30
+
+
+def test_same_seed_same_corpus(tmp_path):
+    a = synthetic.make_project(tmp_path / "a", 5, seed=9)
+    b = synthetic.make_project(tmp_path / "b", 5, seed=9)
+    assert a == b
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a/procedures").rglob("*.yml"))
+    assert files == sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b/procedures").rglob("*.yml"))
+    assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files)
+
+
+def test_bench_prints_every_figure(tmp_path):
+    out = tmp_path / "figures.json"
+    done = subprocess.run([sys.executable, str(REPO / "benchmarks/bench.py"), "--procedures", "20", "--skip-baseline",
+                           "--json", str(out)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    for label in bench.FIGURES:
+        assert label in done.stdout, label
+    run = __import__("json").loads(out.read_text())["runs"][0]
+    assert run["n"] == 20 and run["ours"]["build_seconds"] > 0 and run["ours"]["search_index_gzip"] > 0
