@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import fcntl
+import gc
 import io
 import itertools
 import logging
@@ -111,6 +112,22 @@ def _plugin_name(entry) -> str:
     return next(iter(entry)) if isinstance(entry, dict) else str(entry)
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a build allocates millions of
+    objects that all live until it ends: full collections kept walking the
+    whole model (~12% of a 1,000-procedure build), and in forked workers they
+    copied shared memory pages. One collection at the end frees the cycles."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+        gc.collect()
+
+
 def build_site(root: Path, site_dir: Path | None = None, *, offline: bool = False, cache: BuildCache | None = None,
                **config_overrides) -> Path:
     """Validate the content under ``root`` and build it into ``site_dir`` atomically.
@@ -119,6 +136,12 @@ def build_site(root: Path, site_dir: Path | None = None, *, offline: bool = Fals
     ``cache`` (sotay serve) reuses unchanged work from the previous build and
     writes pages in this process only (the server's threads make forking unsafe).
     """
+    with collector_paused():
+        return _build_site(root, site_dir, offline, cache, config_overrides)
+
+
+def _build_site(root: Path, site_dir: Path | None, offline: bool, cache: BuildCache | None,
+                config_overrides: dict) -> Path:
     loaded = validate_or_raise(root, cache)
     if offline:
         config_overrides = {**offline_overrides(root), **config_overrides}

@@ -363,9 +363,13 @@ class SotayPlugin(BasePlugin[SotayConfig]):
             return
         global _JOB
         _JOB = job
+        chunks = [ids[i::workers] for i in range(workers)]
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                pool.map(_write_chunk, [ids[i::workers] for i in range(workers)])
+            # This process writes a share too: one fewer forked copy of the model in memory.
+            with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+                others = pool.map_async(_write_chunk, chunks[1:])
+                job.write(chunks[0])
+                others.get()
         finally:
             _JOB = None
 
