@@ -80,11 +80,15 @@ def _snapshot(site: Path) -> dict[str, bytes]:
 
 
 def _sotay(*args, cwd):
+    import signal
     import subprocess
     import sys
 
+    # Ctrl-C as at a terminal, even when the tests themselves run in the
+    # background (a shell starts background jobs with SIGINT ignored).
     return subprocess.Popen([sys.executable, "-m", "generator.cli", *args], cwd=cwd,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def test_two_builds_at_once_do_not_corrupt_each_other(mini):

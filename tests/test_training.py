@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import CHROMIUM, FIXTURES, REPO, require, serve_directory
+from conftest import CHROMIUM, FIXTURES, require, serve_directory
 from generator.build import build_site
 from generator.handbook import load_handbook
 from generator.pdf import chromium_path
@@ -122,7 +122,7 @@ def test_training_ids_are_unique_across_the_handbook(trained):
                 "    - ma: khai-sinh-qua-han\n      ten: Trùng mã\n      boi_canh: B\n      yeu_cau: Y\n      cach_xu_ly: [X]\n")
     errors = errors_of(trained)
     assert any(e.startswith("procedures/ho-tich/dang-ky-") and
-               f"mã tình huống 'khai-sinh-qua-han' đã dùng ở" in e for e in errors), errors
+               "mã tình huống 'khai-sinh-qua-han' đã dùng ở" in e for e in errors), errors
 
 
 # --- pages ------------------------------------------------------------------------
