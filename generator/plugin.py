@@ -8,6 +8,7 @@ empty, and the "edit this page" link opens the YAML file that made the page.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import gzip
 import hashlib
@@ -127,7 +128,8 @@ class _PageJob:
     def _cache_key(self, proc) -> tuple | None:
         """Everything a procedure page is made from: its file, its suggested
         procedures, and (in ``inputs``) the registries, every procedure's
-        id, title and field, the shell and the settings."""
+        id, title and field, the shell, the settings and today's date (the
+        "Cần rà soát" notice)."""
         try:
             stat = (Path(self.plugin.handbook.root) / proc.path).stat()
         except OSError:
@@ -138,7 +140,7 @@ class _PageJob:
     def inputs(self) -> str:
         hb = self.plugin.handbook
         digest = hashlib.sha256(self.shell.fingerprint.encode())
-        digest.update(repr((self.config.repo_url, self.config.use_directory_urls, sorted(
+        digest.update(repr((dt.date.today(), self.config.repo_url, self.config.use_directory_urls, sorted(
             (p.id, p.title, p.field_id, p.path) for p in hb.procedures.values()))).encode())
         for path in sorted((Path(hb.root) / DATA_DIR).glob("*.yml")):
             digest.update(path.read_bytes())
