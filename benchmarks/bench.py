@@ -71,7 +71,6 @@ import synthetic  # noqa: E402
 
 GZIP_LEVEL = 9
 QUERIES = ROOT / "tests/search/queries.yml"
-ROUNDS = 5
 FONT_SUFFIXES = {".woff2", ".woff", ".ttf", ".otf", ".eot"}
 BIN = Path(sys.executable).parent
 
@@ -349,19 +348,12 @@ def search_latency(project: Path) -> dict:
     started = time.perf_counter()
     index = SearchIndex.open(project, docs)
     opened = time.perf_counter() - started
-    queries = [q["q"] for q in yaml.safe_load(QUERIES.read_text(encoding="utf-8"))]
+    from search import query_latencies  # benchmarks/search.py
+
     try:
-        for q in queries:  # warm-up
-            index.search(q, limit=10)
-        times = []
-        for _ in range(ROUNDS):
-            for q in queries:
-                t = time.perf_counter()
-                index.search(q, limit=10)
-                times.append((time.perf_counter() - t) * 1000)
+        times = query_latencies(index, [q["q"] for q in yaml.safe_load(QUERIES.read_text(encoding="utf-8"))])
     finally:
         index.close()
-    times.sort()
     return {"search_first_open_seconds": first, "search_open_seconds": opened, "search_p50_ms": statistics.median(times),
             "search_p95_ms": times[max(0, int(len(times) * 0.95) - 1)], "search_queries": len(times)}
 

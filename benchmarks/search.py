@@ -48,6 +48,19 @@ def synthetic(docs: list[SearchDoc], n: int, seed: int = 7) -> list[SearchDoc]:
     return out
 
 
+def query_latencies(index: SearchIndex, queries: list[str]) -> list[float]:
+    """Milliseconds per query, sorted: every query once to warm up, then ROUNDS times."""
+    for q in queries:
+        index.search(q, limit=10)
+    times = []
+    for _ in range(ROUNDS):
+        for q in queries:
+            t = time.perf_counter()
+            index.search(q, limit=10)
+            times.append((time.perf_counter() - t) * 1000)
+    return sorted(times)
+
+
 def measure(name: str, docs: list[SearchDoc]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
@@ -57,17 +70,8 @@ def measure(name: str, docs: list[SearchDoc]) -> None:
         started = time.perf_counter()
         index = SearchIndex.open(Path(tmp), docs)
         reopen = time.perf_counter() - started
-        queries = [q["q"] for q in load_queries()]
-        for q in queries:
-            index.search(q, limit=10)
-        times = []
-        for _ in range(ROUNDS):
-            for q in queries:
-                t = time.perf_counter()
-                index.search(q, limit=10)
-                times.append((time.perf_counter() - t) * 1000)
+        times = query_latencies(index, [q["q"] for q in load_queries()])
         index.close()
-    times.sort()
     p95 = times[int(len(times) * 0.95) - 1]
     print(f"{name}: {len(docs)} thủ tục · dựng chỉ mục {build:.2f} s · mở lại chỉ mục {reopen * 1000:.0f} ms · "
           f"truy vấn trung vị {statistics.median(times):.2f} ms · p95 {p95:.2f} ms · tối đa {times[-1]:.2f} ms "

@@ -150,20 +150,16 @@ def impact(legal: dict[str, model.LegalDocument], procedures: list[model.Procedu
            index: dict[str, list[Citation]] | None = None) -> Impact:
     """``index``: citation_index(procedures), when the caller already has it."""
     index = citation_index(procedures) if index is None else index
-
-    def citations(procedures, doc_id):
-        return index.get(doc_id, [])
-
     doc = legal[doc_id]
     related = []
     for other_id, other in sorted(legal.items()):
         if other_id == doc_id:
             continue
         if other.replaced_by == doc_id:
-            related.append(Related(other_id, "thay-the", citations(procedures, other_id)))
+            related.append(Related(other_id, "thay-the", index.get(other_id, [])))
         elif doc_id in other.amended_by:
-            related.append(Related(other_id, "sua-doi", citations(procedures, other_id)))
-    return Impact(doc_id, doc, citations(procedures, doc_id), replacement_chain(legal, doc_id), related)
+            related.append(Related(other_id, "sua-doi", index.get(other_id, [])))
+    return Impact(doc_id, doc, index.get(doc_id, []), replacement_chain(legal, doc_id), related)
 
 
 def _squash(text: str) -> str:

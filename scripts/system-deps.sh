@@ -63,22 +63,18 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
-if ! vnu_installed; then
+# ensure_tool CHECK INSTALL NAME TESTS: install an npm tool if missing (CI must get it).
+ensure_tool() {
+  local check=$1 install=$2 name=$3 tests=$4
+  "$check" && return 0
   if [ "${CI:-}" = "true" ]; then
-    install_vnu || { echo "CI: không cài được vnu-jar@$VNU_VERSION vào $TOOLS." >&2; exit 1; }
+    "$install" || { echo "CI: không cài được $name vào $TOOLS." >&2; exit 1; }
   elif command -v npm >/dev/null; then
-    install_vnu || echo "Lưu ý: không cài được vnu-jar@$VNU_VERSION; kiểm thử HTML sẽ bỏ qua. Thử lại bằng: scripts/system-deps.sh"
+    "$install" || echo "Lưu ý: không cài được $name; $tests sẽ bỏ qua. Thử lại bằng: scripts/system-deps.sh"
   else
-    echo "Lưu ý: chưa có vnu-jar (Nu Html Checker) nên kiểm thử HTML sẽ bỏ qua; cài npm rồi chạy lại: scripts/system-deps.sh"
+    echo "Lưu ý: chưa có $name nên $tests sẽ bỏ qua; cài npm rồi chạy lại: scripts/system-deps.sh"
   fi
-fi
+}
 
-if ! axe_installed; then
-  if [ "${CI:-}" = "true" ]; then
-    install_axe || { echo "CI: không cài được axe-core@$AXE_VERSION vào $AXE_PREFIX." >&2; exit 1; }
-  elif command -v npm >/dev/null; then
-    install_axe || echo "Lưu ý: không cài được axe-core@$AXE_VERSION; kiểm thử trợ năng sẽ bỏ qua. Thử lại bằng: scripts/system-deps.sh"
-  else
-    echo "Lưu ý: chưa có axe-core nên kiểm thử trợ năng sẽ bỏ qua; cài npm rồi chạy lại: scripts/system-deps.sh"
-  fi
-fi
+ensure_tool vnu_installed install_vnu "vnu-jar@$VNU_VERSION (Nu Html Checker)" "kiểm thử HTML"
+ensure_tool axe_installed install_axe "axe-core@$AXE_VERSION" "kiểm thử trợ năng"
