@@ -16,11 +16,11 @@ benchmarks/synthetic.py (synthetic procedures only, unless --with-real), then:
   gzip), what a first visit to that page downloads (its HTML plus every
   stylesheet, script and CSS font it references, each gzip-compressed), and
   search/search_index.json (gzip, and per procedure);
-- what `sotay serve` does: one process calls generator.serve.make_builder's
+- what `sotay serve` does: one process calls generator.site.serve.make_builder's
   builder (its first build), edits the `tom_tat` of the median page's
   procedure, and times the builder's second run — whatever the preview
   server does after a save (full or incremental rebuild);
-- CLI search: query latency in process (generator.search.SearchIndex on the
+- CLI search: query latency in process (generator.search.index.SearchIndex on the
   queries of tests/search/queries.yml, as benchmarks/search.py does), the
   time to open the index the first time (building its cache) and once cached,
   and the wall time of one `sotay search` command (new process, cache kept).
@@ -281,10 +281,10 @@ import synthetic
 root, site, target = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
 reports = []
 try:
-    from generator.serve import make_builder
+    from generator.site.serve import make_builder
     build = make_builder(root, site, reports.append)
 except (ImportError, TypeError):  # API changed: what the builder does, by hand
-    from generator.build import build_site
+    from generator.site.build import build_site
     build = lambda: build_site(root, site)
 started = time.perf_counter(); build(); first = time.perf_counter() - started
 data = synthetic._load(target)
@@ -337,8 +337,8 @@ def search_latency(project: Path) -> dict:
     """Query latency of the CLI search, in process.  The first open builds the
     whoosh cache (.cache/sotay/search) unless the build left one; the second
     opens it as every later `sotay search` does."""
-    from generator.handbook import load_handbook
-    from generator.search import SearchIndex, search_documents
+    from generator.content.handbook import load_handbook
+    from generator.search.index import SearchIndex, search_documents
 
     hb, _ = load_handbook(project)
     docs = search_documents(hb)

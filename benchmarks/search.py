@@ -26,9 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests/search"))
 
-from generator.build import build_site  # noqa: E402
-from generator.handbook import load_handbook  # noqa: E402
-from generator.search import SearchDoc, SearchIndex, search_documents  # noqa: E402
+from generator.site.build import build_site  # noqa: E402
+from generator.content.handbook import load_handbook  # noqa: E402
+from generator.search.index import SearchDoc, SearchIndex, search_documents  # noqa: E402
 from quality import load_queries  # noqa: E402
 
 ROUNDS = 5

@@ -9,7 +9,7 @@ fees, questions and their `chi_khi` conditions, training block…), with every
 piece of free text replaced by text of about the same length generated from a
 word bigram chain trained on the real procedures, and with some lists
 stretched or shrunk so pages vary in length.  The walk over a procedure is
-driven by the schema in generator/model.py: text fields are regenerated;
+driven by the schema in generator/content/model.py: text fields are regenerated;
 choices, references, codes, conditions, numbers and dates are kept, so new
 schema fields need no change here.  Deterministic for a given seed.
 
@@ -90,7 +90,7 @@ def _load(path: Path):
     return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
 
 
-# --- the schema, read from generator/model.py ---------------------------------------
+# --- the schema, read from generator/content/model.py ---------------------------------------
 
 
 def _fields(cls: type) -> dict[str, dataclasses.Field]:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.build import build_site
+from generator.site.build import build_site
 from generator.cli import cli
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -8,9 +8,9 @@ served over http (shipped_url) and axe.min.js is injected by Playwright, so
 the site itself ships nothing of axe.
 
 Fixes that keep this green live in our own files: the search dialog's name
-(generator/theme/partials/search.html), the navigation sections' names
-(generator/theme/partials/nav-item.html), link underlines and contrast
-(handbook/stylesheets/sotay.css, generator/theme/assets/stylesheets/sotay-guide.css),
+(generator/site/theme/partials/search.html), the navigation sections' names
+(generator/site/theme/partials/nav-item.html), link underlines and contrast
+(handbook/stylesheets/sotay.css, generator/site/theme/assets/stylesheets/sotay-guide.css),
 names of Markdown task-list boxes (guide.js).
 """
 
@@ -210,7 +210,7 @@ def test_markdown_task_lists_have_named_boxes(axe_installed, mini, chromium):
     """pymdownx.tasklist leaves its checkboxes without a name (axe: label,
     critical); guide.js names each after its item."""
     from conftest import serve_directory, write
-    from generator.build import build_site
+    from generator.site.build import build_site
 
     write(mini / "handbook/viec-can-lam.md", TASK_LIST_PAGE)
     config = (mini / "mkdocs.yml").read_text(encoding="utf-8")

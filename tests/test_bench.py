@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from generator.build import build_site
-from generator.handbook import load_handbook
+from generator.site.build import build_site
+from generator.content.handbook import load_handbook
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 import bench  # noqa: E402

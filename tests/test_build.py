@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build_site
-from generator.errors import ContentErrors
+from generator.site.build import build_site
+from generator.content.errors import ContentErrors
 
 from test_loader import KHAI_SINH, replace_in
 
@@ -65,8 +65,7 @@ def test_rebuild_replaces_site_and_cleans_temporaries(mini):
 
 
 def test_schema_page_documents_every_key(mini):
-    from generator import model
-
+    from generator.content import model
     site = build_site(mini)
     html = page(site, "bien-tap/luoc-do")
     for cls in (model.Procedure, model.Step, model.Fee, model.DossierItem, model.Deadline):

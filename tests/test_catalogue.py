@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.handbook import load_handbook
+from generator.content.handbook import load_handbook
 
 REPO = Path(__file__).resolve().parent.parent
 HANDBOOK, SINK = load_handbook(REPO)

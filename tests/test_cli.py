@@ -5,7 +5,7 @@ import json
 import yaml
 
 from generator import __version__
-from generator.handbook import load_handbook
+from generator.content.handbook import load_handbook
 
 from test_loader import KHAI_SINH, line_of, replace_in
 

@@ -8,11 +8,10 @@ import shutil
 import subprocess
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
-from generator.conditions import ConditionError, QuestionInfo, check, compile_condition, describe, evaluate, parse
-from generator.plugin import THEME_DIR
+from generator.content.conditions import ConditionError, QuestionInfo, check, compile_condition, describe, evaluate, parse
+from generator.site.plugin import THEME_DIR
 
 from conftest import require
 

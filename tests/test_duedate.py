@@ -7,9 +7,11 @@ import json
 
 import pytest
 
-from generator import duedate, model
-from generator.errors import ErrorSink
-from generator.handbook import load_handbook, load_holidays
+from generator.guided import duedate
+
+from generator.content import model
+from generator.content.errors import ErrorSink
+from generator.content.handbook import load_handbook, load_holidays
 
 from conftest import REPO, write
 from test_loader import line_of, replace_in

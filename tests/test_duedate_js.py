@@ -1,4 +1,4 @@
-"""The browser's due-date calculator (duedate.js) and generator/duedate.py
+"""The browser's due-date calculator (duedate.js) and generator/guided/duedate.py
 give the same date on generated cases over the real holiday registry; and the
 procedure page computes it from a date-time input."""
 
@@ -9,13 +9,14 @@ import json
 import shutil
 import subprocess
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
-from generator import duedate, model
-from generator.guide import calendar_data
-from generator.handbook import ErrorSink, load_holidays
-from generator.plugin import THEME_DIR
+from generator.guided import duedate
+
+from generator.content import model
+from generator.guided.guide import calendar_data
+from generator.content.handbook import ErrorSink, load_holidays
+from generator.site.plugin import THEME_DIR
 
 from conftest import REPO, require
 
@@ -70,7 +71,7 @@ def test_page_computes_the_due_date(chromium, shipped_url):
 
 
 def _procedure_deadline(pid: str) -> model.Deadline:
-    from generator.handbook import load_handbook
+    from generator.content.handbook import load_handbook
 
     hb, _ = load_handbook(REPO)
     return hb.procedures[pid].deadline

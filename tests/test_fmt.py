@@ -19,13 +19,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, note, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, note, settings, strategies as st
 
 import generator.cli.fmt  # noqa: F401  (registers `sotay fmt` until generator/cli/__init__.py imports it)
-from generator import fmt as fmtlib
-from generator.fmt import WIDTH, canonical_data, fold_positions, format_files, format_text, scanned_comments
-from generator.handbook import load_handbook, procedure_files
+from generator.editing import fmt as fmtlib
+from generator.editing.fmt import WIDTH, canonical_data, fold_positions, format_files, format_text, scanned_comments
+from generator.content.handbook import load_handbook, procedure_files
 
 from conftest import REPO
 from test_loader import KHAI_SINH, line_of, replace_in

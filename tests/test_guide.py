@@ -104,7 +104,7 @@ tre-em:
 
 
 def test_triage_tree_page_links_with_answers(mini):
-    from generator.build import build_site
+    from generator.site.build import build_site
     from conftest import write
 
     with_guide(mini, "không sinh_o_nuoc_ngoai")
@@ -118,7 +118,7 @@ def test_triage_tree_page_links_with_answers(mini):
 
 def test_triage_tree_is_checked(mini):
     from conftest import write
-    from generator.handbook import load_handbook
+    from generator.content.handbook import load_handbook
 
     with_guide(mini, "không sinh_o_nuoc_ngoai")
     path = mini / "handbook/data/cong-dan-can-gi.yml"

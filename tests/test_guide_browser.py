@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from generator.build import build_site
+from generator.site.build import build_site
 
 from test_guide import QUESTIONS
 from test_loader import KHAI_SINH, replace_in

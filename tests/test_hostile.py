@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build_site
-from generator.errors import ContentErrors
-from generator.handbook import load_handbook
-from generator.yamlsource import MAX_FILE_BYTES
+from generator.site.build import build_site
+from generator.content.errors import ContentErrors
+from generator.content.handbook import load_handbook
+from generator.content.yamlsource import MAX_FILE_BYTES
 
 HOSTILE = Path(__file__).parent / "hostile"
 EXPECTED = [line.split(": ", 1) for line in (HOSTILE / "expected.txt").read_text(encoding="utf-8").splitlines()]

@@ -23,7 +23,7 @@ from mkdocs.config import load_config
 from mkdocs.utils.yaml import yaml_load
 
 from conftest import REPO, require
-from generator.build import quiet_mkdocs
+from generator.site.build import quiet_mkdocs
 
 VNU_JAR = REPO / ".cache/tools/node_modules/vnu-jar/build/dist/vnu.jar"
 

@@ -15,9 +15,9 @@ import yaml
 from jsonschema import Draft202012Validator  # in the test extra: make install (pip install -e '.[test]')
 
 from conftest import FIXTURES, REPO
-from generator import jsonschema as export
-from generator import model, validate
-from generator.scaffold import scaffold_procedure
+from generator.editing import jsonschema as export
+from generator.content import model, validate
+from generator.editing.scaffold import scaffold_procedure
 
 HOSTILE = Path(__file__).parent / "hostile"
 PROCEDURES = sorted((REPO / "procedures").glob("*/*.yml"))
@@ -59,7 +59,7 @@ def test_committed_schema_is_up_to_date():
     assert export.SCHEMA_PATH.exists(), f"chưa có {export.SCHEMA_FILE}; chạy: {export.REGENERATE}"
     committed = export.SCHEMA_PATH.read_text(encoding="utf-8")
     assert committed == export.render(), (
-        f"{export.SCHEMA_FILE} không còn khớp với generator/model.py; "
+        f"{export.SCHEMA_FILE} không còn khớp với generator/content/model.py; "
         f"chạy lệnh sau rồi commit tệp đó: {export.REGENERATE}"
     )
 
@@ -100,7 +100,7 @@ def test_every_field_has_vietnamese_title_description_and_example(schema):
         for key, prop in obj["properties"].items():
             assert prop["title"] == key, (name, key)
             assert prop["description"].strip(), (name, key)
-            assert prop.get("examples"), f"{name}.{key} chưa có ví dụ (thêm example= trong generator/model.py)"
+            assert prop.get("examples"), f"{name}.{key} chưa có ví dụ (thêm example= trong generator/content/model.py)"
 
 
 def test_required_and_keys_follow_the_model(schema):

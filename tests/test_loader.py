@@ -1,6 +1,6 @@
 """The YAML loader and schema validation: every problem located, in Vietnamese."""
 
-from generator.handbook import load_handbook
+from generator.content.handbook import load_handbook
 
 from conftest import write
 
@@ -245,7 +245,7 @@ def test_form_file_must_be_inside_mau_and_exist(mini):
 
 
 def test_form_file_is_offered_for_download(mini):
-    from generator.build import build_site
+    from generator.site.build import build_site
 
     replace_in(mini, KHAI_SINH, "- ten: Tờ khai đăng ký khai sinh", "- ten: Tờ khai đăng ký khai sinh\n    tep_mau: mau/to-khai-khai-sinh.pdf")
     site = build_site(mini)
@@ -259,7 +259,7 @@ def test_parallel_load_is_the_same_as_serial(mini, monkeypatch):
     models must not depend on it."""
     import dataclasses
 
-    import generator.handbook as handbook
+    import generator.content.handbook as handbook
 
     replace_in(mini, KHAI_SINH, "linh_vuc: ho-tich", "linh_vuc: ho-tich\nkhoa_la: 1")
     (mini / "procedures/ho-tich/Sai-Ten.yml").write_text("ten: x\n", encoding="utf-8")
@@ -270,6 +270,6 @@ def test_parallel_load_is_the_same_as_serial(mini, monkeypatch):
     assert len(serial.errors) >= 2
     assert {k: dataclasses.asdict(v) for k, v in parallel_hb.procedures.items()} == \
         {k: dataclasses.asdict(v) for k, v in serial_hb.procedures.items()}
-    from generator.validate import location
+    from generator.content.validate import location
     for pid, proc in serial_hb.procedures.items():
         assert location(parallel_hb.procedures[pid], "title") == location(proc, "title")

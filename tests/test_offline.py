@@ -16,8 +16,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from generator import export
-from generator.build import build_site
+from generator.site import export
+from generator.site.build import build_site
 
 from conftest import REPO
 from test_loader import KHAI_SINH, replace_in
@@ -80,7 +80,7 @@ def test_offline_search_index_is_our_lean_index_inlined(offline_site, shipped_si
     assert entry["keywords"] and entry["title"] == "Đăng ký khai sinh"
     assert not any(d["location"].endswith("/") for d in offline_docs)
     # Our Vietnamese analyser replaces the theme's, as in the normal site.
-    ours = REPO / "generator/theme/assets/javascripts/lunr/min/lunr.vi.min.js"
+    ours = REPO / "generator/site/theme/assets/javascripts/lunr/min/lunr.vi.min.js"
     assert (offline_site / "assets/javascripts/lunr/min/lunr.vi.min.js").read_bytes() == ours.read_bytes()
 
 

@@ -12,10 +12,10 @@ from html.parser import HTMLParser
 import pytest
 import yaml
 
-from generator import model, validate
-from generator.build import build_site
-from generator.errors import ContentErrors
-from generator.validate import type_hints
+from generator.content import model, validate
+from generator.site.build import build_site
+from generator.content.errors import ContentErrors
+from generator.content.validate import type_hints
 
 PAYLOADS = [
     '<script>alert("XSS-01")</script>',

@@ -31,13 +31,12 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given, note, settings
-from hypothesis import strategies as st
+from hypothesis import given, note, settings, strategies as st
 from markupsafe import escape
 
-from generator import model
-from generator.build import build_site
-from generator.handbook import load_handbook
+from generator.content import model
+from generator.site.build import build_site
+from generator.content.handbook import load_handbook
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini"
 DATA = FIXTURE / "handbook" / "data"

@@ -2,13 +2,11 @@
 import re
 
 
-from generator.handbook import load_handbook
-from generator.inline import Abbreviations, render_inline
-from generator.render import Renderer, deadline_text, toc_tokens, vnd
+from generator.content.handbook import load_handbook
+from generator.content.inline import Abbreviations, render_inline
+from generator.site.render import Renderer, deadline_text, toc_tokens, vnd
 from generator.textutil import fold, slugify, vi_sort_key
-from generator import model
-
-
+from generator.content import model
 def test_inline_markup_is_the_only_markup():
     html = render_inline("**Bắt buộc** có *bản chính*; xem [Cổng DVC](https://dichvucong.gov.vn)")
     assert html == ('<strong>Bắt buộc</strong> có <em>bản chính</em>; xem '
@@ -93,7 +91,7 @@ def test_catalogue_and_field_pages(mini):
 
 
 def test_links_from_the_handbook_root_become_relative_to_the_page():
-    from generator.inline import render_inline
+    from generator.content.inline import render_inline
 
     html = render_inline("[xem](/thu-tuc/ho-tich/dang-ky-ket-hon/#ho-so)", resolve=lambda page: "../../" + page)
     assert html == '<a href="../../thu-tuc/ho-tich/dang-ky-ket-hon/#ho-so">xem</a>'
@@ -102,7 +100,7 @@ def test_links_from_the_handbook_root_become_relative_to_the_page():
 def test_overdue_page_says_it_needs_review(mini):
     import datetime as dt
 
-    from generator.build import build_site
+    from generator.site.build import build_site
 
     path = mini / "procedures/ho-tich/dang-ky-khai-sinh.yml"
     path.write_text(path.read_text(encoding="utf-8").replace("ngay_ra_soat: 2025-11-20", "ngay_ra_soat: 2000-01-01"),

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.handbook import load_handbook
-from generator.search import CACHE_DIR
+from generator.content.handbook import load_handbook
+from generator.search.index import CACHE_DIR
 
 from conftest import REPO, write
 

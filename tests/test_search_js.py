@@ -1,4 +1,4 @@
-"""The site search's JavaScript analyser and generator/analysis.py agree:
+"""The site search's JavaScript analyser and generator/search/analysis.py agree:
 the same strings give the same tokens and the same query terms (run in Node)."""
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import analysis
-from generator.handbook import load_handbook
-from generator.plugin import THEME_DIR
-from generator.search import search_documents
+from generator.search.index import analysis
+from generator.content.handbook import load_handbook
+from generator.site.plugin import THEME_DIR
+from generator.search.index import search_documents
 
 from conftest import require
 

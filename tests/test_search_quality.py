@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.handbook import load_handbook
-from generator.search import SearchIndex, search_documents
+from generator.content.handbook import load_handbook
+from generator.search.index import SearchIndex, search_documents
 
 sys.path.insert(0, str(Path(__file__).parent / "search"))
 from quality import evaluate, load_queries  # noqa: E402

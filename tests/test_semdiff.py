@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 import generator.cli.diff  # noqa: F401  (registers the command)
-from generator.errors import ErrorSink
-from generator.handbook import load_procedure_text
-from generator.semdiff import compare, compare_file, md_escape, to_json, to_markdown
+from generator.content.errors import ErrorSink
+from generator.content.handbook import load_procedure_text
+from generator.editing.semdiff import compare, compare_file, md_escape, to_json, to_markdown
 
 from conftest import FIXTURES
 

@@ -74,7 +74,7 @@ def test_serve_binds_loopback_rebuilds_and_survives_a_bad_edit(mini, server):
 def test_rebuilds_reuse_only_what_did_not_change(mini, tmp_path):
     """sotay serve keeps loaded files and written pages between rebuilds; every
     kind of edit still shows on the next rebuild."""
-    from generator.serve import make_builder
+    from generator.site.serve import make_builder
 
     site = tmp_path / "site"
     errors = []

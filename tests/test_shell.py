@@ -1,4 +1,4 @@
-"""Procedure pages written from the shell (generator/shell.py) are the pages
+"""Procedure pages written from the shell (generator/site/shell.py) are the pages
 MkDocs itself would render, link for link."""
 
 import posixpath
@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-import generator.plugin as plugin
-from generator.build import build_site
+import generator.site.plugin as plugin
+from generator.site.build import build_site
 
 ATTR = re.compile(r'\b(href|src)="([^"#:]*)(#[^"]*)?"')
 

@@ -10,9 +10,9 @@ import pytest
 
 import generator.cli.legal  # noqa: F401  (register the commands)
 import generator.cli.stale  # noqa: F401
-from generator.handbook import apply_strict, load_handbook, strict_errors
-from generator.review import add_months, is_overdue, months_since, overdue_by_owner, review_due
-from generator.scaffold import scaffold_procedure
+from generator.content.handbook import apply_strict, load_handbook, strict_errors
+from generator.editing.review import add_months, is_overdue, months_since, overdue_by_owner, review_due
+from generator.editing.scaffold import scaffold_procedure
 
 from test_loader import line_of, replace_in
 
@@ -263,8 +263,8 @@ def test_legal_help_has_examples(run):
 
 
 def test_legal_document_pages_list_the_procedures_citing_them(shipped_site):
-    from generator.handbook import load_handbook
-    from generator.render import legal_url
+    from generator.content.handbook import load_handbook
+    from generator.site.render import legal_url
 
     from conftest import REPO
 
@@ -280,7 +280,7 @@ def test_legal_document_pages_list_the_procedures_citing_them(shipped_site):
 def test_whats_new_lists_changed_procedures_or_says_why_not(mini, shipped_site):
     import re
 
-    from generator.build import build_site
+    from generator.site.build import build_site
 
     html = (shipped_site / "co-gi-moi/index.html").read_text(encoding="utf-8")
     assert re.search(r'<h2 id="ngay-\d{4}-\d{2}-\d{2}">', html) and "thu-tuc/ho-tich/" in html

@@ -10,10 +10,10 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import CHROMIUM, FIXTURES, require, serve_directory
-from generator.build import build_site
-from generator.handbook import load_handbook
-from generator.pdf import chromium_path
-from generator.training import build_pack
+from generator.site.build import build_site
+from generator.content.handbook import load_handbook
+from generator.site.pdf import chromium_path
+from generator.training.pack import build_pack
 
 KHAI_SINH = "procedures/ho-tich/dang-ky-khai-sinh.yml"
 SESSION = "handbook/dao-tao/ho-tich-co-ban.yml"

@@ -8,10 +8,10 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from conftest import CHROMIUM, REPO, require
-from generator.handbook import load_handbook
-from generator.inline import plain_text
-from generator.pdf import chromium_path
-from generator.training import build_pack
+from generator.content.handbook import load_handbook
+from generator.content.inline import plain_text
+from generator.site.pdf import chromium_path
+from generator.training.pack import build_pack
 
 
 def visible(html_text: str) -> str:

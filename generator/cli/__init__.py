@@ -15,9 +15,9 @@ from pathlib import Path
 import click
 
 from .. import __version__
-from ..build import BuildFailed
-from ..errors import ContentErrors
-from ..handbook import ProjectNotFound, find_root
+from ..site.build import BuildFailed
+from ..content.errors import ContentErrors
+from ..content.handbook import ProjectNotFound, find_root
 from . import messages
 
 messages.install()

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import click
 
-from .. import model
-from ..handbook import PROCEDURES_DIR, apply_strict, load_handbook, placeholder_errors
-from ..render import procedure_url
-from ..fmt import format_files
-from ..scaffold import scaffold_procedure
+from ..content import model
+from ..content.handbook import PROCEDURES_DIR, apply_strict, load_handbook, placeholder_errors
+from ..site.render import procedure_url
+from ..editing.fmt import format_files
+from ..editing.scaffold import scaffold_procedure
 from ..textutil import slugify, vi_sort_key
 from . import SotayError, cli, project_root
 

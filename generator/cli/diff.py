@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..semdiff import GitError, semantic_diff, to_json, to_markdown
+from ..editing.semdiff import GitError, semantic_diff, to_json, to_markdown
 from . import SotayError, cli, project_root
 
 

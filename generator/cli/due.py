@@ -8,9 +8,9 @@ import re
 
 import click
 
-from .. import model
-from ..duedate import MissingYear, WorkCalendar, describe, due, fmt_moment
-from ..handbook import load_handbook
+from ..content import model
+from ..guided.duedate import MissingYear, WorkCalendar, describe, due, fmt_moment
+from ..content.handbook import load_handbook
 from . import SotayError, cli, did_you_mean, project_root
 
 _RECEIVED = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}))?$")

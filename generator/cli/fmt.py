@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..fmt import format_files
-from ..handbook import procedure_files
+from ..editing.fmt import format_files
+from ..content.handbook import procedure_files
 from . import SotayError, cli, project_root
 
 

@@ -6,10 +6,11 @@ import json
 
 import click
 
-from .. import conditions, model
-from ..guide import item_ids, parse_answer
-from ..handbook import load_handbook
-from ..inline import plain_text
+from ..content import conditions, model
+from ..content.conditions import parse_answer
+from ..guided.guide import item_ids
+from ..content.handbook import load_handbook
+from ..content.inline import plain_text
 from . import SotayError, cli, did_you_mean, project_root
 
 

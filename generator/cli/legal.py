@@ -6,9 +6,9 @@ import json
 
 import click
 
-from .. import model
-from ..handbook import load_handbook
-from ..legalimpact import close_documents, find_document, impact
+from ..content import model
+from ..content.handbook import load_handbook
+from ..content.legal import close_documents, find_document, impact
 from . import SotayCommand, SotayError, VietnameseHelp, cli, project_root
 
 

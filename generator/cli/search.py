@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import click
 
-from .. import analysis
-from ..handbook import load_handbook
-from ..search import SearchIndex, search_documents
+from ..search import analysis
+from ..content.handbook import load_handbook
+from ..search.index import SearchIndex, search_documents
 from . import cli, project_root
 
 SNIPPET_WORDS = 28

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from ..build import build_site
-from ..export import default_zip_name, export_zip
-from ..serve import serve as serve_site
+from ..site.build import build_site
+from ..site.export import default_zip_name, export_zip
+from ..site.serve import serve as serve_site
 from . import cli, project_root
 
 

@@ -7,8 +7,8 @@ import json
 
 import click
 
-from ..handbook import load_handbook
-from ..review import DEFAULT_MONTHS, add_months, months_since, overdue_by_owner, review_due
+from ..content.handbook import load_handbook
+from ..editing.review import DEFAULT_MONTHS, add_months, months_since, overdue_by_owner, review_due
 from . import cli, project_root
 
 

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import click
 
-from .. import model
-from ..handbook import load_handbook
-from ..pdf import PrintFailed, chromium_path, print_pdf
-from ..render import Renderer
-from ..training import SESSIONS_DIR, PlanError, build_pack, plan_session, session_yaml
+from ..content import model
+from ..content.handbook import load_handbook
+from ..site.pdf import PrintFailed, chromium_path, print_pdf
+from ..site.render import Renderer
+from ..content.sessions import SESSIONS_DIR
+from ..training.pack import PlanError, build_pack, plan_session, session_yaml
 from . import SotayError, cli, did_you_mean, project_root
 
 

@@ -64,8 +64,8 @@ if __name__ == "__main__":
     import sys
 
     sys.path.insert(0, str(Path(__file__).parents[2]))
-    from generator.handbook import load_handbook
-    from generator.search import SearchIndex, search_documents
+    from generator.content.handbook import load_handbook
+    from generator.search.index import SearchIndex, search_documents
 
     root = Path(__file__).parents[2]
     hb, _ = load_handbook(root)

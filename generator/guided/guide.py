@@ -5,12 +5,11 @@ the page without JavaScript, and for print)."""
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import conditions, model
-from .inline import plain_text
+from ..content import conditions, model
+from ..content.inline import plain_text
 
 
 @dataclass
@@ -95,30 +94,3 @@ def condition_words(p: model.Procedure, condition: model.Condition) -> str:
     """A condition of ``p`` in words ("Trẻ sinh ra ở nước ngoài và …"), for printed checklists."""
     return conditions.describe(conditions.compile_condition(condition), {q.key: q.label for q in p.questions},
                                {q.key: dict(q.choices) for q in p.questions})
-
-
-def parse_answer(q: model.Question, raw: str):
-    """An answer typed by a person: có/không, a choice code or label, a number, a date."""
-    text = raw.strip()
-    folded = text.lower()
-    if q.kind == "co-khong":
-        if folded in ("có", "co", "c", "yes", "y", "1", "đúng", "dung"):
-            return True
-        if folded in ("không", "khong", "k", "no", "n", "0", "sai"):
-            return False
-        raise ValueError("trả lời 'có' hoặc 'không'")
-    if q.kind == "mot-lua-chon":
-        for code, label in q.choices.items():
-            if folded in (code.lower(), label.lower()):
-                return code
-        if text.isdigit() and 1 <= int(text) <= len(q.choices):
-            return list(q.choices)[int(text) - 1]
-        raise ValueError("chọn một trong: " + ", ".join(f"{c} ({label})" for c, label in q.choices.items()))
-    if q.kind == "so":
-        try:
-            return int(text) if re.fullmatch(r"-?\d+", text) else float(text)
-        except ValueError:
-            raise ValueError("cần một số") from None
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise ValueError("cần một ngày dạng YYYY-MM-DD")
-    return text

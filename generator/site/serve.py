@@ -16,8 +16,8 @@ from markupsafe import escape
 from mkdocs.livereload import LiveReloadServer
 
 from .build import BuildCache, BuildFailed, build_site
-from .errors import ContentErrors
-from .handbook import DATA_DIR, PROCEDURES_DIR
+from ..content.errors import ContentErrors
+from ..content.handbook import DATA_DIR, PROCEDURES_DIR
 
 class PreviewServer(LiveReloadServer):
     """A live-reload server that overlays the current build error on every page."""

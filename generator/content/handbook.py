@@ -18,11 +18,10 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from . import model
 from .errors import ContentError, ErrorSink
-from .guide import parse_answer
-from .legalimpact import status_warnings
-from .scaffold import PLACEHOLDER
-from .textutil import fold, vi_sort_key
-from .training import check_training, load_sessions
+from .conditions import parse_answer
+from .legal import status_warnings
+from ..textutil import fold, vi_sort_key
+from .sessions import check_training, load_sessions
 from .validate import Context, Reference, convert, location
 from .yamlsource import compose, read_text
 
@@ -37,6 +36,8 @@ LOCAL_FILE = "dia-phuong.yml"
 SYNONYMS_FILE = "tu-dong-nghia.yml"
 TRIAGE_FILE = "cong-dan-can-gi.yml"
 HOLIDAYS_FILE = "ngay-nghi.yml"
+# What the scaffold (`sotay new`) leaves for editors to fill; --strict refuses it.
+PLACEHOLDER = "CẦN ĐIỀN"
 _YEAR = re.compile(r"^(19|20|21)\d\d$")
 SLUG = re.compile(model.SLUG)
 

@@ -19,14 +19,15 @@ from pathlib import Path
 from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from . import model
-from .guide import build_guide, condition_words, due_data, item_ids, parse_answer
-from .legalimpact import citation_index, impact
-from .review import is_overdue, review_due
-from .handbook import Handbook
-from .inline import Abbreviations, plain_text, render_inline
-from .textutil import slugify, vi_sort_key
-from .training import LETTERS, build_pack
+from ..content import model
+from ..content.conditions import parse_answer
+from ..guided.guide import build_guide, condition_words, due_data, item_ids
+from ..content.legal import citation_index, impact
+from ..editing.review import is_overdue, review_due
+from ..content.handbook import Handbook
+from ..content.inline import Abbreviations, plain_text, render_inline
+from ..textutil import slugify, vi_sort_key
+from ..training.pack import LETTERS, build_pack
 
 CATALOGUE_URL = "thu-tuc/"
 TRIAGE_URL = "cong-dan-can-gi/"
@@ -112,7 +113,7 @@ class Renderer:
         self._resolve = None  # the page being rendered's url_for, for "/…" links in content
         self.abbreviations = Abbreviations({k: v.meaning for k, v in handbook.glossary.items()})
         self.env = Environment(
-            loader=PackageLoader("generator", "templates"),
+            loader=PackageLoader("generator.site", "templates"),
             autoescape=select_autoescape(default=True, default_for_string=True),
             undefined=StrictUndefined,
             trim_blocks=True,
@@ -331,7 +332,7 @@ class Renderer:
         )
 
     def render_schema(self) -> str:
-        from .schemadoc import sections
+        from ..editing.schemadoc import sections
 
         return self.env.get_template("schema.html").render(sections=sections())
 

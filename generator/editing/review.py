@@ -12,8 +12,8 @@ import calendar
 import datetime as dt
 from collections.abc import Iterable
 
-from . import model
-from .textutil import vi_sort_key
+from ..content import model
+from ..textutil import vi_sort_key
 
 DEFAULT_MONTHS = 12
 

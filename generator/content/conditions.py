@@ -29,7 +29,10 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from . import model
 
 Compiled = list  # ["or", a, b…] | ["and", …] | ["not", x] | ["cmp", op, a, b] | ["in", a, [v…]] | ["q", id] | ["v", value]
 
@@ -430,3 +433,30 @@ def describe(node: Compiled, questions: dict[str, str], choice_labels: dict[str,
 def _wrap(node, questions, labels) -> str:
     text = describe(node, questions, labels)
     return f"({text})" if node[0] in ("and", "or") else text
+
+
+def parse_answer(q: model.Question, raw: str):
+    """An answer typed by a person: có/không, a choice code or label, a number, a date."""
+    text = raw.strip()
+    folded = text.lower()
+    if q.kind == "co-khong":
+        if folded in ("có", "co", "c", "yes", "y", "1", "đúng", "dung"):
+            return True
+        if folded in ("không", "khong", "k", "no", "n", "0", "sai"):
+            return False
+        raise ValueError("trả lời 'có' hoặc 'không'")
+    if q.kind == "mot-lua-chon":
+        for code, label in q.choices.items():
+            if folded in (code.lower(), label.lower()):
+                return code
+        if text.isdigit() and 1 <= int(text) <= len(q.choices):
+            return list(q.choices)[int(text) - 1]
+        raise ValueError("chọn một trong: " + ", ".join(f"{c} ({label})" for c, label in q.choices.items()))
+    if q.kind == "so":
+        try:
+            return int(text) if re.fullmatch(r"-?\d+", text) else float(text)
+        except ValueError:
+            raise ValueError("cần một số") from None
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ValueError("cần một ngày dạng YYYY-MM-DD")
+    return text

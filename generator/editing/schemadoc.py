@@ -7,8 +7,8 @@ import types
 import typing
 from dataclasses import dataclass
 
-from . import model
-from .validate import type_hints
+from ..content import model
+from ..content.validate import type_hints
 
 _TYPE_NAMES = {
     str: "chuỗi",

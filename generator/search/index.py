@@ -25,9 +25,9 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, STORED, TEXT, Schema
 
 from . import analysis
-from .handbook import Handbook
-from .inline import plain_text
-from .render import procedure_url
+from ..content.handbook import Handbook
+from ..content.inline import plain_text
+from ..site.render import procedure_url
 
 CACHE_DIR = ".cache/sotay/search"
 # Bump when the analyser or the documents change shape: old caches are rebuilt.

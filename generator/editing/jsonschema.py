@@ -2,9 +2,9 @@
 
 Regenerate the committed file after every change to ``model.py``:
 
-    .venv/bin/python -m generator.jsonschema            # writes schema/thu-tuc.schema.json
-    .venv/bin/python -m generator.jsonschema --check    # exit 1 if that file is out of date
-    .venv/bin/python -m generator.jsonschema --stdout   # print it instead
+    .venv/bin/python -m generator.editing.jsonschema            # writes schema/thu-tuc.schema.json
+    .venv/bin/python -m generator.editing.jsonschema --check    # exit 1 if that file is out of date
+    .venv/bin/python -m generator.editing.jsonschema --stdout   # print it instead
 
 Editors' VS Code (YAML extension by Red Hat, see .vscode/) reads the file for
 completion, hover help in Vietnamese and red underlines while typing.  The
@@ -43,13 +43,13 @@ from typing import Any
 
 import yaml
 
-from . import conditions, model, validate
-from .errors import ErrorSink
+from ..content import conditions, model, validate
+from ..content.errors import ErrorSink
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SCHEMA_FILE = "schema/thu-tuc.schema.json"
 SCHEMA_PATH = REPO / SCHEMA_FILE
-REGENERATE = "python -m generator.jsonschema"
+REGENERATE = "python -m generator.editing.jsonschema"
 # The first line of every procedure file (written by `sotay new` too).
 MODELINE = "# yaml-language-server: $schema=../../" + SCHEMA_FILE
 
@@ -349,7 +349,7 @@ def procedure_schema() -> dict:
     )
     return {
         "$schema": DRAFT,
-        "$comment": f"Sinh tự động từ generator/model.py bằng lệnh: {REGENERATE}. Đừng sửa tay.",
+        "$comment": f"Sinh tự động từ generator/content/model.py bằng lệnh: {REGENERATE}. Đừng sửa tay.",
         **root,
         "$defs": builder.defs,
     }
@@ -363,8 +363,8 @@ def render(schema: dict | None = None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m generator.jsonschema",
-        description=f"Sinh lại {SCHEMA_FILE} (JSON Schema của tệp thủ tục) từ generator/model.py.",
+        prog="python -m generator.editing.jsonschema",
+        description=f"Sinh lại {SCHEMA_FILE} (JSON Schema của tệp thủ tục) từ generator/content/model.py.",
     )
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--stdout", action="store_true", help="in ra màn hình thay vì ghi tệp")
@@ -377,9 +377,9 @@ def main(argv: list[str] | None = None) -> int:
     current = SCHEMA_PATH.read_text(encoding="utf-8") if SCHEMA_PATH.exists() else None
     if args.check:
         if current == text:
-            print(f"{SCHEMA_FILE}: khớp với generator/model.py.")
+            print(f"{SCHEMA_FILE}: khớp với generator/content/model.py.")
             return 0
-        print(f"{SCHEMA_FILE} chưa khớp với generator/model.py; chạy: {REGENERATE}", file=sys.stderr)
+        print(f"{SCHEMA_FILE} chưa khớp với generator/content/model.py; chạy: {REGENERATE}", file=sys.stderr)
         return 1
     if current == text:
         print(f"{SCHEMA_FILE}: không có gì thay đổi.")

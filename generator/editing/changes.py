@@ -8,7 +8,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .handbook import PROCEDURES_DIR
+from ..content.handbook import PROCEDURES_DIR
 
 MAX_COMMITS = 60
 

@@ -72,11 +72,11 @@ from ruamel.yaml.scalarstring import (
 )
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from . import model
-from .errors import ContentError, ErrorSink
-from .handbook import PROCEDURES_DIR, _display, load_handbook
-from .validate import type_hints
-from .yamlsource import compose, read_text
+from ..content import model
+from ..content.errors import ContentError, ErrorSink
+from ..content.handbook import PROCEDURES_DIR, _display, load_handbook
+from ..content.validate import type_hints
+from ..content.yamlsource import compose, read_text
 
 WIDTH = 100
 _MIN_FOLD = 40  # never fold into lines narrower than this, however deep the nesting

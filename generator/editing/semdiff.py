@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import model
-from .errors import ErrorSink
-from .handbook import PROCEDURES_DIR, load_procedure_text
-from .render import deadline_text, vnd
-from .textutil import fold
+from ..content import model
+from ..content.errors import ErrorSink
+from ..content.handbook import PROCEDURES_DIR, load_procedure_text
+from ..site.render import deadline_text, vnd
+from ..textutil import fold
 
 # --- reading versions ------------------------------------------------------------
 

@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from . import model
+from ..content import model
 
 REGISTRY = "handbook/data/ngay-nghi.yml"
 

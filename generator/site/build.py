@@ -26,7 +26,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 from mkdocs.utils.yaml import yaml_load
 
-from .handbook import load_handbook
+from ..content.handbook import load_handbook
 from .plugin import preload
 
 

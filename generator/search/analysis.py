@@ -19,7 +19,7 @@ import functools
 import re
 import unicodedata
 
-from .textutil import fold
+from ..textutil import fold
 
 # Same character class as SEPARATOR in the JavaScript port; also given to
 # Material's search as its tokenizer separator.

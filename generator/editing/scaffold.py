@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-PLACEHOLDER = "CẦN ĐIỀN"
+from ..content.handbook import PLACEHOLDER
 
 
 def _q(value: str) -> str:

@@ -30,15 +30,15 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
-from . import analysis
-from .handbook import DATA_DIR, PROCEDURES_DIR, Handbook, load_handbook
-from .changes import history
+from ..search import analysis
+from ..content.handbook import DATA_DIR, PROCEDURES_DIR, Handbook, load_handbook
+from ..editing.changes import history
 from .render import (TEMPLATE_CACHE, CATALOGUE_URL, CHANGES_URL, LEGAL_INDEX_URL, QUIZ_KEY_FILE, TRAINING_URL, TRIAGE_URL, Renderer,
                      field_url, legal_url, procedure_url, toc_tokens, trainee_url, training_url)
 from . import shell
 from .shell import SHELL_URL
-from .training import SESSIONS_DIR
-from .search import FIELD_WEIGHTS, SearchDoc, search_documents, similar_procedures
+from ..content.sessions import SESSIONS_DIR
+from ..search.index import FIELD_WEIGHTS, SearchDoc, search_documents, similar_procedures
 
 # Theme files of ours that take precedence over Material's: the Vietnamese
 # analyser for its search (lunr/min/lunr.vi.min.js).

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from . import model
-from .textutil import fold
+from ..textutil import fold
 from .validate import location
 
 IN_FORCE = "con-hieu-luc"

@@ -1,0 +1,1 @@
+"""Reading the content: YAML files → validated, typed model (with line:column for every error)."""

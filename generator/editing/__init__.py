@@ -1,0 +1,1 @@
+"""Editors' tools: formatting, semantic diff, scaffolding, the JSON Schema, review and history."""

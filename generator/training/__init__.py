@@ -1,0 +1,1 @@
+"""Training packs: sessions planned from the procedures' training content."""
