@@ -8,7 +8,7 @@ from urllib.parse import unquote, urldefrag, urlsplit
 import pytest
 
 from generator.content.handbook import load_handbook
-from generator.site.render import procedure_url
+from generator.urls import procedure_url
 
 REPO = Path(__file__).resolve().parent.parent
 

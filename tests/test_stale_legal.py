@@ -264,7 +264,7 @@ def test_legal_help_has_examples(run):
 
 def test_legal_document_pages_list_the_procedures_citing_them(shipped_site):
     from generator.content.handbook import load_handbook
-    from generator.site.render import legal_url
+    from generator.urls import legal as legal_url
 
     from conftest import REPO
 

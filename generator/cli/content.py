@@ -10,7 +10,7 @@ import click
 
 from ..content import model
 from ..content.handbook import PROCEDURES_DIR, apply_strict, load_handbook, placeholder_errors
-from ..site.render import procedure_url
+from ..urls import procedure_url
 from ..editing.fmt import format_files
 from ..editing.scaffold import scaffold_procedure
 from ..textutil import slugify, vi_sort_key

@@ -12,7 +12,7 @@ import click
 from ..content import model
 from ..content.handbook import load_handbook
 from ..site.pdf import PrintFailed, chromium_path, print_pdf
-from ..site.render import Renderer
+from ..site.render import Renderer, pack_styles
 from ..content.sessions import SESSIONS_DIR
 from ..training.pack import PlanError, build_pack, plan_session, session_yaml
 from . import SotayError, cli, did_you_mean, project_root
@@ -139,7 +139,7 @@ def pack(session_id: str, edition: str, output: Path | None, with_pdf: bool) -> 
         hint = did_you_mean(session_id, hb.sessions)
         raise SotayError(f"Lỗi: không có buổi đào tạo '{session_id}'" + (f"; {hint}" if hint else "; xem: sotay training list"))
     trainer = edition == "giang-vien"
-    html = Renderer(hb).render_training_pack(session_id, trainer, dt.date.today())
+    html = Renderer(hb).render_training_pack(session_id, trainer, dt.date.today(), pack_styles())
     output = output or Path.cwd() / f"dao-tao-{session_id}-{edition}.html"
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(f".{output.name}.tmp")

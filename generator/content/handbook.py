@@ -7,6 +7,7 @@ to get the model.  It never raises on bad content: errors go into the sink.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import multiprocessing
 import os
 import re
@@ -16,12 +17,13 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from .. import urls
 from . import model
 from .errors import ContentError, ErrorSink
 from .conditions import parse_answer
 from .legal import status_warnings
 from ..textutil import fold, vi_sort_key
-from .sessions import check_training, load_sessions
+from .sessions import check_training, load_sessions, session_files
 from .validate import Context, Reference, convert, location
 from .yamlsource import compose, read_text
 
@@ -70,6 +72,10 @@ class Handbook:
     triage: dict[str, model.TriageTree] = field(default_factory=dict)
     holidays: dict[int, model.HolidayYear] = field(default_factory=dict)
     sessions: dict[str, model.Session] = field(default_factory=dict)  # training sessions, handbook/dao-tao/
+    markdown: list[str] = field(default_factory=list)  # hand-written pages, relative to handbook/
+    # Content digest of every registry read (path → sha256): what, beside a
+    # procedure's own version, its page is made from (sotay serve's page cache).
+    registry_digests: dict[str, str] = field(default_factory=dict)
     _names: dict[str, str] = field(default_factory=dict, repr=False)  # procedures_matching's folded titles
 
     def procedures_matching(self, phrase: str) -> list[model.Procedure]:
@@ -104,25 +110,34 @@ def _display(path: Path, root: Path) -> str:
 
 
 def _load_file(path: Path, root: Path, sink: ErrorSink):
+    """(display path, YAML node or None, content digest or None)."""
     display = _display(path, root)
     text = read_text(path, display, sink)
     if text is None:
-        return display, None
-    return display, compose(text, display, sink)
+        return display, None, None
+    return display, compose(text, display, sink), digest(text)
 
 
-def _data_file(root: Path, name: str, sink: ErrorSink):
+def digest(text: str) -> str:
+    """A short content version: changes whenever the text does."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def _data_file(root: Path, name: str, sink: ErrorSink, digests: dict[str, str]):
     """(display path, YAML node) of handbook/data/<name>, or None when the file
     is absent (optional) or could not be read (the error is in ``sink``)."""
     path = root / DATA_DIR / name
     if not path.exists():
         return None
-    display, node = _load_file(path, root, sink)
+    display, node, version = _load_file(path, root, sink)
+    if version is not None:
+        digests[display] = version
     return None if node is None else (display, node)
 
 
-def _load_registry(root: Path, name: str, cls: type, sink: ErrorSink, refs: list[Reference]) -> dict:
-    loaded = _data_file(root, name, sink)
+def _load_registry(root: Path, name: str, cls: type, sink: ErrorSink, refs: list[Reference],
+                   digests: dict[str, str]) -> dict:
+    loaded = _data_file(root, name, sink, digests)
     if loaded is None:
         return {}
     display, node = loaded
@@ -136,11 +151,11 @@ def _load_registry(root: Path, name: str, cls: type, sink: ErrorSink, refs: list
     return result
 
 
-def load_holidays(root: Path, sink: ErrorSink) -> dict[int, model.HolidayYear]:
+def load_holidays(root: Path, sink: ErrorSink, digests: dict[str, str] | None = None) -> dict[int, model.HolidayYear]:
     """handbook/data/ngay-nghi.yml: one block per year, the key written as the
     year itself (2025:); every day must fall in its block's year.  No file, no
     years: the due-date calculator then says which year is missing."""
-    loaded = _data_file(root, HOLIDAYS_FILE, sink)
+    loaded = _data_file(root, HOLIDAYS_FILE, sink, {} if digests is None else digests)
     if loaded is None:
         return {}
     display, node = loaded
@@ -183,7 +198,7 @@ def _load_procedure(path: Path, root: Path, cache: dict | None):
     if cache is not None and key is not None and cache.get(path, (None,))[0] == key:
         return cache[path][1]
     file_sink, file_refs = ErrorSink(), []
-    display, node = _load_file(path, root, file_sink)
+    display, node, version = _load_file(path, root, file_sink)
     proc = None
     if not SLUG.match(path.stem):
         file_sink.add(display, 1, 1, f"tên tệp '{path.name}' không hợp lệ",
@@ -191,7 +206,7 @@ def _load_procedure(path: Path, root: Path, cache: dict | None):
     elif node is not None:
         proc = convert(node, model.Procedure, Context(display, file_sink, file_refs))
         if proc is not None:
-            proc.id, proc.path = path.stem, display
+            proc.id, proc.path, proc.version = path.stem, display, version
     loaded = (display, proc, file_sink.items, file_refs)
     if cache is not None:
         cache[path] = (key, loaded)
@@ -224,17 +239,18 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
     refs: list[Reference] = []
     hb = Handbook(root=root)
     registries = {}
+    digests = hb.registry_digests
     for attr, (name, cls) in REGISTRY_FILES.items():
-        registries[attr] = _load_registry(root, name, cls, sink, refs)
+        registries[attr] = _load_registry(root, name, cls, sink, refs, digests)
     hb.fields, hb.legal, hb.glossary = registries["fields"], registries["legal"], registries["glossary"]
-    if loaded := _data_file(root, LOCAL_FILE, sink):
+    if loaded := _data_file(root, LOCAL_FILE, sink, digests):
         hb.local = convert(loaded[1], model.LocalSettings, Context(loaded[0], sink, refs))
-    if loaded := _data_file(root, SYNONYMS_FILE, sink):
+    if loaded := _data_file(root, SYNONYMS_FILE, sink, digests):
         hb.synonyms = [s for s in convert(loaded[1], list[model.Synonym], Context(loaded[0], sink, refs)) or [] if s]
 
-    hb.holidays = load_holidays(root, sink)
-
-    hb.triage = _load_registry(root, TRIAGE_FILE, model.TriageTree, sink, refs)
+    hb.holidays = load_holidays(root, sink, digests)
+    hb.triage = _load_registry(root, TRIAGE_FILE, model.TriageTree, sink, refs, digests)
+    hb.markdown = markdown_pages(root)
 
     all_files = procedure_files(root)
     wanted = [p.resolve() for p in (only or all_files)]
@@ -446,16 +462,25 @@ _REF_MESSAGES = {
 }
 
 
-def _page_paths(hb: Handbook, files: list[Path]) -> set[str]:
-    """Site paths ("/thu-tuc/ho-tich/") an inline link may point to."""
-    pages = {"/thu-tuc/", "/thuat-ngu/", "/bien-tap/luoc-do/", "/cong-dan-can-gi/", "/van-ban/", "/co-gi-moi/"}
-    pages |= {f"/thu-tuc/{fid}/" for fid in hb.fields}
-    pages |= {f"/thu-tuc/{f.parent.name}/{f.stem}/" for f in files}  # folder = field
-    docs = hb.root / "handbook"
-    for md in docs.rglob("*.md"):
-        rel = md.relative_to(docs).with_suffix("").as_posix()
-        pages.add("/" if rel == "index" else "/" + rel.removesuffix("/index").removesuffix("index") + "/")
-    return pages
+PAGES_DIR = "handbook"  # MkDocs' docs_dir: the hand-written pages
+
+
+def markdown_pages(root: Path) -> list[str]:
+    """The hand-written pages, as paths relative to handbook/ ("quy-trinh-mot-cua.md")."""
+    docs = root / PAGES_DIR
+    return sorted(md.relative_to(docs).as_posix() for md in docs.rglob("*.md"))
+
+
+def _link_targets(hb: Handbook, files: list[Path]) -> set[str]:
+    """Site paths ("/thu-tuc/ho-tich/") an inline link may point to: the
+    pages a build of the whole handbook generates, and the hand-written ones.
+    Procedures and sessions come from the files (the folder is the field), so
+    checking one file still accepts links to every other."""
+    procedures = [(f.parent.name, f.stem) for f in files]
+    pages = urls.generated_pages(
+        procedures=procedures, legal_ids=hb.legal, session_ids=[f.stem for f in session_files(hb.root)],
+        field_ids={fid for fid, _ in procedures if fid in hb.fields}, triage=bool(hb.triage))
+    return urls.link_targets(pages, hb.markdown)
 
 
 def _check_references(refs: list[Reference], hb: Handbook, files: list[Path], sink: ErrorSink) -> None:
@@ -465,7 +490,7 @@ def _check_references(refs: list[Reference], hb: Handbook, files: list[Path], si
         "legal": set(hb.legal),
         "procedure": ids,
         "local_fee": set(hb.local.fees) if hb.local else set(),
-        "page": _page_paths(hb, files),
+        "page": _link_targets(hb, files),
         "form_file": {p.relative_to(hb.root / "handbook").as_posix() for p in (hb.root / "handbook/mau").rglob("*") if p.is_file()},
     }
     for ref in refs:

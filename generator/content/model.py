@@ -406,6 +406,7 @@ class Procedure:
     # Set by the loader, not by editors.
     id: str = field(default="", metadata={"internal": True})
     path: str = field(default="", metadata={"internal": True})
+    version: str = field(default="", metadata={"internal": True})  # content digest of the file
 
     def flagged(self, key: str) -> list[Verification]:
         return [v for v in self.unverified if v.field_key == key]

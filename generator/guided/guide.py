@@ -4,9 +4,7 @@ the page without JavaScript, and for print)."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ..content import conditions, model
 from ..content.inline import plain_text
@@ -66,10 +64,8 @@ def item_ids(p: model.Procedure) -> dict[int, str]:
     return ids
 
 
-def build_guide(p: model.Procedure, root: Path) -> Guide:
-    source = root / p.path
-    version = hashlib.sha256(source.read_bytes()).hexdigest()[:12] if source.exists() else "0"
-    guide = Guide(procedure=p.id, version=version)
+def build_guide(p: model.Procedure) -> Guide:
+    guide = Guide(procedure=p.id, version=p.version or "0")
     labels = {q.key: q.label for q in p.questions}
     choice_labels = {q.key: dict(q.choices) for q in p.questions}
     guide.questions = [

@@ -27,7 +27,7 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 from . import analysis
 from ..content.handbook import Handbook
 from ..content.inline import plain_text
-from ..site.render import procedure_url
+from ..urls import procedure_url
 
 CACHE_DIR = ".cache/sotay/search"
 # Bump when the analyser or the documents change shape: old caches are rebuilt.

@@ -26,8 +26,9 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 from mkdocs.utils.yaml import yaml_load
 
-from ..content.handbook import load_handbook
-from .plugin import preload
+
+
+PLUGIN = "sotay"  # our plugin's name in mkdocs.yml (its entry point in pyproject.toml)
 
 
 class BuildFailed(Exception):
@@ -70,13 +71,6 @@ class BuildCache:
 
     procedures: dict = dataclasses.field(default_factory=dict)
     pages: dict = dataclasses.field(default_factory=dict)
-
-
-def validate_or_raise(root: Path, cache: BuildCache | None = None):
-    """The loaded handbook and its sink; raises ContentErrors if there is any error."""
-    handbook, sink = load_handbook(root, cache=cache.procedures if cache else None)
-    sink.raise_if_any()
-    return handbook, sink
 
 
 # The iframe-worker shim (theme/assets/…), our copy of the one Material's
@@ -142,22 +136,30 @@ def build_site(root: Path, site_dir: Path | None = None, *, offline: bool = Fals
 
 def _build_site(root: Path, site_dir: Path | None, offline: bool, cache: BuildCache | None,
                 config_overrides: dict) -> Path:
-    loaded = validate_or_raise(root, cache)
     if offline:
         config_overrides = {**offline_overrides(root), **config_overrides}
     site_dir = (site_dir or root / "site").resolve()
+    with quiet_mkdocs() as log_output:
+        try:
+            config = load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), **config_overrides)
+        except (MkDocsException, OSError) as exc:
+            raise BuildFailed(f"{exc}\n{log_output.getvalue()}".strip()) from exc
+    plugin = config.plugins.get(PLUGIN)
+    if plugin is None:
+        raise BuildFailed(f"mkdocs.yml không bật plugin '{PLUGIN}' (mục plugins:), nên không dựng được sổ tay.")
+    # The handbook is loaded with the plugin's options, and checked before anything is written.
+    plugin.load(root, cache=cache.procedures if cache else None)[1].raise_if_any()
+    plugin.page_cache = cache.pages if cache else None
     with build_lock(site_dir):
         tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
         try:
+            config["site_dir"] = str(tmp)
             with quiet_mkdocs() as log_output:
                 try:
-                    config = load_config(str(root / "mkdocs.yml"), site_dir=str(tmp), **config_overrides)
                     config.plugins.on_startup(command="serve" if cache else "build", dirty=False)
-                    preload(root, loaded, cache.pages if cache else None)
                     try:
                         mkdocs_build(config)
                     finally:
-                        preload(root, None, None)  # never reused by a later build
                         config.plugins.on_shutdown()
                 except (MkDocsException, OSError) as exc:
                     raise BuildFailed(f"{exc}\n{log_output.getvalue()}".strip()) from exc

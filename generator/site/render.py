@@ -16,7 +16,7 @@ from urllib.parse import quote
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
 from markupsafe import Markup
 
 from ..content import model
@@ -26,40 +26,10 @@ from ..content.legal import citation_index, impact
 from ..editing.review import is_overdue, review_due
 from ..content.handbook import Handbook
 from ..content.inline import Abbreviations, plain_text, render_inline
-from ..textutil import slugify, vi_sort_key
+from ..textutil import vi_sort_key
+from .. import urls
+from ..urls import procedure_url, field, legal, training, trainee
 from ..training.pack import LETTERS, build_pack
-
-CATALOGUE_URL = "thu-tuc/"
-TRIAGE_URL = "cong-dan-can-gi/"
-
-
-def procedure_url(p: model.Procedure) -> str:
-    return f"thu-tuc/{p.field_id}/{p.id}/"
-
-
-LEGAL_INDEX_URL = "van-ban/"
-CHANGES_URL = "co-gi-moi/"
-TRAINING_URL = "dao-tao/"
-QUIZ_KEY_FILE = "dap-an.js"  # beside the trainee page, loaded by quiz.js only after submitting
-
-
-def training_url(session_id: str) -> str:
-    """The trainer's page of a session."""
-    return f"{TRAINING_URL}{session_id}/"
-
-
-def trainee_url(session_id: str) -> str:
-    return f"{TRAINING_URL}{session_id}/hoc-vien/"
-
-
-def legal_url(doc_id: str) -> str:
-    """van-ban/123-2015-nd-cp/ for "123/2015/NĐ-CP"."""
-    return f"van-ban/{slugify(doc_id)}/"
-
-
-def field_url(field_id: str) -> str:
-    return f"thu-tuc/{field_id}/"
-
 
 def vnd(amount: int) -> str:
     """8000 → '8.000 đồng' (Vietnamese thousands separator)."""
@@ -110,7 +80,6 @@ TEMPLATE_CACHE = MemoryBytecodeCache()
 class Renderer:
     def __init__(self, handbook: Handbook):
         self.hb = handbook
-        self._resolve = None  # the page being rendered's url_for, for "/…" links in content
         self.abbreviations = Abbreviations({k: v.meaning for k, v in handbook.glossary.items()})
         self.env = Environment(
             loader=PackageLoader("generator.site", "templates"),
@@ -121,7 +90,7 @@ class Renderer:
             bytecode_cache=TEMPLATE_CACHE,
         )
         self.env.filters.update(
-            inline=lambda text: render_inline(text, self.abbreviations, self._resolve) if text else Markup(""),
+            inline=self._inline,
             vnd=vnd,
             deadline=deadline_text,
             date_vi=date_vi,
@@ -133,17 +102,23 @@ class Renderer:
             FEE_KINDS=model.FEE_KINDS,
             LEGAL_STATUS=model.LEGAL_STATUS,
             LEGAL_KINDS=model.LEGAL_KINDS,
-            legal_url=legal_url,
+            legal_url=legal,
             FLAG_LABELS=FLAG_LABELS,
             BLOCK_KINDS=model.BLOCK_KINDS,
             DEFECT_KINDS=model.DEFECT_KINDS,
             QUIZ_KINDS=model.QUIZ_KINDS,
             LETTERS=LETTERS,
             procedure_url=procedure_url,
-            training_url=training_url,
-            trainee_url=trainee_url,
+            training_url=training,
+            trainee_url=trainee,
             describe=condition_words,
         )
+
+    @pass_context
+    def _inline(self, context, text) -> Markup:
+        """The ``inline`` filter: content's markup, with "/…" links made
+        relative to the page being rendered (its ``url_for``, when it has one)."""
+        return render_inline(text, self.abbreviations, context.get("url_for")) if text else Markup("")
 
     @functools.cached_property
     def citations(self) -> dict:
@@ -187,9 +162,8 @@ class Renderer:
         apart from the editor's own related list; ``edit_url`` and
         ``report_url`` open the YAML in the repository and a prefilled
         content-error report."""
-        self._resolve = url_for
         related = [self.hb.procedures[r] for r in p.related if r in self.hb.procedures]
-        guide = build_guide(p, self.hb.root)
+        guide = build_guide(p)
         guide.due = due_data(p, self.hb.holidays)
         ids = item_ids(p)
         return self.env.get_template("procedure.html").render(
@@ -210,11 +184,10 @@ class Renderer:
             local=self.hb.local,
             url_for=url_for,
             procedure_url=procedure_url,
-            field_url=field_url,
+            field_url=field,
         )
 
     def render_triage(self, url_for: Callable[[str], str]) -> str:
-        self._resolve = url_for
         def answers_fragment(option: model.TriageOption) -> str:
             """?tra-loi=… : the answers the procedure page's guide starts with."""
             target = self.hb.procedures[option.procedure]
@@ -232,7 +205,6 @@ class Renderer:
         )
 
     def render_changes(self, history, url_for: Callable[[str], str]) -> str:
-        self._resolve = url_for
         by_path = {p.path: p for p in self.hb.procedures.values()}
         by_day: dict[str, list] = {}
         for change in history.changes:
@@ -245,7 +217,6 @@ class Renderer:
         )
 
     def render_legal(self, doc_id: str, url_for: Callable[[str], str]) -> str:
-        self._resolve = url_for
         found = impact(self.hb.legal, list(self.hb.procedures.values()), doc_id, self.citations)
         return self.env.get_template("legal.html").render(
             doc=self.hb.legal[doc_id], citations=found.citations, related=found.related,
@@ -253,7 +224,6 @@ class Renderer:
         )
 
     def render_legal_index(self, url_for: Callable[[str], str]) -> str:
-        self._resolve = url_for
         counts = {doc_id: len({c.procedure.id for c in self.citations.get(doc_id, [])}) for doc_id in self.hb.legal}
         groups: dict[str, list] = {kind: [] for kind in model.LEGAL_KINDS}
         for doc in sorted(self.hb.legal.values(), key=lambda d: (d.issued, d.id), reverse=True):
@@ -263,7 +233,6 @@ class Renderer:
         )
 
     def render_field(self, field_id: str, procedures: list[model.Procedure], url_for: Callable[[str], str]) -> str:
-        self._resolve = url_for
         return self.env.get_template("field_index.html").render(
             field=self.hb.fields[field_id],
             procedures=procedures,
@@ -273,7 +242,6 @@ class Renderer:
         )
 
     def render_catalogue(self, url_for: Callable[[str], str]) -> str:
-        self._resolve = url_for
         procedures = sorted(self.hb.procedures.values(), key=lambda p: vi_sort_key(p.title))
         groups = self.hb.by_field()
         return self.env.get_template("catalogue.html").render(
@@ -283,7 +251,7 @@ class Renderer:
             fee_summary=self.fee_summary,
             url_for=url_for,
             procedure_url=procedure_url,
-            field_url=field_url,
+            field_url=field,
         )
 
     # --- training ---------------------------------------------------------
@@ -292,7 +260,6 @@ class Renderer:
         return [build_pack(s, self.hb.procedures) for s in self.hb.sessions.values()]
 
     def render_training_index(self, url_for: Callable[[str], str]) -> str:
-        self._resolve = url_for
         procedures = sorted((p for p in self.hb.procedures.values() if p.training), key=lambda p: vi_sort_key(p.title))
         return self.env.get_template("training_index.html").render(
             sessions=self.packs(), procedures=procedures, url_for=url_for, legal=self.hb.legal,
@@ -300,11 +267,10 @@ class Renderer:
 
     def render_training(self, session_id: str, trainer: bool, url_for: Callable[[str], str]) -> str:
         """The trainer's page (answers, handling, defects) or the trainee's
-        page (none of them: its quiz loads the key from QUIZ_KEY_FILE)."""
-        self._resolve = url_for
+        page (none of them: its quiz loads the key from urls.QUIZ_KEY_FILE)."""
         return self.env.get_template("training.html").render(
             pack=build_pack(self.hb.sessions[session_id], self.hb.procedures), trainer=trainer,
-            key_src=QUIZ_KEY_FILE, url_for=url_for, legal=self.hb.legal,
+            key_src=urls.QUIZ_KEY_FILE, url_for=url_for, legal=self.hb.legal,
         )
 
     def quiz_key(self, session_id: str) -> str:
@@ -321,11 +287,9 @@ class Renderer:
         return ("// Đáp án bài tự kiểm tra; chỉ tải sau khi học viên nộp bài.\n"
                 f"window.sotayQuizKeys=window.sotayQuizKeys||{{}};window.sotayQuizKeys[{json.dumps(session_id)}]={data};\n")
 
-    def render_training_pack(self, session_id: str, trainer: bool, today: dt.date) -> str:
+    def render_training_pack(self, session_id: str, trainer: bool, today: dt.date, css: str) -> str:
         """One self-contained HTML document (styles inline, no script, no
-        external file) to print or carry on a USB stick."""
-        self._resolve = None
-        css = "\n".join((Path(__file__).parent / rel).read_text(encoding="utf-8") for rel in PACK_STYLES)
+        external file) to print or carry on a USB stick; ``css`` from ``pack_styles()``."""
         return self.env.get_template("training_pack.html").render(
             pack=build_pack(self.hb.sessions[session_id], self.hb.procedures), trainer=trainer,
             css=Markup(css), today=today, legal=self.hb.legal,
@@ -342,6 +306,11 @@ class Renderer:
 
 
 PACK_STYLES = ("templates/training_pack.css", "theme/assets/stylesheets/sotay-training.css")
+
+
+def pack_styles() -> str:
+    """The styles a printable training pack carries inline."""
+    return "\n".join((Path(__file__).parent / rel).read_text(encoding="utf-8") for rel in PACK_STYLES)
 
 # Vietnamese names of the procedure keys editors can flag for verification.
 FLAG_LABELS = {

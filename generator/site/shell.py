@@ -3,20 +3,38 @@
 Every procedure page has the same surroundings: the same navigation (no
 procedure is in it), the same depth in the site (thu-tuc/<field>/<id>/), so
 the same relative links to assets.  MkDocs renders one placeholder page at
-that depth (SHELL_URL) with markers for what differs — title, body, table of
+that depth (urls.SHELL) with markers for what differs — title, body, table of
 contents, "edit" link — and each procedure page is that shell with the
 markers replaced.  Material's page template then runs once instead of once
 per procedure, and the pages can be written in parallel.  A test builds the
 same handbook both ways and compares the pages.
+
+The shell's writer also owns the two files that must list the procedure
+pages MkDocs never saw: the sitemap and the search index.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import gzip
 import hashlib
+import multiprocessing
+import os
+import shutil
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+from html import escape as html_escape
 
 from markupsafe import Markup, escape
+from mkdocs.structure.toc import get_toc
+from mkdocs.utils import get_relative_url
 
-SHELL_URL = "thu-tuc/_khung/trang/"
+from .. import urls
+from ..search import analysis
+from ..search.index import FIELD_WEIGHTS
+
 TITLE = "SOTAYSHELLTITLE"
 CONTENT = "<h1>SOTAYSHELLCONTENT</h1>"  # an h1, so the theme adds none of its own
 EDIT = "https://sotay.invalid/SOTAYSHELLEDIT"
@@ -58,3 +76,151 @@ class Shell:
             return part.replace(CONTENT, content)
 
         return fill(self.before_toc) + items + fill(self.after_toc)
+
+
+# --- writing the procedure pages, and the files that list them ----------------
+
+PARALLEL_FROM = 200  # procedures; below that, forking costs more than it saves
+
+
+class PageWriter:
+    """Writes procedure pages from the shell; everything a forked worker needs
+    (it inherits this object, so nothing is pickled)."""
+
+    def __init__(self, pages: dict, site_dir: Path, directory_urls: bool, page_shell: Shell,
+                 cache: dict | None, inputs: str):
+        self.pages, self.site_dir, self.directory_urls = pages, site_dir, directory_urls
+        self.shell, self.cache, self.inputs = page_shell, cache, inputs
+
+    def write(self, ids: list[str]) -> None:
+        for pid in ids:
+            page = self.pages[pid]
+            url = urls.file_url(page.url, self.directory_urls)
+            # sotay serve: a page is rendered again only when what it is made of changed.
+            key = (page.procedure.version, tuple(page.site.suggestions.get(pid, [])), self.inputs)
+            if self.cache is not None and self.cache.get(pid, (None,))[0] == key:
+                html = self.cache[pid][1]
+            else:
+                html = self._page(page, url)
+                if self.cache is not None:
+                    self.cache[pid] = (key, html)
+            out = self.site_dir / urls.output_file(page.url, self.directory_urls)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(html, encoding="utf-8")
+
+    def _page(self, page, url: str) -> str:
+        def url_for(target: str) -> str:
+            return get_relative_url(urls.file_url(target, self.directory_urls), url)
+
+        body = page.render(url_for)
+        return self.shell.page(title=page.title, content=body, toc=get_toc(page.toc_tokens(body)),
+                               edit_url=page.edit_url(), url=url)
+
+
+def page_inputs(page_shell: Shell, handbook, config) -> str:
+    """What every procedure page is made of besides its own file and its
+    suggestions: the registries, every procedure's id, title and field, the
+    shell, the settings and today's date (the "Cần rà soát" notice)."""
+    digest = hashlib.sha256(page_shell.fingerprint.encode())
+    digest.update(repr((dt.date.today(), config.repo_url, config.use_directory_urls, sorted(
+        (p.id, p.title, p.field_id, p.path) for p in handbook.procedures.values()),
+        sorted(handbook.registry_digests.items()))).encode())
+    return digest.hexdigest()
+
+
+def write_procedure_pages(pages: list, handbook, config, *, parallel: bool, cache: dict | None) -> None:
+    """Every procedure page from the shell MkDocs rendered (then removed); in
+    parallel (forked workers) for a one-off build on a machine with several cores."""
+    site_dir = Path(config.site_dir)
+    shell_file = site_dir / urls.output_file(urls.SHELL, config.use_directory_urls)
+    page_shell = Shell(shell_file.read_text(encoding="utf-8"), config.theme.get_env().get_template("partials/toc-item.html"),
+                       urls.file_url(urls.SHELL, config.use_directory_urls))
+    shutil.rmtree(site_dir / urls.SHELL_DIR)
+    writer = PageWriter({p.key: p for p in pages}, site_dir, config.use_directory_urls, page_shell, cache,
+                        page_inputs(page_shell, handbook, config))
+    ids = [p.key for p in pages]
+    workers = min(os.cpu_count() or 1, 4) if parallel and len(ids) >= PARALLEL_FROM else 1
+    _in_forked_workers(writer.write, [ids[i::workers] for i in range(workers)])
+
+
+def _in_forked_workers(work: Callable[[list], None], chunks: list[list]) -> None:
+    """``work(chunk)`` for every chunk: the first in this process (one fewer
+    forked copy of the model in memory), the others in forked children."""
+    ctx = multiprocessing.get_context("fork")
+    children = []
+    for chunk in chunks[1:]:
+        receive, send = ctx.Pipe(duplex=False)
+        child = ctx.Process(target=_report, args=(work, chunk, send), daemon=True)
+        child.start()
+        send.close()
+        children.append((child, receive))
+    try:
+        work(chunks[0])
+    finally:
+        failures = []
+        for child, receive in children:
+            try:
+                failure = receive.recv()
+            except EOFError:
+                failure = RuntimeError(f"tiến trình ghi trang dừng bất thường (mã {child.exitcode})")
+            child.join()
+            if failure is not None:
+                failures.append(failure)
+    if failures:
+        raise failures[0]
+
+
+def _report(work: Callable[[list], None], chunk: list, send) -> None:
+    """In a child: do the work and send back None or what went wrong."""
+    try:
+        work(chunk)
+        send.send(None)
+    except BaseException as exc:  # noqa: BLE001 — the parent re-raises it
+        try:
+            send.send(exc)
+        except Exception:  # an exception that cannot be pickled
+            send.send(RuntimeError(traceback.format_exc()))
+    finally:
+        send.close()
+
+
+def sitemap_with_procedures(pages: list, config) -> None:
+    """MkDocs listed the shell in sitemap.xml (when site_url is set): list
+    the procedure pages in its place."""
+    site_dir = Path(config.site_dir)
+    path = site_dir / "sitemap.xml"
+    if not path.exists():
+        return
+    text = path.read_text(encoding="utf-8")
+    start = text.find(urls.file_url(urls.SHELL, config.use_directory_urls) + "</loc>")
+    if start < 0:
+        return
+    begin, end = text.rfind("<url>", 0, start), text.find("</url>", start) + len("</url>")
+    block = text[begin:end]
+    shell_loc = block[block.find("<loc>") + 5: block.find("</loc>")]
+    base = config.site_url.rstrip("/") + "/"
+    entries = [block.replace(shell_loc, html_escape(base + urls.file_url(p.url, config.use_directory_urls))) for p in pages]
+    text = text[:begin] + "\n    ".join(entries) + text[end:]
+    path.write_text(text, encoding="utf-8")
+    (site_dir / "sitemap.xml.gz").write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
+
+
+def lean_search_index(data: dict, title_only: list, search_docs: list, directory_urls: bool) -> dict:
+    """Material's search index, with each procedure as one entry made of the
+    words that help find it (the same documents the CLI searches), and
+    ``title_only`` pages by title.  Values are HTML-escaped: the theme shows
+    them as HTML."""
+    docs = list(data["docs"])  # hand-written and other generated pages, as Material indexed them
+    for page in title_only:
+        docs.append({"location": urls.file_url(page.url, directory_urls), "title": page.title, "text": page.search_text()})
+    for d in search_docs:
+        entry = {"location": urls.file_url(d.url, directory_urls), "title": html_escape(d.title),
+                 "text": html_escape(d.summary), "keywords": html_escape(d.keywords), "body": html_escape(d.body)}
+        if d.boost != 1.0:
+            entry["boost"] = d.boost  # Material passes it to lunr as the document boost
+        docs.append(entry)
+    fields = {name: {"boost": boost} for name, boost in FIELD_WEIGHTS.items()}
+    fields["text"] = fields.pop("summary")
+    data["config"].update(separator=analysis.SEPARATOR, pipeline=[], fields={**data["config"]["fields"], **fields})
+    data["docs"] = docs
+    return data

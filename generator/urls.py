@@ -1,0 +1,144 @@
+"""Every site path, in one place: the pages a build writes and the internal
+link targets content may name (as datasette's ``url_builder`` owns its URLs).
+
+A path here is relative to the site root and ends with "/" ("thu-tuc/ho-tich/"),
+as MkDocs spells directory URLs; content writes the same path from the root
+("/thu-tuc/ho-tich/").  ``generated_pages`` is the one list of the pages the
+build generates: the plugin registers exactly these, and the link checker
+accepts exactly these plus the hand-written pages, so the two never disagree.
+No other module spells a site path (tests/test_urls.py checks that).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .textutil import slugify
+
+CATALOGUE = "thu-tuc/"
+TRIAGE = "cong-dan-can-gi/"
+LEGAL_INDEX = "van-ban/"
+CHANGES = "co-gi-moi/"
+TRAINING = "dao-tao/"
+GLOSSARY = "thuat-ngu/"
+SCHEMA = "bien-tap/luoc-do/"
+# MkDocs renders one placeholder page at a procedure's depth; every procedure
+# page is that shell filled in (site/shell.py).  Never published, never a link target.
+SHELL_DIR = f"{CATALOGUE}_khung/"
+SHELL = f"{SHELL_DIR}trang/"
+QUIZ_KEY_FILE = "dap-an.js"  # beside the trainee page, loaded by quiz.js only after submitting
+
+
+def procedure(field_id: str, procedure_id: str) -> str:
+    return f"{CATALOGUE}{field_id}/{procedure_id}/"
+
+
+def procedure_url(p) -> str:
+    """The page of a loaded procedure (anything with ``field_id`` and ``id``)."""
+    return procedure(p.field_id, p.id)
+
+
+def field(field_id: str) -> str:
+    return f"{CATALOGUE}{field_id}/"
+
+
+def legal(doc_id: str) -> str:
+    """van-ban/123-2015-nd-cp/ for "123/2015/NĐ-CP"."""
+    return f"{LEGAL_INDEX}{slugify(doc_id)}/"
+
+
+def training(session_id: str) -> str:
+    """The trainer's page of a session."""
+    return f"{TRAINING}{session_id}/"
+
+
+def trainee(session_id: str) -> str:
+    return f"{TRAINING}{session_id}/hoc-vien/"
+
+
+def quiz_key(session_id: str) -> str:
+    """The trainee page's answer key (a script beside it)."""
+    return trainee(session_id) + QUIZ_KEY_FILE
+
+
+def markdown_page(rel: str) -> str:
+    """The page MkDocs makes of a hand-written file, "huong-dan/index.md" →
+    "huong-dan/", "quy-trinh.md" → "quy-trinh/", "index.md" → ""."""
+    stem = rel.removesuffix(".md")
+    if stem == "index":
+        return ""
+    return stem.removesuffix("/index") + "/"
+
+
+# Generated pages that mkdocs.yml's navigation names by a file of their own.
+NAMED_SOURCES = {GLOSSARY: "thuat-ngu.md", SCHEMA: "bien-tap/luoc-do.md"}
+
+
+def src_uri(url: str) -> str:
+    """The (generated, empty) Markdown source MkDocs is given for a page."""
+    return NAMED_SOURCES.get(url, url + "index.md")
+
+
+def file_url(url: str, directory_urls: bool) -> str:
+    """"thu-tuc/x/" as MkDocs writes that page: the same with directory URLs,
+    "thu-tuc/x/index.html" without them (offline builds, opened from disk)."""
+    if directory_urls or not (url == "" or url.endswith("/")):
+        return url
+    return url + "index.html"
+
+
+def output_file(url: str, directory_urls: bool) -> str:
+    """The file under site_dir that holds a page."""
+    target = file_url(url, directory_urls)
+    return target + "index.html" if target == "" or target.endswith("/") else target
+
+
+@dataclass(frozen=True)
+class PageRef:
+    """One generated page: its path, its kind (a key of site/pages.py's
+    registry) and what it shows (a field id, a document number…)."""
+
+    url: str
+    kind: str
+    key: str = ""
+
+
+def generated_pages(*, procedures: Iterable[tuple[str, str]], legal_ids: Iterable[str],
+                    session_ids: Iterable[str], field_ids: Iterable[str], triage: bool) -> list[PageRef]:
+    """Every page the build generates, in navigation order.  ``procedures``
+    are (field id, procedure id) pairs; ``field_ids`` the fields that have
+    procedures, in display order."""
+    pages = [PageRef(CATALOGUE, "catalogue"), PageRef(GLOSSARY, "glossary"), PageRef(SCHEMA, "schema")]
+    if triage:
+        pages.append(PageRef(TRIAGE, "triage"))
+    pages.append(PageRef(LEGAL_INDEX, "legal-index"))
+    pages += [PageRef(legal(doc_id), "legal", doc_id) for doc_id in legal_ids]
+    pages.append(PageRef(CHANGES, "changes"))
+    pages.append(PageRef(TRAINING, "training-index"))
+    for session_id in session_ids:
+        pages += [PageRef(training(session_id), "training", session_id), PageRef(trainee(session_id), "training-trainee", session_id)]
+    pages += [PageRef(field(field_id), "field", field_id) for field_id in field_ids]
+    pages += [PageRef(procedure(field_id, pid), "procedure", pid) for field_id, pid in procedures]
+    return pages
+
+
+def handbook_pages(hb) -> list[PageRef]:
+    """The generated pages of a loaded handbook."""
+    groups = hb.by_field()
+    return generated_pages(
+        procedures=[(p.field_id, p.id) for items in groups.values() for p in items],
+        legal_ids=list(hb.legal), session_ids=list(hb.sessions), field_ids=list(groups), triage=bool(hb.triage),
+    )
+
+
+def link(url: str) -> str:
+    """A page's path as content writes it, from the site root: "/thu-tuc/"."""
+    return "/" + url
+
+
+def link_targets(pages: Iterable[PageRef], markdown: Iterable[str]) -> set[str]:
+    """The paths ("/thu-tuc/ho-tich/") an inline link in content may point to:
+    every generated page and every hand-written page (``markdown``: paths of
+    the .md files relative to the pages folder)."""
+    return {link(p.url) for p in pages} | {link(markdown_page(rel)) for rel in markdown}
