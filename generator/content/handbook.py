@@ -458,7 +458,9 @@ _REF_MESSAGES = {
     "procedure": ("không có thủ tục '{}'", "dùng tên tệp (không có .yml) của một thủ tục trong procedures/"),
     "local_fee": ("mức thu '{}' không có trong handbook/data/dia-phuong.yml", "thêm mức thu vào mục muc_thu của tệp địa phương"),
     "form_file": ("không có tệp mẫu 'handbook/{}'", "đặt tệp vào thư mục handbook/mau/ hoặc sửa đường dẫn"),
-    "page": ("liên kết tới trang '{}' không có trong sổ tay", "kiểm tra đường dẫn: thủ tục là /thu-tuc/<lĩnh vực>/<mã>/, trang viết tay là /<tên tệp>/"),
+    "page": ("liên kết tới trang '{}' không có trong sổ tay",
+             f"kiểm tra đường dẫn: thủ tục là {urls.link(urls.procedure('<lĩnh vực>', '<mã>'))}, "
+             f"trang viết tay là {urls.link(urls.markdown_page('<tên tệp>.md'))}"),
 }
 
 

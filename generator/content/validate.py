@@ -18,6 +18,7 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .. import urls
 from . import conditions, model
 from .inline import LINK as INLINE_LINK
 from .errors import ErrorSink
@@ -319,7 +320,7 @@ def _check_links(value: str, node: Node, ctx: Context) -> bool:
         if not _INTERNAL.match(target) or "/../" in target + "/":
             ctx.error(node, f"liên kết '{target}' không được phép",
                       "chỉ dùng http(s)://, mailto:, tel: hoặc trang trong sổ tay viết từ gốc, "
-                      "ví dụ [Đăng ký khai sinh](/thu-tuc/ho-tich/dang-ky-khai-sinh/).")
+                      f"ví dụ [Đăng ký khai sinh]({urls.link(urls.procedure('ho-tich', 'dang-ky-khai-sinh'))}).")
             ok = False
             continue
         page = target.split("#", 1)[0].rstrip("/") + "/"
