@@ -26,6 +26,8 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 from mkdocs.utils.yaml import yaml_load
 
+from .render import MemoryBytecodeCache
+
 
 
 PLUGIN = "sotay"  # our plugin's name in mkdocs.yml (its entry point in pyproject.toml)
@@ -66,11 +68,13 @@ def quiet_mkdocs() -> Iterator[io.StringIO]:
 
 @dataclasses.dataclass
 class BuildCache:
-    """What ``sotay serve`` keeps between rebuilds: loaded procedure files and
-    written procedure pages, each reused while its inputs are unchanged."""
+    """What ``sotay serve`` keeps between rebuilds: loaded procedure files,
+    written procedure pages (each reused while its inputs are unchanged) and
+    compiled templates."""
 
     procedures: dict = dataclasses.field(default_factory=dict)
     pages: dict = dataclasses.field(default_factory=dict)
+    templates: MemoryBytecodeCache = dataclasses.field(default_factory=MemoryBytecodeCache)
 
 
 # The iframe-worker shim (theme/assets/…), our copy of the one Material's
@@ -149,7 +153,8 @@ def _build_site(root: Path, site_dir: Path | None, offline: bool, cache: BuildCa
         raise BuildFailed(f"mkdocs.yml không bật plugin '{PLUGIN}' (mục plugins:), nên không dựng được sổ tay.")
     # The handbook is loaded with the plugin's options, and checked before anything is written.
     plugin.load(root, cache=cache.procedures if cache else None)[1].raise_if_any()
-    plugin.page_cache = cache.pages if cache else None
+    if cache:
+        plugin.page_cache, plugin.template_cache = cache.pages, cache.templates
     with build_lock(site_dir):
         tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
         try:

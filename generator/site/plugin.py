@@ -33,7 +33,7 @@ from ..content.sessions import SESSIONS_DIR
 from ..editing.changes import history
 from ..search.index import search_documents, similar_procedures
 from . import pages, shell
-from .render import TEMPLATE_CACHE, Renderer
+from .render import MemoryBytecodeCache, Renderer
 
 # Theme files of ours that take precedence over Material's: the Vietnamese
 # analyser for its search (lunr/min/lunr.vi.min.js), our scripts and styles.
@@ -59,6 +59,8 @@ class SotayPlugin(BasePlugin[SotayConfig]):
     def __init__(self) -> None:
         self.loaded: tuple[Handbook, ErrorSink] | None = None
         self.page_cache: dict | None = None  # sotay serve: procedure id → (inputs, page)
+        # Compiled templates, ours and the theme's; sotay serve keeps them between rebuilds.
+        self.template_cache = MemoryBytecodeCache()
         self.command = "build"
         self.site: pages.Site | None = None
         self.pages: dict[str, pages.Page] = {}  # src_uri → page, MkDocs' and the shell writer's
@@ -83,7 +85,7 @@ class SotayPlugin(BasePlugin[SotayConfig]):
             raise PluginError("Nội dung sổ tay có lỗi:\n" + "\n".join(e.format() for e in sink.errors))
         search_docs = search_documents(handbook)
         suggestions = similar_procedures(search_docs, SUGGESTIONS, {p.id: set(p.related) for p in handbook.procedures.values()})
-        self.site = pages.Site(handbook, Renderer(handbook), suggestions, search_docs, history(handbook.root),
+        self.site = pages.Site(handbook, Renderer(handbook, self.template_cache), suggestions, search_docs, history(handbook.root),
                                config.repo_url, self.config.source_edit_uri)
         self.shell_pages = SHELL_PAGES
         self.pages = {p.src_uri: p for p in pages.site_pages(self.site, with_shell=self.shell_pages)}
@@ -99,7 +101,7 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         return config
 
     def on_env(self, env, config, files):
-        env.bytecode_cache = TEMPLATE_CACHE
+        env.bytecode_cache = self.template_cache
         return env
 
     def on_files(self, files: Files, config) -> Files:

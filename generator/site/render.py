@@ -74,11 +74,9 @@ class MemoryBytecodeCache(BytecodeCache):
         self.store[bucket.key] = bucket.bytecode_to_string()
 
 
-TEMPLATE_CACHE = MemoryBytecodeCache()
-
 
 class Renderer:
-    def __init__(self, handbook: Handbook):
+    def __init__(self, handbook: Handbook, template_cache: BytecodeCache | None = None):
         self.hb = handbook
         self.abbreviations = Abbreviations({k: v.meaning for k, v in handbook.glossary.items()})
         self.env = Environment(
@@ -87,7 +85,7 @@ class Renderer:
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
-            bytecode_cache=TEMPLATE_CACHE,
+            bytecode_cache=template_cache,
         )
         self.env.filters.update(
             inline=self._inline,
