@@ -50,7 +50,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator import model  # noqa: E402
+from generator.content import model  # noqa: E402
 from generator.textutil import slugify  # noqa: E402
 
 HEADER = "# yaml-language-server: $schema=../../schema/thu-tuc.schema.json\n"
