@@ -406,7 +406,8 @@ class Procedure:
     # Set by the loader, not by editors.
     id: str = field(default="", metadata={"internal": True})
     path: str = field(default="", metadata={"internal": True})
-    version: str = field(default="", metadata={"internal": True})  # content digest of the file
+    # The content digest of its file; not data, so equality ignores it (sotay fmt compares models).
+    version: str = field(default="", compare=False, metadata={"internal": True})
 
     def flagged(self, key: str) -> list[Verification]:
         return [v for v in self.unverified if v.field_key == key]
