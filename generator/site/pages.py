@@ -1,0 +1,286 @@
+"""Every kind of page the handbook generates, as a class (the way Material's
+blog plugin models ``Post``, ``View`` and ``Archive``).
+
+A kind knows its title, where it sits in the navigation, how the site's
+search sees it, whether it has a table of contents, and how it renders.
+``KINDS`` is the one registry: ``urls.generated_pages`` lists which pages
+exist (path, kind, key) and ``site_pages`` makes one object per page, so the
+plugin's events only look pages up and ask them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html import escape
+from typing import ClassVar
+from urllib.parse import urlencode
+
+from .. import urls
+from ..content.handbook import Handbook
+from ..editing.changes import History
+from ..search.index import SearchDoc
+from . import shell
+from .render import Renderer, toc_tokens
+
+# How the site's search sees a page.
+SEARCH_FULL = "full"  # Material indexes the page's text
+SEARCH_TITLE = "title"  # one entry, by title (lists; training pages, whose text holds the answer key)
+SEARCH_OWN = "own"  # left out: procedures are indexed from their SearchDocs (search/index.py)
+
+# Where a page sits in the navigation.
+NAV_PROCEDURES = "procedures"  # the procedures section (its title: the plugin's nav_title)
+NAV_TRAINING = "training"  # the "Đào tạo" section
+NAV_TOP = "top"  # a top-level entry after the configured ones
+NAV_FIRST = "first"  # right after the home page: where a desk officer starts
+TRAINING_SECTION = "Đào tạo"
+
+
+@dataclass
+class Site:
+    """What pages are rendered from, gathered once per build by the plugin:
+    the loaded model and everything derived from it or from the repository."""
+
+    handbook: Handbook
+    renderer: Renderer
+    suggestions: dict[str, list[str]]  # procedure id → similar procedures found by search
+    search_docs: list[SearchDoc]
+    history: History  # "Có gì mới", from git
+    repo_url: str | None = None
+    source_edit_uri: str = "edit/main/"
+    groups: dict[str, list] = field(default_factory=dict)  # procedures by field, in display order
+
+    def __post_init__(self) -> None:
+        self.groups = self.handbook.by_field()
+
+    def edit_url(self, proc) -> str | None:
+        """"Sửa trang này": the procedure's YAML file in the repository."""
+        if not self.repo_url:
+            return None
+        return self.repo_url.rstrip("/") + "/" + self.source_edit_uri.strip("/") + "/" + proc.path
+
+    def report_url(self, proc) -> str | None:
+        """A new issue in the repository, from the "báo lỗi nội dung" form,
+        naming the procedure (GitHub issue forms take field values from the URL)."""
+        if not self.repo_url or "github.com" not in self.repo_url:
+            return None
+        query = urlencode({"template": "bao-loi-noi-dung.yml", "title": f"[Lỗi nội dung] {proc.title}",
+                           "thu_tuc": f"{proc.title} ({proc.path})"})
+        return f"{self.repo_url.rstrip('/')}/issues/new?{query}"
+
+
+UrlFor = Callable[[str], str]  # a site path → a link relative to the page being rendered
+
+
+class Page:
+    """One generated page.  Titles are HTML-escaped: MkDocs treats page and
+    navigation titles as HTML (and Material prints page.meta.title unescaped)."""
+
+    kind: ClassVar[str]
+    search: ClassVar[str] = SEARCH_FULL
+    toc: ClassVar[bool] = True
+    nav: ClassVar[str | None] = None
+    label: ClassVar[str] = ""  # the title of pages that show no single entity
+
+    def __init__(self, site: Site, ref: urls.PageRef):
+        self.site, self.url, self.key = site, ref.url, ref.key
+
+    @property
+    def src_uri(self) -> str:
+        return urls.src_uri(self.url)
+
+    @property
+    def title(self) -> str:
+        return self.label
+
+    def nav_entry(self):
+        return {self.title: self.src_uri}
+
+    def edit_url(self) -> str | None:
+        return None
+
+    def search_text(self) -> str:
+        """The text of a title-only search entry (HTML-escaped)."""
+        return ""
+
+    def toc_tokens(self, html: str) -> list[dict]:
+        """The table of contents (MkDocs' tokens) of the rendered page."""
+        return toc_tokens(html) if self.toc else []
+
+    def render(self, url_for: UrlFor) -> str:
+        raise NotImplementedError
+
+
+class Catalogue(Page):
+    kind, label, search, nav = "catalogue", "Danh mục thủ tục", SEARCH_TITLE, NAV_PROCEDURES
+
+    def render(self, url_for):
+        return self.site.renderer.render_catalogue(url_for)
+
+
+class FieldPage(Page):
+    kind, search, nav = "field", SEARCH_TITLE, NAV_PROCEDURES
+
+    @property
+    def title(self):
+        return escape(self.site.handbook.fields[self.key].name)
+
+    def render(self, url_for):
+        return self.site.renderer.render_field(self.key, self.site.groups[self.key], url_for)
+
+
+class ProcedurePage(Page):
+    """Written from the shell (shell.py) on a normal build; through MkDocs
+    like any page when the plugin's SHELL_PAGES is off."""
+
+    kind, search = "procedure", SEARCH_OWN
+
+    @property
+    def procedure(self):
+        return self.site.handbook.procedures[self.key]
+
+    @property
+    def title(self):
+        return escape(self.procedure.title)
+
+    def edit_url(self):
+        return self.site.edit_url(self.procedure)
+
+    def render(self, url_for):
+        proc = self.procedure
+        return self.site.renderer.render_procedure(proc, url_for, self.site.suggestions.get(proc.id, []),
+                                                   edit_url=self.edit_url(), report_url=self.site.report_url(proc))
+
+
+class Glossary(Page):
+    kind, label = "glossary", "Thuật ngữ viết tắt"
+
+    def render(self, url_for):
+        return self.site.renderer.render_glossary()
+
+
+class Schema(Page):
+    kind, label = "schema", "Lược đồ tệp thủ tục"
+
+    def render(self, url_for):
+        return self.site.renderer.render_schema()
+
+
+class Triage(Page):
+    kind, label, nav = "triage", "Công dân cần gì?", NAV_FIRST
+
+    def render(self, url_for):
+        return self.site.renderer.render_triage(url_for)
+
+
+class LegalIndex(Page):
+    kind, label, search, nav = "legal-index", "Văn bản pháp luật", SEARCH_TITLE, NAV_TOP
+
+    def render(self, url_for):
+        return self.site.renderer.render_legal_index(url_for)
+
+
+class LegalDocument(Page):
+    """Not in the navigation: reached from the index and the procedures.
+    Many and short: no table of contents."""
+
+    kind, search, toc = "legal", SEARCH_TITLE, False
+
+    @property
+    def title(self):
+        return escape(self.key)
+
+    def search_text(self):
+        # Found by its number and name, e.g. "60/2014/QH13" or "Luật Hộ tịch".
+        return escape(self.site.handbook.legal[self.key].title)
+
+    def render(self, url_for):
+        return self.site.renderer.render_legal(self.key, url_for)
+
+
+class Changes(Page):
+    kind, label, search, nav = "changes", "Có gì mới", SEARCH_TITLE, NAV_TOP
+
+    def render(self, url_for):
+        return self.site.renderer.render_changes(self.site.history, url_for)
+
+
+class TrainingIndex(Page):
+    """The training section's own link in the navigation, where Material has
+    no table-of-contents toggle: no table of contents."""
+
+    kind, label, search, nav, toc = "training-index", TRAINING_SECTION, SEARCH_TITLE, NAV_TRAINING, False
+
+    def nav_entry(self):
+        return self.src_uri
+
+    def render(self, url_for):
+        return self.site.renderer.render_training_index(url_for)
+
+
+class TrainerPage(Page):
+    kind, search, nav = "training", SEARCH_TITLE, NAV_TRAINING
+    trainer: ClassVar[bool] = True
+
+    @property
+    def title(self):
+        return escape(self.site.handbook.sessions[self.key].title)
+
+    def render(self, url_for):
+        return self.site.renderer.render_training(self.key, self.trainer, url_for)
+
+
+class TraineePage(TrainerPage):
+    """No answers, handling or defects: its quiz loads the key (urls.quiz_key) after submitting."""
+
+    kind, nav = "training-trainee", None
+    trainer = False
+
+    @property
+    def title(self):
+        return f"{super().title} — bản học viên"
+
+
+class ShellPage(Page):
+    """The placeholder MkDocs renders at a procedure's depth; never published
+    (shell.py fills it in for every procedure, then removes it)."""
+
+    kind, label, search = "shell", shell.TITLE, SEARCH_OWN
+
+    def edit_url(self):
+        return shell.EDIT if self.site.repo_url else None
+
+    def render(self, url_for):
+        return shell.CONTENT
+
+    def toc_tokens(self, html):
+        return [{"level": 2, "id": shell.TOC_ID, "name": shell.TOC_NAME, "children": []}]
+
+
+KINDS: dict[str, type[Page]] = {cls.kind: cls for cls in (
+    Catalogue, FieldPage, ProcedurePage, Glossary, Schema, Triage, LegalIndex, LegalDocument, Changes,
+    TrainingIndex, TrainerPage, TraineePage)}
+
+
+def site_pages(site: Site, with_shell: bool) -> list[Page]:
+    """One object per generated page, in navigation order, and the shell."""
+    pages = [KINDS[ref.kind](site, ref) for ref in urls.handbook_pages(site.handbook)]
+    return pages + [ShellPage(site, urls.PageRef(urls.SHELL, ShellPage.kind))] if with_shell else pages
+
+
+def navigation(nav: list, pages: list[Page], nav_title: str) -> list:
+    """The configured navigation with the generated sections added (an
+    earlier section named ``nav_title`` is replaced).  Procedures are not in
+    it: every page carries the navigation, so listing thousands of
+    procedures there would make the site quadratic."""
+    placed: dict[str | None, list] = {}
+    for page in pages:
+        placed.setdefault(page.nav, []).append(page.nav_entry())
+    nav = [item for item in nav if not (isinstance(item, dict) and nav_title in item)]
+    nav.append({nav_title: placed.get(NAV_PROCEDURES, [])})
+    nav.append({TRAINING_SECTION: placed.get(NAV_TRAINING, [])})
+    nav += placed.get(NAV_TOP, [])
+    for entry in placed.get(NAV_FIRST, []):
+        nav = [item for item in nav if item != entry]
+        nav.insert(1 if nav else 0, entry)
+    return nav
