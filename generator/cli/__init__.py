@@ -16,6 +16,7 @@ import click
 
 from .. import __version__
 from ..site.build import BuildFailed
+from ..site.outputs import OutputRefused
 from ..content.errors import ContentErrors
 from ..content.handbook import ProjectNotFound, find_root
 from . import messages
@@ -81,7 +82,7 @@ class SotayGroup(VietnameseHelp, click.Group):
             count = len(exc.errors)
             files = len({e.path for e in exc.errors})
             raise SotayError(f"{exc.report()}\n\nCó {count} lỗi trong {files} tệp.") from exc
-        except (ProjectNotFound, BuildFailed) as exc:
+        except (ProjectNotFound, BuildFailed, OutputRefused) as exc:
             raise SotayError(f"Lỗi: {exc}") from exc
         except Exception as exc:
             if ctx.obj and ctx.obj.get("debug"):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import re
 from pathlib import Path
 
 import click
@@ -121,16 +123,22 @@ def new(field_id: str | None, title: str | None, code: str | None, level: str | 
     if title is None:
         title = click.prompt("Tên thủ tục").strip()
     proc_id = proc_id or slugify(title)
+    if not re.match(model.SLUG, proc_id):
+        raise SotayError(f"Lỗi: mã định danh '{proc_id}' không hợp lệ; đặt bằng --id, dùng chữ thường không dấu, "
+                         "số và dấu gạch ngang, ví dụ dang-ky-lai-khai-sinh.")
     target = root / PROCEDURES_DIR / field_id / f"{proc_id}.yml"
-    if target.exists():
-        raise SotayError(f"Lỗi: tệp {target.relative_to(root)} đã có; chọn tên khác bằng --id.")
+    exists = SotayError(f"Lỗi: tệp {target.relative_to(root)} đã có; chọn tên khác bằng --id.")
+    if os.path.lexists(target):
+        raise exists
     if code is None and level is None:
         code = click.prompt("Mã thủ tục quốc gia (Enter để bỏ qua)", default="", show_default=False).strip() or None
         level = click.prompt("Cấp thực hiện", type=click.Choice(list(model.LEVELS)), default="xa")
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(
-        scaffold_procedure(title=title, field_id=field_id, code=code, level=level or "xa", today=dt.date.today()),
-        encoding="utf-8",
-    )
+    text = scaffold_procedure(title=title, field_id=field_id, code=code, level=level or "xa", today=dt.date.today())
+    try:
+        with open(target, "x", encoding="utf-8") as handle:  # never over a file or through a link
+            handle.write(text)
+    except FileExistsError:
+        raise exists from None
     format_files(root, [target], write=True)  # born in the canonical layout, so `sotay fmt --check` passes
     click.echo(f"Đã tạo {target.relative_to(root)}. Mở tệp, thay các chỗ \"CẦN ĐIỀN\", rồi chạy: sotay validate {target.relative_to(root)}")

@@ -14,7 +14,8 @@ from . import cli, project_root
 
 @cli.command()
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Thư mục đầu ra (mặc định: site/ trong thư mục kho).")
+              help="Thư mục đầu ra (mặc định: site/ trong thư mục kho). Phải là thư mục chưa có, thư mục trống "
+                   "hoặc bản dựng trước của sotay.")
 @click.option("--offline", is_flag=True,
               help="Dựng bản dùng không cần mạng: mở thẳng index.html từ thư mục hoặc USB, tìm kiếm vẫn chạy.")
 def build(site_dir: Path | None, offline: bool) -> None:
@@ -23,13 +24,18 @@ def build(site_dir: Path | None, offline: bool) -> None:
     Dựng vào thư mục tạm rồi mới thay thế; nếu có lỗi, thư mục site/ cũ
     được giữ nguyên.
 
+    Chỉ thay thư mục trống hoặc do sotay dựng (có tệp .sotay-build); thư mục có nội
+    dung khác, thư mục dự án, thư mục chứa dự án, procedures/, handbook/…,
+    thư mục nhà và điểm gắn ổ đĩa (như /media/usb) đều bị từ chối, không
+    xóa gì.
+
     Ví dụ:
 
         sotay build
 
         sotay build --site-dir /tmp/so-tay
 
-        sotay build --offline --site-dir /tmp/so-tay-usb
+        sotay build --offline --site-dir /media/usb/so-tay
     """
     root = project_root()
     out = build_site(root, site_dir, offline=offline)
@@ -48,6 +54,10 @@ def export(zip_path: str) -> None:
 
     Dựng bản dùng không cần mạng rồi nén lại: chép tệp sang USB hoặc máy
     khác, giải nén rồi mở index.html. Nếu dựng lỗi, không tạo tệp nào.
+
+    Tệp đã có chỉ được ghi đè nếu đó là tệp .zip do sotay export tạo ra;
+    tệp khác, thư mục, liên kết, thiết bị và chỗ trong nội dung dự án
+    (procedures/, handbook/…) đều bị từ chối.
 
     Ví dụ:
 

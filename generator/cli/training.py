@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import click
 
 from ..content import model
 from ..content.handbook import load_handbook
+from ..site import outputs
 from ..site.pdf import PrintFailed, chromium_path, print_pdf
 from ..site.render import Renderer, pack_styles
 from ..content.sessions import SESSIONS_DIR
@@ -88,8 +90,9 @@ def new_session(session_id: str, procedures: tuple[str, ...], title: str | None,
     root = project_root()
     hb = _load()
     path = root / SESSIONS_DIR / f"{session_id}.yml"
-    if path.exists():
-        raise SotayError(f"Lỗi: đã có {path.relative_to(root)}; chọn mã khác hoặc sửa tệp đó.")
+    exists = SotayError(f"Lỗi: đã có {path.relative_to(root)}; chọn mã khác hoặc sửa tệp đó.")
+    if os.path.lexists(path):
+        raise exists
     missing = [p for p in procedures if p not in hb.procedures]
     if missing:
         hint = did_you_mean(missing[0], hb.procedures)
@@ -101,7 +104,11 @@ def new_session(session_id: str, procedures: tuple[str, ...], title: str | None,
     except PlanError as exc:
         raise SotayError(f"Lỗi: {exc}.") from exc
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(session_yaml(plan), encoding="utf-8")
+    try:
+        with open(path, "x", encoding="utf-8") as handle:  # never over a file or through a link
+            handle.write(session_yaml(plan))
+    except FileExistsError:
+        raise exists from None
     _, sink = load_handbook(root)
     mine = [e for e in sink.errors if e.path == path.relative_to(root).as_posix()]
     if mine:  # never leave a file that breaks the build
@@ -128,23 +135,32 @@ def pack(session_id: str, edition: str, output: Path | None, with_pdf: bool) -> 
 
     Mỗi thẻ tình huống và mỗi bộ hồ sơ thực hành in trên một trang riêng.
 
+    Tệp đã có chỉ được ghi đè nếu đó là bộ tài liệu do sotay tạo ra; tệp
+    khác, thư mục, liên kết, thiết bị và chỗ trong nội dung dự án
+    (procedures/, handbook/…) đều bị từ chối, không ghi gì.
+
     Ví dụ:
 
         sotay training pack ho-tich-co-ban --pdf
 
         sotay training pack ho-tich-co-ban --ban hoc-vien -o /media/usb/hoc-vien.html
     """
+    root = project_root()
     hb = _load()
     if session_id not in hb.sessions:
         hint = did_you_mean(session_id, hb.sessions)
         raise SotayError(f"Lỗi: không có buổi đào tạo '{session_id}'" + (f"; {hint}" if hint else "; xem: sotay training list"))
     trainer = edition == "giang-vien"
-    html = Renderer(hb).render_training_pack(session_id, trainer, dt.date.today(), pack_styles())
     output = output or Path.cwd() / f"dao-tao-{session_id}-{edition}.html"
-    output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = output.with_name(f".{output.name}.tmp")
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(output)
+    if with_pdf and output.suffix.lower() == ".pdf":
+        raise SotayError(f"Lỗi: {output} là tên tệp PDF; --output là tệp HTML, tệp PDF cùng tên được ghi bên cạnh.")
+    # Both files are checked before either is written.
+    output = outputs.output_file(root, output, outputs.is_our_pack_html)
+    if with_pdf:
+        outputs.output_file(root, output.with_suffix(".pdf"), outputs.is_our_pack_pdf)
+    html = Renderer(hb).render_training_pack(session_id, trainer, dt.date.today(), pack_styles())
+    with outputs.writing(root, output, outputs.is_our_pack_html) as tmp:
+        tmp.write_text(html, encoding="utf-8")
     click.echo(f"Đã ghi {output} ({'bản giảng viên, có đáp án' if trainer else 'bản học viên, không có đáp án'}).")
     if with_pdf:
         if chromium_path() is None:
@@ -152,7 +168,8 @@ def pack(session_id: str, edition: str, output: Path | None, with_pdf: bool) -> 
                              f"hoặc mở {output.name} bằng trình duyệt rồi chọn In → Lưu thành PDF.")
         pdf = output.with_suffix(".pdf")
         try:
-            print_pdf(output, pdf)
+            with outputs.writing(root, pdf, outputs.is_our_pack_pdf) as tmp:
+                print_pdf(output, tmp)
         except PrintFailed as exc:
             raise SotayError(f"Lỗi: không in được PDF: {exc}") from exc
         click.echo(f"Đã ghi {pdf}.")

@@ -26,9 +26,8 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 from mkdocs.utils.yaml import yaml_load
 
+from . import outputs
 from .render import MemoryBytecodeCache
-
-
 
 PLUGIN = "sotay"  # our plugin's name in mkdocs.yml (its entry point in pyproject.toml)
 
@@ -41,7 +40,7 @@ class BuildFailed(Exception):
 def build_lock(site_dir: Path) -> Iterator[None]:
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     lock_path = site_dir.parent / f".{site_dir.name}.lock"
-    with open(lock_path, "w") as handle:
+    with open(lock_path, "a") as handle:  # never truncate: the name might be someone else's file
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -140,9 +139,9 @@ def build_site(root: Path, site_dir: Path | None = None, *, offline: bool = Fals
 
 def _build_site(root: Path, site_dir: Path | None, offline: bool, cache: BuildCache | None,
                 config_overrides: dict) -> Path:
+    site_dir = outputs.site_dir(root, site_dir)  # refuses a folder we did not build, and the project's own
     if offline:
         config_overrides = {**offline_overrides(root), **config_overrides}
-    site_dir = (site_dir or root / "site").resolve()
     with quiet_mkdocs() as log_output:
         try:
             config = load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), **config_overrides)
@@ -179,8 +178,11 @@ def _swap(new: Path, target: Path, background: bool = False) -> None:
     """Put ``new`` in place of ``target`` with two renames, so readers never see a half site.
 
     Ctrl-C and SIGTERM are held back between the renames, so an interrupt
-    cannot leave the site missing.
+    cannot leave the site missing.  ``target`` is checked again here, under
+    the build lock: only an empty folder or one of our builds is replaced.
     """
+    outputs.mark(new)
+    outputs.check_replaceable(target)
     old = target.with_name(f".{target.name}.old-{os.getpid()}-{next(_SWAPS)}")
     blocked = {signal.SIGINT, signal.SIGTERM}
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)

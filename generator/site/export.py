@@ -4,21 +4,22 @@ slow link: unzip it anywhere, open index.html, and everything works from disk.
 The site is built by ``build_site(..., offline=True)`` into a temporary
 folder; the zip is written next to its destination under a temporary name and
 renamed into place, so a failed build or an interrupted export leaves no zip
-(and no half zip) behind.
+(and no half zip) behind.  An existing file at the destination is replaced
+only if it is an earlier export (``outputs.is_our_zip``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import tempfile
 import zipfile
 from pathlib import Path
 
+from . import outputs
 from .build import build_site
 
-README_NAME = "MO-TRANG-NAY.txt"
+README_NAME = outputs.EXPORT_README
 LUNR_DIR = "assets/javascripts/lunr/"
 
 README_TEXT = """\
@@ -59,20 +60,15 @@ def export_zip(root: Path, dest: Path, today: dt.date | None = None) -> Path:
     """Build the offline site of the handbook under ``root`` into ``dest`` (a
     .zip file) whose one top folder, named after the file, holds index.html."""
     today = today or dt.date.today()
-    dest = Path(os.path.abspath(dest))
+    dest = outputs.output_file(root, dest, outputs.is_our_zip)  # refused before the build, not after
     folder = dest.stem
     with tempfile.TemporaryDirectory(prefix="sotay-export-") as tmp:
         site = build_site(root, Path(tmp) / folder, offline=True)
         text = README_TEXT.format(day=today.strftime("%d/%m/%Y"), folder=folder)
         # Notepad on older Windows needs the BOM to read UTF-8, and CRLF line ends.
         (site / README_NAME).write_bytes("\ufeff".encode() + text.replace("\n", "\r\n").encode("utf-8"))
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        partial = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-        try:
+        with outputs.writing(root, dest, outputs.is_our_zip) as partial:
             _write_zip(site, folder, partial)
-            os.replace(partial, dest)
-        finally:
-            partial.unlink(missing_ok=True)
     return dest
 
 
@@ -88,15 +84,17 @@ def _write_zip(site: Path, folder: str, path: Path) -> None:
 def _unused_files(site: Path) -> set[str]:
     """Files a reader of the unzipped site never loads, left out of the zip
     to keep it light: source maps, the sitemap (empty without site_url),
-    404.html (links from the server root, for web servers only) and the
-    search theme's analysers for languages the index does not use."""
+    404.html (links from the server root, for web servers only), the
+    search theme's analysers for languages the index does not use, and the
+    build marker (the zip's readers do not run sotay; a stray dot file would
+    only puzzle them)."""
     langs = set(json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))["config"]["lang"])
     keep = {"lunr.stemmer.support.min.js", "lunr.multi.min.js"} | {f"lunr.{lang}.min.js" for lang in langs}
     if "ja" in langs:
         keep.add("tinyseg.js")
     if langs & {"th", "hi"}:
         keep.add("wordcut.js")
-    skip = {"404.html", "sitemap.xml", "sitemap.xml.gz"}
+    skip = {"404.html", "sitemap.xml", "sitemap.xml.gz", outputs.MARKER}
     for file in site.rglob("*"):
         rel = file.relative_to(site).as_posix()
         if rel.endswith(".map") or (rel.startswith(LUNR_DIR) and file.name not in keep):

@@ -26,21 +26,18 @@ def chromium_path() -> str | None:
 
 
 def print_pdf(html: Path, pdf: Path, timeout: int = 120) -> None:
-    """Write ``pdf`` from ``html``; the previous PDF stays until the new one is complete."""
+    """Print ``html`` into ``pdf``, a fresh file the caller renames into place
+    when this succeeds (``outputs.writing``), so a failed print replaces nothing."""
     browser = chromium_path()
     if browser is None:
         raise PrintFailed("không tìm thấy Chromium")
-    tmp = pdf.with_name(f".{pdf.name}.tmp")
     with tempfile.TemporaryDirectory(prefix="sotay-chromium-") as profile:
         try:
             done = subprocess.run(
-                [browser, *FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={tmp}", html.resolve().as_uri()],
+                [browser, *FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={pdf}", html.resolve().as_uri()],
                 capture_output=True, text=True, timeout=timeout,
             )
         except subprocess.TimeoutExpired:
-            tmp.unlink(missing_ok=True)
             raise PrintFailed(f"Chromium không xong sau {timeout} giây") from None
-    if done.returncode != 0 or not tmp.exists() or tmp.stat().st_size == 0:
-        tmp.unlink(missing_ok=True)
-        raise PrintFailed((done.stderr or "").strip().splitlines()[-1:] or f"mã thoát {done.returncode}")
-    tmp.replace(pdf)
+    if done.returncode != 0 or not pdf.exists() or pdf.stat().st_size == 0:
+        raise PrintFailed(((done.stderr or "").strip().splitlines()[-1:] or [f"mã thoát {done.returncode}"])[0])

@@ -15,6 +15,7 @@ from pathlib import Path
 from markupsafe import escape
 from mkdocs.livereload import LiveReloadServer
 
+from . import outputs
 from .build import BuildCache, BuildFailed, build_site
 from ..content.errors import ContentErrors
 from ..content.handbook import DATA_DIR, PROCEDURES_DIR
@@ -76,6 +77,7 @@ def serve(root: Path, host: str, port: int, echo: Callable[[str], None]) -> None
             "<p>Chưa dựng được sổ tay; sửa lỗi trong nội dung, trang sẽ tự tải lại.</p></body></html>",
             encoding="utf-8",
         )
+        outputs.mark(site_dir)  # ours: the first good build replaces it
     for folder in (PROCEDURES_DIR, "handbook", DATA_DIR, "mkdocs.yml"):
         if (root / folder).exists():
             server.watch(str(root / folder))
