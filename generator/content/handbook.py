@@ -22,10 +22,12 @@ from .conditions import parse_answer
 from .legal import status_warnings
 from ..textutil import fold, vi_sort_key
 from .sessions import check_training, load_sessions
+from .files import content_files, display_path, located
 from .validate import Context, Reference, convert, location
-from .yamlsource import compose, read_text
+from .yamlsource import compose, decode_text, read_text
 
 PROCEDURES_DIR = "procedures"
+DOCS_DIR = "handbook"  # MkDocs' docs_dir: every file in it is published
 DATA_DIR = "handbook/data"
 REGISTRY_FILES = {
     "fields": ("linh-vuc.yml", model.FieldInfo),
@@ -97,10 +99,7 @@ def _folded_words(text: str) -> str:
 
 
 def _display(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
+    return display_path(path, root)
 
 
 def _load_file(path: Path, root: Path, sink: ErrorSink):
@@ -114,8 +113,10 @@ def _load_file(path: Path, root: Path, sink: ErrorSink):
 def _data_file(root: Path, name: str, sink: ErrorSink):
     """(display path, YAML node) of handbook/data/<name>, or None when the file
     is absent (optional) or could not be read (the error is in ``sink``)."""
-    path = root / DATA_DIR / name
-    if not path.exists():
+    path = located(root / DATA_DIR / name)
+    if not path.is_relative_to(root.resolve()):  # handbook/ or handbook/data/ links out of the project: reported by the walk
+        return None
+    if not os.path.lexists(path):  # a symlink, even a broken one, is there: read_text refuses it
         return None
     display, node = _load_file(path, root, sink)
     return None if node is None else (display, node)
@@ -168,16 +169,18 @@ def load_holidays(root: Path, sink: ErrorSink) -> dict[int, model.HolidayYear]:
     return dict(sorted(years.items()))
 
 
-def procedure_files(root: Path) -> list[Path]:
-    return sorted((root / PROCEDURES_DIR).rglob("*.yml"))
+def procedure_files(root: Path, sink: ErrorSink | None = None) -> list[Path]:
+    """Every procedure file; with ``sink``, what is not a regular file or
+    folder under procedures/ is reported there (see ``content_files``)."""
+    return content_files(root, PROCEDURES_DIR, (".yml",), sink)
 
 
 def _load_procedure(path: Path, root: Path, cache: dict | None):
     """(display path, procedure or None, its problems, its references) of one
     file; with ``cache`` (sotay serve), an unchanged file is not read again."""
     try:
-        stat = path.stat()
-        key = (stat.st_mtime_ns, stat.st_size)
+        stat = os.lstat(path)
+        key = (stat.st_mtime_ns, stat.st_size, stat.st_mode)
     except OSError:  # gone since the folder was listed: read_text reports it
         key = None
     if cache is not None and key is not None and cache.get(path, (None,))[0] == key:
@@ -236,8 +239,9 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
 
     hb.triage = _load_registry(root, TRIAGE_FILE, model.TriageTree, sink, refs)
 
-    all_files = procedure_files(root)
-    wanted = [p.resolve() for p in (only or all_files)]
+    content_files(root, DOCS_DIR, None, sink)  # MkDocs publishes all of handbook/: only regular files there
+    all_files = procedure_files(root, sink)
+    wanted = [located(p) for p in (only or all_files)]  # a symlink is reported where it is
     for path, (display, proc, items, file_refs) in zip(wanted, _load_procedures(wanted, root, cache)):
         sink.items.extend(items)
         refs.extend(file_refs)
@@ -263,16 +267,6 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
     return hb, sink
 
 
-class _Blob:
-    """Bytes that ``read_text`` can read as if they were a file."""
-
-    def __init__(self, data: bytes):
-        self._data = data
-
-    def read_bytes(self) -> bytes:
-        return self._data
-
-
 def load_procedure_text(data: bytes | str, display: str, sink: ErrorSink) -> model.Procedure | None:
     """One procedure from the content of its file (an old version from git,
     say), checked like a file on disk: encoding, YAML, schema and the rules
@@ -282,7 +276,7 @@ def load_procedure_text(data: bytes | str, display: str, sink: ErrorSink) -> mod
     built; problems go into ``sink`` (a procedure can come back with errors
     recorded, e.g. a duplicate step name, so check ``sink.errors``)."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    text = read_text(_Blob(raw), display, sink)  # type: ignore[arg-type]
+    text = decode_text(raw, display, sink)
     if text is None:
         return None
     node = compose(text, display, sink)
@@ -451,8 +445,8 @@ def _page_paths(hb: Handbook, files: list[Path]) -> set[str]:
     pages = {"/thu-tuc/", "/thuat-ngu/", "/bien-tap/luoc-do/", "/cong-dan-can-gi/", "/van-ban/", "/co-gi-moi/"}
     pages |= {f"/thu-tuc/{fid}/" for fid in hb.fields}
     pages |= {f"/thu-tuc/{f.parent.name}/{f.stem}/" for f in files}  # folder = field
-    docs = hb.root / "handbook"
-    for md in docs.rglob("*.md"):
+    docs = hb.root / DOCS_DIR
+    for md in content_files(hb.root, DOCS_DIR, (".md",)):  # load_handbook reports what is not a regular file
         rel = md.relative_to(docs).with_suffix("").as_posix()
         pages.add("/" if rel == "index" else "/" + rel.removesuffix("/index").removesuffix("index") + "/")
     return pages
@@ -466,7 +460,7 @@ def _check_references(refs: list[Reference], hb: Handbook, files: list[Path], si
         "procedure": ids,
         "local_fee": set(hb.local.fees) if hb.local else set(),
         "page": _page_paths(hb, files),
-        "form_file": {p.relative_to(hb.root / "handbook").as_posix() for p in (hb.root / "handbook/mau").rglob("*") if p.is_file()},
+        "form_file": {p.relative_to(hb.root / DOCS_DIR).as_posix() for p in content_files(hb.root, "handbook/mau", None, sink)},
     }
     for ref in refs:
         pool = known[ref.kind]

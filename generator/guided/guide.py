@@ -9,7 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..content import conditions, model
+from ..content.errors import ErrorSink
+from ..content.files import read_content
 from ..content.inline import plain_text
+from ..content.yamlsource import MAX_FILE_BYTES
 
 
 @dataclass
@@ -68,7 +71,8 @@ def item_ids(p: model.Procedure) -> dict[int, str]:
 
 def build_guide(p: model.Procedure, root: Path) -> Guide:
     source = root / p.path
-    version = hashlib.sha256(source.read_bytes()).hexdigest()[:12] if source.exists() else "0"
+    data = read_content(source, p.path, ErrorSink(), MAX_FILE_BYTES)  # None: not there, or not a regular file
+    version = hashlib.sha256(data).hexdigest()[:12] if data is not None else "0"
     guide = Guide(procedure=p.id, version=version)
     labels = {q.key: q.label for q in p.questions}
     choice_labels = {q.key: dict(q.choices) for q in p.questions}
