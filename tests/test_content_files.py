@@ -16,6 +16,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
 from generator.content.errors import ContentErrors
 from generator.content.handbook import load_handbook
 from generator.site.build import build_site
@@ -237,6 +240,41 @@ def test_file_where_the_sessions_folder_should_be_is_an_error(mini):
     (mini / "handbook/dao-tao").write_text("ten: buổi học\n", encoding="utf-8")
     _, sink = load_handbook(mini)
     assert any("không phải thư mục" in m for m in _errors_at(sink, "handbook/dao-tao"))
+
+
+# --- operating-system errors in the CLI ---------------------------------------------------------
+
+
+def _assert_one_vietnamese_line(result, path: str, cause: str) -> None:
+    assert result.exit_code == 1
+    out = result.output
+    assert "Traceback" not in out and "Lỗi không mong muốn" not in out, out
+    line = out.strip()
+    assert "\n" not in line, out
+    assert path in line and cause in line, out
+
+
+def test_build_into_a_path_under_a_regular_file(mini, run):
+    (mini / "tep").write_text("", encoding="utf-8")
+    result = run("build", "--site-dir", str(mini / "tep/con/site"))
+    _assert_one_vietnamese_line(result, str(mini / "tep"), "không phải thư mục")
+
+
+def test_build_into_a_name_too_long(mini, run):
+    result = run("build", "--site-dir", str(mini / ("a" * 300)))
+    _assert_one_vietnamese_line(result, "a" * 300, "quá dài")
+    # With --debug, the error itself comes through, for the developers.
+    debug = CliRunner().invoke(cli, ["--debug", "build", "--site-dir", str(mini / ("a" * 300))])
+    assert isinstance(debug.exception, OSError)
+
+
+def test_new_procedure_where_a_file_has_the_folder_name(mini, run):
+    registry = mini / "handbook/data/linh-vuc.yml"
+    registry.write_text(registry.read_text(encoding="utf-8") + "tu-phap:\n  ten: Tư pháp\n  thu_tu: 2\n",
+                        encoding="utf-8")
+    (mini / "procedures/tu-phap").write_text("", encoding="utf-8")
+    result = run("new", "--field", "tu-phap", "--title", "Chứng thực bản sao", "--level", "xa")
+    _assert_one_vietnamese_line(result, "procedures/tu-phap", "đã có")
 
 
 def test_registries_behind_a_symlinked_folder_are_not_read(mini, tmp_path):
