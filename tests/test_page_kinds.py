@@ -68,3 +68,26 @@ def test_navigation_places_each_kind(site):
     training = next(item["Đào tạo"] for item in nav if "Đào tạo" in item)
     assert training[0] == urls.src_uri(urls.TRAINING) and len(training) == 1 + len(site.handbook.sessions)
     assert not any(urls.procedure_url(p) in str(nav) for p in site.handbook.procedures.values())
+
+
+def test_each_build_renders_its_own_handbook(mini, tmp_path):
+    """MkDocs keeps one plugin instance per process across builds: a handbook
+    handed over for one build must never be shown by the next."""
+    import shutil
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from generator.site.build import build_site
+
+    other = tmp_path / "khac"
+    shutil.copytree(mini, other)
+    path = other / "procedures/ho-tich/dang-ky-ket-hon.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("ten: Đăng ký kết hôn", "ten: Đăng ký kết hôn (bản khác)"),
+                    encoding="utf-8")
+    build_site(mini, tmp_path / "a")
+    config = load_config(str(other / "mkdocs.yml"), site_dir=str(tmp_path / "b"))
+    config.plugins.on_startup(command="build", dirty=False)
+    build(config)
+    assert "(bản khác)" in (tmp_path / "b/thu-tuc/ho-tich/dang-ky-ket-hon/index.html").read_text(encoding="utf-8")
+    assert "(bản khác)" not in (tmp_path / "a/thu-tuc/ho-tich/dang-ky-ket-hon/index.html").read_text(encoding="utf-8")

@@ -2,8 +2,10 @@
 
 One place (``SotayGroup.invoke``) decides how errors reach the user, as in
 pre-commit: content errors are printed as ``path:line:column: message`` with
-exit status 1; anything unexpected is one plain sentence, with the traceback
-written to a log file (shown on screen only with ``--debug``).
+exit status 1; an operating-system error (no permission, disk full…) is one
+Vietnamese sentence naming the path; anything unexpected is one plain
+sentence, with the traceback written to a log file (shown on screen only
+with ``--debug``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from .. import __version__
 from ..site.build import BuildFailed
 from ..site.outputs import OutputRefused
 from ..content.errors import ContentErrors
+from ..content.files import os_error_message
 from ..content.handbook import ProjectNotFound, find_root
 from . import messages
 
@@ -83,7 +86,18 @@ class SotayGroup(VietnameseHelp, click.Group):
             files = len({e.path for e in exc.errors})
             raise SotayError(f"{exc.report()}\n\nCó {count} lỗi trong {files} tệp.") from exc
         except (ProjectNotFound, BuildFailed, OutputRefused) as exc:
+            cause = exc.__cause__
+            if isinstance(cause, OSError) and ctx.obj and ctx.obj.get("debug"):
+                raise cause  # the system's own error, with its traceback, for the developers
+            if isinstance(exc, BuildFailed) and isinstance(cause, OSError):
+                raise SotayError(os_error_message(cause)) from exc
             raise SotayError(f"Lỗi: {exc}") from exc
+        except OSError as exc:
+            # Permission denied, disk full, name too long, a file where a folder
+            # should be…: the user can fix these; say what and where, in one line.
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            raise SotayError(os_error_message(exc)) from exc
         except Exception as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise

@@ -11,6 +11,8 @@ from pathlib import Path
 import click
 
 from ..content import model
+from ..content.errors import ErrorSink
+from ..content.files import content_files
 from ..content.handbook import PROCEDURES_DIR, apply_strict, load_handbook, placeholder_errors
 from ..urls import procedure_url
 from ..editing.fmt import format_files
@@ -40,11 +42,12 @@ def validate(paths: tuple[Path, ...], strict: bool) -> None:
     """
     root = project_root()
     only = None
+    sink = ErrorSink()
     if paths:
         only = []
         for p in paths:
-            only.extend(sorted(p.rglob("*.yml")) if p.is_dir() else [p])
-    hb, sink = load_handbook(root, only=only)
+            only.extend(content_files(root, p.absolute(), (".yml",), sink) if p.is_dir() and not p.is_symlink() else [p])
+    hb, sink = load_handbook(root, only=only, sink=sink)
     if strict:
         apply_strict(hb, sink)
     else:  # locally a reminder; in the pull request's strict check, an error

@@ -7,6 +7,8 @@ from pathlib import Path
 import click
 
 from ..editing.fmt import format_files
+from ..content.errors import ErrorSink
+from ..content.files import content_files
 from ..content.handbook import procedure_files
 from . import SotayError, cli, project_root
 
@@ -34,14 +36,18 @@ def fmt(paths: tuple[Path, ...], check: bool) -> None:
     """
     root = project_root()
     files: list[Path] = []
+    unreadable = ErrorSink()  # symlinks, FIFOs… met while listing folders
     for p in paths:
-        files.extend(sorted(p.rglob("*.yml")) if p.is_dir() else [p])
+        files.extend(content_files(root, p.absolute(), (".yml",), unreadable)
+                     if p.is_dir() and not p.is_symlink() else [p])
     if not paths:
-        files = procedure_files(root)
+        files = procedure_files(root, unreadable)
     results = format_files(root, files, write=not check)
 
     changed = [r for r in results if r.status == "changed"]
-    problems = 0
+    problems = len(unreadable.errors)
+    for e in unreadable.errors:
+        click.echo(e.format(), err=True)
     for r in results:
         if r.status == "changed":
             click.echo(f"{'cần định dạng' if check else 'đã định dạng'}: {r.display}")

@@ -31,7 +31,7 @@ class ContentErrors(Exception):
     """Raised when content is invalid; carries every error found."""
 
     def __init__(self, errors: list[ContentError]):
-        self.errors = sorted(errors)
+        self.errors = sorted(set(errors))  # one problem met twice (two walks of one folder) is shown once
         super().__init__(self.report())
 
     def report(self) -> str:

@@ -24,10 +24,13 @@ from .conditions import parse_answer
 from .legal import status_warnings
 from ..textutil import fold, vi_sort_key
 from .sessions import check_training, load_sessions, session_files
+from .files import content_files, display_path, located
 from .validate import Context, Reference, convert, location
-from .yamlsource import compose, read_text
+from .yamlsource import compose, decode_text, read_text
 
 PROCEDURES_DIR = "procedures"
+DOCS_DIR = "handbook"  # MkDocs' docs_dir: every file in it is published
+FORMS_DIR = "mau/"  # downloadable forms, inside DOCS_DIR
 DATA_DIR = "handbook/data"
 REGISTRY_FILES = {
     "fields": ("linh-vuc.yml", model.FieldInfo),
@@ -103,10 +106,7 @@ def _folded_words(text: str) -> str:
 
 
 def _display(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
+    return display_path(path, root)
 
 
 def _load_file(path: Path, root: Path, sink: ErrorSink):
@@ -126,8 +126,10 @@ def digest(text: str) -> str:
 def _data_file(root: Path, name: str, sink: ErrorSink, digests: dict[str, str]):
     """(display path, YAML node) of handbook/data/<name>, or None when the file
     is absent (optional) or could not be read (the error is in ``sink``)."""
-    path = root / DATA_DIR / name
-    if not path.exists():
+    path = located(root / DATA_DIR / name)
+    if not path.is_relative_to(root.resolve()):  # handbook/ or handbook/data/ links out of the project: reported by the walk
+        return None
+    if not os.path.lexists(path):  # a symlink, even a broken one, is there: read_text refuses it
         return None
     display, node, version = _load_file(path, root, sink)
     if version is not None:
@@ -183,16 +185,18 @@ def load_holidays(root: Path, sink: ErrorSink, digests: dict[str, str] | None = 
     return dict(sorted(years.items()))
 
 
-def procedure_files(root: Path) -> list[Path]:
-    return sorted((root / PROCEDURES_DIR).rglob("*.yml"))
+def procedure_files(root: Path, sink: ErrorSink | None = None) -> list[Path]:
+    """Every procedure file; with ``sink``, what is not a regular file or
+    folder under procedures/ is reported there (see ``content_files``)."""
+    return content_files(root, PROCEDURES_DIR, (".yml",), sink)
 
 
 def _load_procedure(path: Path, root: Path, cache: dict | None):
     """(display path, procedure or None, its problems, its references) of one
     file; with ``cache`` (sotay serve), an unchanged file is not read again."""
     try:
-        stat = path.stat()
-        key = (stat.st_mtime_ns, stat.st_size)
+        stat = os.lstat(path)
+        key = (stat.st_mtime_ns, stat.st_size, stat.st_mode)
     except OSError:  # gone since the folder was listed: read_text reports it
         key = None
     if cache is not None and key is not None and cache.get(path, (None,))[0] == key:
@@ -250,10 +254,12 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
 
     hb.holidays = load_holidays(root, sink, digests)
     hb.triage = _load_registry(root, TRIAGE_FILE, model.TriageTree, sink, refs, digests)
-    hb.markdown = markdown_pages(root)
 
-    all_files = procedure_files(root)
-    wanted = [p.resolve() for p in (only or all_files)]
+    # MkDocs publishes all of handbook/: only regular files there (the walk reports the rest).
+    published = [p.relative_to(root / DOCS_DIR).as_posix() for p in content_files(root, DOCS_DIR, None, sink)]
+    hb.markdown = [rel for rel in published if rel.endswith(".md")]
+    all_files = procedure_files(root, sink)
+    wanted = [located(p) for p in (only or all_files)]  # a symlink is reported where it is
     for path, (display, proc, items, file_refs) in zip(wanted, _load_procedures(wanted, root, cache)):
         sink.items.extend(items)
         refs.extend(file_refs)
@@ -269,7 +275,7 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
     if only is None:
         hb.sessions = load_sessions(root, sink, refs)
     _check_unique(hb, sink)
-    _check_references(refs, hb, all_files, sink)
+    _check_references(refs, hb, all_files, published, sink)
     _check_legal_status(hb, sink)
     if only is None:
         _check_synonyms(hb, sink)
@@ -277,16 +283,6 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
         check_training(hb.procedures, hb.sessions, sink)
     hb.procedures = dict(sorted(hb.procedures.items()))
     return hb, sink
-
-
-class _Blob:
-    """Bytes that ``read_text`` can read as if they were a file."""
-
-    def __init__(self, data: bytes):
-        self._data = data
-
-    def read_bytes(self) -> bytes:
-        return self._data
 
 
 def load_procedure_text(data: bytes | str, display: str, sink: ErrorSink) -> model.Procedure | None:
@@ -298,7 +294,7 @@ def load_procedure_text(data: bytes | str, display: str, sink: ErrorSink) -> mod
     built; problems go into ``sink`` (a procedure can come back with errors
     recorded, e.g. a duplicate step name, so check ``sink.errors``)."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    text = read_text(_Blob(raw), display, sink)  # type: ignore[arg-type]
+    text = decode_text(raw, display, sink)
     if text is None:
         return None
     node = compose(text, display, sink)
@@ -464,15 +460,6 @@ _REF_MESSAGES = {
 }
 
 
-PAGES_DIR = "handbook"  # MkDocs' docs_dir: the hand-written pages
-
-
-def markdown_pages(root: Path) -> list[str]:
-    """The hand-written pages, as paths relative to handbook/ ("quy-trinh-mot-cua.md")."""
-    docs = root / PAGES_DIR
-    return sorted(md.relative_to(docs).as_posix() for md in docs.rglob("*.md"))
-
-
 def _link_targets(hb: Handbook, files: list[Path]) -> set[str]:
     """Site paths ("/thu-tuc/ho-tich/") an inline link may point to: the
     pages a build of the whole handbook generates, and the hand-written ones.
@@ -485,7 +472,8 @@ def _link_targets(hb: Handbook, files: list[Path]) -> set[str]:
     return urls.link_targets(pages, hb.markdown)
 
 
-def _check_references(refs: list[Reference], hb: Handbook, files: list[Path], sink: ErrorSink) -> None:
+def _check_references(refs: list[Reference], hb: Handbook, files: list[Path], published: list[str], sink: ErrorSink) -> None:
+    """``published``: the files under handbook/, relative to it."""
     ids = {p.stem for p in files}
     known = {
         "field": set(hb.fields),
@@ -493,7 +481,7 @@ def _check_references(refs: list[Reference], hb: Handbook, files: list[Path], si
         "procedure": ids,
         "local_fee": set(hb.local.fees) if hb.local else set(),
         "page": _link_targets(hb, files),
-        "form_file": {p.relative_to(hb.root / "handbook").as_posix() for p in (hb.root / "handbook/mau").rglob("*") if p.is_file()},
+        "form_file": {rel for rel in published if rel.startswith(FORMS_DIR)},
     }
     for ref in refs:
         pool = known[ref.kind]

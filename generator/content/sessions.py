@@ -16,20 +16,22 @@ from pathlib import Path
 
 from . import model
 from .errors import ErrorSink
+from .files import content_files
 from .validate import Context, Reference, convert, item_location, location
 from .yamlsource import compose, read_text
 
 SESSIONS_DIR = "handbook/dao-tao"
 
 
-def session_files(root: Path) -> list[Path]:
-    folder = root / SESSIONS_DIR
-    return sorted(folder.glob("*.yml")) if folder.is_dir() else []
+def session_files(root: Path, sink: ErrorSink | None = None) -> list[Path]:
+    """The session files; with ``sink``, what is not a regular file there
+    (and handbook/dao-tao itself not being a folder) is reported."""
+    return content_files(root, SESSIONS_DIR, (".yml",), sink, recursive=False)
 
 
 def load_sessions(root: Path, sink: ErrorSink, refs: list[Reference]) -> dict[str, model.Session]:
     sessions: dict[str, model.Session] = {}
-    for path in session_files(root):
+    for path in session_files(root, sink):
         display = path.relative_to(root).as_posix()
         if not re.match(model.SLUG, path.stem):
             sink.add(display, 1, 1, f"tên tệp '{path.name}' không hợp lệ",

@@ -21,6 +21,7 @@ except ImportError:  # PyYAML built without libyaml: the pure-Python parser alon
     CParser = None
 
 from .errors import ErrorSink
+from .files import read_content
 
 MAX_FILE_BYTES = 512 * 1024
 MAX_DEPTH = 64  # nesting levels of lists/blocks; content needs fewer than 10
@@ -141,12 +142,15 @@ if CParser is not None:
 
 
 def read_text(path: Path, display: str, sink: ErrorSink) -> str | None:
-    """Read a content file as UTF-8 NFC text, or record why it cannot be."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        sink.add(display, 1, 1, f"không đọc được tệp: {exc.strerror}")
-        return None
+    """Read a content file as UTF-8 NFC text, or record why it cannot be
+    (not a regular file, too large, not UTF-8, forbidden characters…)."""
+    raw = read_content(path, display, sink, MAX_FILE_BYTES)
+    return None if raw is None else decode_text(raw, display, sink)
+
+
+def decode_text(raw: bytes, display: str, sink: ErrorSink) -> str | None:
+    """The bytes of a content file (from disk or from git) as UTF-8 NFC text,
+    or None with the reasons in ``sink``."""
     if len(raw) > MAX_FILE_BYTES:
         sink.add(display, 1, 1, f"tệp quá lớn ({len(raw) // 1024} KB, tối đa {MAX_FILE_BYTES // 1024} KB)",
                  "tách nội dung hoặc rút gọn; một thủ tục không cần dài như vậy.")

@@ -76,7 +76,8 @@ from ..content import model
 from ..content.errors import ContentError, ErrorSink
 from ..content.handbook import PROCEDURES_DIR, _display, load_handbook
 from ..content.validate import type_hints
-from ..content.yamlsource import compose, read_text
+from ..content.files import read_content
+from ..content.yamlsource import MAX_FILE_BYTES, compose, decode_text
 
 WIDTH = 100
 _MIN_FOLD = 40  # never fold into lines narrower than this, however deep the nesting
@@ -560,7 +561,7 @@ def _load_models(root: Path, paths: list[Path]) -> dict[Path, tuple[model.Proced
     for r in rounds:
         hb, sink = load_handbook(root, only=r)
         for p in r:
-            display = _display(p.resolve(), root)
+            display = _display(p, root)
             errors = [e for e in sink.errors if e.path == display]
             proc = hb.procedures.get(p.stem)
             result[p] = (proc if proc is not None and proc.path == display else None, errors)
@@ -601,7 +602,7 @@ def format_files(root: Path, paths: list[Path], *, write: bool) -> list[FileResu
     results: dict[Path, FileResult] = {}
     wanted = []
     for p in paths:
-        display = _display(p.resolve(), root)
+        display = _display(p, root)
         if not is_procedure_file(root, p):
             results[p] = FileResult(p, display, "skipped", message="không phải tệp thủ tục trong procedures/")
         else:
@@ -609,14 +610,14 @@ def format_files(root: Path, paths: list[Path], *, write: bool) -> list[FileResu
     originals = _load_models(root, wanted) if wanted else {}
     candidates: dict[Path, tuple[str, str, Any]] = {}
     for p in wanted:
-        display = _display(p.resolve(), root)
+        display = _display(p, root)
         proc, errors = originals[p]
         if errors or proc is None:
             results[p] = FileResult(p, display, "refused", errors=errors)
             continue
         try:
-            raw = p.read_bytes()
-            text = read_text(p, display, ErrorSink())
+            raw = read_content(p, display, ErrorSink(), MAX_FILE_BYTES)
+            text = decode_text(raw, display, ErrorSink()) if raw is not None else None
             if text is None:
                 raise FormatError("không đọc được tệp")
             formatted, values = _format(text, model.Procedure, display)
@@ -641,7 +642,7 @@ def format_files(root: Path, paths: list[Path], *, write: bool) -> list[FileResu
                 copies[p] = copy
             reloaded = _load_models(root, list(copies.values()))
             for p, (text, formatted, values) in candidates.items():
-                display = _display(p.resolve(), root)
+                display = _display(p, root)
                 problem = _check(text, values, formatted, originals[p][0], reloaded[copies[p]])
                 if problem:
                     results[p] = FileResult(p, display, "failed", message=problem)

@@ -27,7 +27,9 @@ from typing import Any
 
 from ..content import model
 from ..content.errors import ErrorSink
-from ..content.handbook import PROCEDURES_DIR, load_procedure_text
+from ..content.files import read_content
+from ..content.handbook import PROCEDURES_DIR, load_procedure_text, procedure_files
+from ..content.yamlsource import MAX_FILE_BYTES
 from ..site.render import deadline_text, vnd
 from ..textutil import fold
 
@@ -108,8 +110,17 @@ def files_at(root: Path, ref: str | None) -> dict[str, bytes]:
 
 
 def worktree_files(root: Path) -> dict[str, bytes]:
-    folder = root / PROCEDURES_DIR
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*.yml")) if p.is_file()}
+    """Procedure files of the working tree.  As in git's tree (``files_at``),
+    only regular files count: a symlink, FIFO or device is not read, and
+    ``sotay validate`` is where it is reported."""
+    files = {}
+    for p in procedure_files(root):
+        rel = p.relative_to(root).as_posix()
+        # Truncated past the limit: the loader then reports the file as too large.
+        data = read_content(p, rel, ErrorSink(), MAX_FILE_BYTES, truncate=True)
+        if data is not None:
+            files[rel] = data
+    return files
 
 
 # --- the result ------------------------------------------------------------------------

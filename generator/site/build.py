@@ -151,9 +151,10 @@ def _build_site(root: Path, site_dir: Path | None, offline: bool, cache: BuildCa
     if plugin is None:
         raise BuildFailed(f"mkdocs.yml không bật plugin '{PLUGIN}' (mục plugins:), nên không dựng được sổ tay.")
     # The handbook is loaded with the plugin's options, and checked before anything is written.
-    plugin.load(root, cache=cache.procedures if cache else None)[1].raise_if_any()
-    if cache:
-        plugin.page_cache, plugin.template_cache = cache.pages, cache.templates
+    _, sink = plugin.load(root, cache)
+    if sink.errors:
+        plugin.handoff = None  # not for a later build in this process
+        sink.raise_if_any()
     with build_lock(site_dir):
         tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
         try:

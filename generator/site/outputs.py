@@ -35,6 +35,8 @@ import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from ..content.files import os_cause
+
 MARKER = ".sotay-build"
 MARKER_TEXT = ("sotay-build: thư mục này do sotay dựng; lần dựng sau sẽ thay toàn bộ thư mục, "
                "đừng để tệp riêng ở đây.\n")
@@ -266,12 +268,5 @@ def _no_follow(path, flags):
     return os.open(path, flags | os.O_NOFOLLOW | os.O_NONBLOCK)
 
 
-_REASONS = {
-    errno.EACCES: "không có quyền ghi", errno.EPERM: "không có quyền ghi", errno.EROFS: "ổ đĩa chỉ cho đọc",
-    errno.ENOSPC: "ổ đĩa đã đầy", errno.EDQUOT: "đã hết dung lượng được cấp", errno.ENOTDIR: "một phần của đường dẫn là tệp, không phải thư mục",
-    errno.ENAMETOOLONG: "tên quá dài", errno.EXDEV: "khác ổ đĩa với thư mục tạm", errno.EBUSY: "thư mục đang được dùng",
-}
-
-
 def _os_reason(exc: OSError) -> str:
-    return _REASONS.get(exc.errno, exc.strerror or str(exc))
+    return os_cause(exc)

@@ -57,20 +57,24 @@ class SotayConfig(Config):
 
 class SotayPlugin(BasePlugin[SotayConfig]):
     def __init__(self) -> None:
-        self.loaded: tuple[Handbook, ErrorSink] | None = None
-        self.page_cache: dict | None = None  # sotay serve: procedure id → (inputs, page)
-        # Compiled templates, ours and the theme's; sotay serve keeps them between rebuilds.
-        self.template_cache = MemoryBytecodeCache()
+        # MkDocs keeps one instance of a plugin with on_startup for the whole
+        # process (every build of `mkdocs serve`, every build_site), so what
+        # belongs to one build is handed over for the next build only.
+        self.handoff: tuple[tuple[Handbook, ErrorSink], object | None] | None = None
         self.command = "build"
         self.site: pages.Site | None = None
         self.pages: dict[str, pages.Page] = {}  # src_uri → page, MkDocs' and the shell writer's
         self.shell_pages = SHELL_PAGES
+        self.page_cache: dict | None = None  # sotay serve: procedure id → (inputs, page)
+        self.template_cache = MemoryBytecodeCache()  # compiled templates, ours and the theme's
 
-    def load(self, root: Path, cache: dict | None = None) -> tuple[Handbook, ErrorSink]:
-        """Load the handbook under ``root`` for this build (``cache``: sotay
-        serve's unchanged procedure files) and keep it for the events."""
-        self.loaded = load_handbook(root, cache=cache)
-        return self.loaded
+    def load(self, root: Path, cache=None) -> tuple[Handbook, ErrorSink]:
+        """Load the handbook under ``root`` for the next build.  ``cache``
+        (build.BuildCache, from sotay serve) keeps unchanged procedure files,
+        pages and compiled templates from the previous build."""
+        loaded = load_handbook(root, cache=cache.procedures if cache else None)
+        self.handoff = (loaded, cache)
+        return loaded
 
     def on_startup(self, command, dirty):
         self.command = command
@@ -78,7 +82,11 @@ class SotayPlugin(BasePlugin[SotayConfig]):
     def on_config(self, config):
         # The handbook and what is derived from it; every page is rendered from this.
         root = Path(config.config_file_path).resolve().parent
-        handbook, sink = self.loaded or self.load(root)
+        if self.handoff is None:  # plain `mkdocs build` or `mkdocs serve`
+            self.load(root)
+        ((handbook, sink), cache), self.handoff = self.handoff, None
+        self.page_cache = cache.pages if cache else None
+        self.template_cache = cache.templates if cache else MemoryBytecodeCache()
         for w in sink.warnings:
             log.warning(w.format())
         if sink.errors:
