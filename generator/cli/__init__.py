@@ -20,7 +20,7 @@ from .. import __version__
 from ..site.build import BuildFailed
 from ..site.outputs import OutputRefused
 from ..content.errors import ContentErrors
-from ..content.files import os_error_message
+from ..content.errors import os_error_message
 from ..content.handbook import ProjectNotFound, find_root
 from . import messages
 

@@ -2,11 +2,14 @@
 
 One type carries every problem found in content so that the CLI, the MkDocs
 plugin and the dev server report them the same way: ``path:line:column:
-message`` followed by a hint.
+message`` followed by a hint.  Operating-system errors (permission denied,
+disk full…) are worded here too, in one sentence naming the path.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 from dataclasses import dataclass
 
 
@@ -61,3 +64,46 @@ class ErrorSink:
     def raise_if_any(self) -> None:
         if self.errors:
             raise ContentErrors(self.errors)
+
+
+# --- operating-system errors ----------------------------------------------------
+
+# errno → what it means, in words an editor understands.  The system's own
+# (English) text follows in brackets, for searching the web or asking for help.
+_CAUSES = {
+    errno.EACCES: "không có quyền truy cập",
+    errno.EPERM: "không được phép",
+    errno.ENOENT: "không có tệp hoặc thư mục này",
+    errno.ENOTDIR: "một phần của đường dẫn là tệp, không phải thư mục",
+    errno.EISDIR: "đây là thư mục, không phải tệp",
+    errno.EEXIST: "đã có một tệp hoặc thư mục cùng tên",
+    errno.ENOTEMPTY: "thư mục không rỗng",
+    errno.ENOSPC: "ổ đĩa đã đầy",
+    errno.EDQUOT: "đã dùng hết dung lượng được cấp trên ổ đĩa",
+    errno.EROFS: "ổ đĩa chỉ cho đọc, không ghi được",
+    errno.ENAMETOOLONG: "tên tệp hoặc đường dẫn quá dài",
+    errno.ELOOP: "liên kết tượng trưng (symlink) vòng quanh hoặc quá nhiều tầng",
+    errno.EBUSY: "đang bị chương trình khác sử dụng",
+    errno.ETXTBSY: "đang bị chương trình khác sử dụng",
+    errno.EIO: "lỗi đọc/ghi của thiết bị lưu trữ",
+    errno.EMFILE: "mở quá nhiều tệp cùng lúc",
+    errno.ENFILE: "hệ thống mở quá nhiều tệp cùng lúc",
+    errno.EXDEV: "không chuyển được giữa hai ổ đĩa khác nhau",
+    errno.ENXIO: "không phải tệp đọc được (thiết bị hoặc socket)",
+    errno.EFBIG: "tệp quá lớn",
+}
+
+
+def os_cause(exc: OSError) -> str:
+    """Why an operating-system call failed, in Vietnamese, with the system's words in brackets."""
+    words = _CAUSES.get(exc.errno) if exc.errno is not None else None
+    system = exc.strerror or str(exc)
+    return f"{words} ({system})" if words else system
+
+
+def os_error_message(exc: OSError) -> str:
+    """One sentence for an OSError that reached the command line: the path and the cause."""
+    where = os.fsdecode(exc.filename) if exc.filename is not None else ""
+    if exc.filename2 is not None:
+        where += f" → {os.fsdecode(exc.filename2)}"
+    return f"Lỗi: {where}: {os_cause(exc)}." if where else f"Lỗi hệ thống: {os_cause(exc)}."

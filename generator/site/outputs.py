@@ -26,7 +26,6 @@ path and saying what to do; the CLI prints it with exit status 1.
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import re
 import secrets
@@ -35,7 +34,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ..content.files import os_cause
+from ..content.errors import os_cause
 
 MARKER = ".sotay-build"
 MARKER_TEXT = ("sotay-build: thư mục này do sotay dựng; lần dựng sau sẽ thay toàn bộ thư mục, "
