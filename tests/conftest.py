@@ -22,6 +22,16 @@ def mini(tmp_path, monkeypatch) -> Path:
     return root
 
 
+@pytest.fixture
+def trained(mini) -> Path:
+    """The mini handbook with a training block on khai sinh and one session."""
+    with open(mini / "procedures/ho-tich/dang-ky-khai-sinh.yml", "a", encoding="utf-8") as f:
+        f.write((FIXTURES / "training/khai-sinh-dao-tao.yml").read_text(encoding="utf-8"))
+    (mini / "handbook/dao-tao").mkdir(parents=True, exist_ok=True)
+    shutil.copy(FIXTURES / "training/ho-tich-co-ban.yml", mini / "handbook/dao-tao/ho-tich-co-ban.yml")
+    return mini
+
+
 @pytest.fixture(scope="session")
 def shipped_site(tmp_path_factory) -> Path:
     """The shipped handbook, built once per test run; tests must only read it."""

@@ -8,14 +8,13 @@ Vietnamese line naming the path, exit status 1, and left exactly as they were.
 """
 
 import os
-import shutil
 import stat
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, require
+from conftest import require
 from generator.site.build import build_site
 from generator.site.pdf import chromium_path
 from generator.site.outputs import MARKER, OutputRefused
@@ -45,15 +44,6 @@ def assert_refused(result, path: Path) -> None:
     assert result.output.startswith("Lỗi: ") and result.output.count("\n") == 1, result.output
     assert "Traceback" not in result.output
 
-
-@pytest.fixture
-def trained(mini) -> Path:
-    """The mini handbook with one training session (as in test_training)."""
-    with open(mini / KHAI_SINH, "a", encoding="utf-8") as f:
-        f.write((FIXTURES / "training/khai-sinh-dao-tao.yml").read_text(encoding="utf-8"))
-    (mini / SESSION).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(FIXTURES / "training/ho-tich-co-ban.yml", mini / SESSION)
-    return mini
 
 
 # --- sotay build --site-dir ---------------------------------------------------------------------

@@ -3,13 +3,12 @@ trainer's and trainee's pages, the self-check quiz, `sotay training`."""
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from conftest import CHROMIUM, FIXTURES, require, serve_directory
+from conftest import CHROMIUM, require, serve_directory
 from generator.site.build import build_site
 from generator.content.handbook import load_handbook
 from generator.site.pdf import chromium_path
@@ -18,15 +17,6 @@ from generator.training.pack import build_pack
 KHAI_SINH = "procedures/ho-tich/dang-ky-khai-sinh.yml"
 SESSION = "handbook/dao-tao/ho-tich-co-ban.yml"
 
-
-@pytest.fixture
-def trained(mini) -> Path:
-    """The mini handbook with a training block on khai sinh and one session."""
-    with open(mini / KHAI_SINH, "a", encoding="utf-8") as f:
-        f.write((FIXTURES / "training/khai-sinh-dao-tao.yml").read_text(encoding="utf-8"))
-    (mini / SESSION).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(FIXTURES / "training/ho-tich-co-ban.yml", mini / SESSION)
-    return mini
 
 
 def errors_of(root):

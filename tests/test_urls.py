@@ -4,12 +4,11 @@ generator/urls.py spells a site path."""
 
 import ast
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, REPO
+from conftest import REPO
 from generator import urls
 from generator.content.handbook import load_handbook
 from generator.site.build import build_site
@@ -18,12 +17,9 @@ KHAI_SINH = "procedures/ho-tich/dang-ky-khai-sinh.yml"
 
 
 @pytest.fixture
-def full(mini) -> Path:
+def full(trained) -> Path:
     """The mini handbook with a training session and a hand-written page in a sub-folder."""
-    with open(mini / KHAI_SINH, "a", encoding="utf-8") as f:
-        f.write((FIXTURES / "training/khai-sinh-dao-tao.yml").read_text(encoding="utf-8"))
-    (mini / "handbook/dao-tao").mkdir(parents=True, exist_ok=True)
-    shutil.copy(FIXTURES / "training/ho-tich-co-ban.yml", mini / "handbook/dao-tao/ho-tich-co-ban.yml")
+    mini = trained
     (mini / "handbook/huong-dan").mkdir()
     (mini / "handbook/huong-dan/index.md").write_text("# Hướng dẫn\n", encoding="utf-8")
     (mini / "handbook/huong-dan/in-an.md").write_text("# In ấn\n", encoding="utf-8")
