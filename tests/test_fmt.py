@@ -23,7 +23,8 @@ from hypothesis import HealthCheck, given, note, settings, strategies as st
 
 import generator.cli.fmt  # noqa: F401  (registers `sotay fmt` until generator/cli/__init__.py imports it)
 from generator.editing import fmt as fmtlib
-from generator.editing.fmt import WIDTH, canonical_data, fold_positions, format_files, format_text, scanned_comments
+from generator.editing.comments import scanned_comments
+from generator.editing.fmt import WIDTH, canonical_data, fold_positions, format_files, format_text
 from generator.content.handbook import load_handbook, procedure_files
 
 from conftest import REPO
