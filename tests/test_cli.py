@@ -1,7 +1,9 @@
 """The sotay CLI as a user meets it, through click's CliRunner."""
 
 import json
+import shutil
 
+import click
 import yaml
 
 from generator import __version__
@@ -89,12 +91,120 @@ def test_new_with_flags_writes_a_valid_file(mini, run):
     assert again.exit_code == 1 and "đã có; chọn tên khác bằng --id" in again.output  # never overwrites
 
 
-def test_new_interactive_asks_the_essentials(mini, run):
+def test_new_interactive_asks_the_essentials(mini, run, monkeypatch):
+    monkeypatch.setattr("generator.cli.content.can_prompt", lambda: True)  # as if typed at a terminal
     result = run("new", input="ho-tich\nCấp bản sao trích lục hộ tịch\n\nxa\n")
     assert result.exit_code == 0, result.output
     assert "Lĩnh vực" in result.output and "Tên thủ tục" in result.output
     assert (mini / "procedures/ho-tich/cap-ban-sao-trich-luc-ho-tich.yml").exists()
     assert run("validate").exit_code == 0
+
+
+PROMPTS = ["Lĩnh vực:", "Tên thủ tục:", "Mã thủ tục quốc gia", "Cấp thực hiện"]
+
+
+def test_new_never_asks_without_a_terminal(mini, run, monkeypatch):
+    # CliRunner's input is not a terminal, like a script's, CI's or an editor task's.
+    for stdin in [None, "", "1.000999\ntinh\n"]:  # typed-ahead input is not read either
+        result = run("new", "--field", "ho-tich", "--title", "Đăng ký khai tử có yếu tố nước ngoài", input=stdin)
+        assert result.exit_code == 0, result.output
+        assert not any(p in result.output for p in PROMPTS), result.output
+        path = mini / "procedures/ho-tich/dang-ky-khai-tu-co-yeu-to-nuoc-ngoai.yml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert data["cap_thuc_hien"] == ["xa"] and "ma_thu_tuc" not in data  # the defaults
+        path.unlink()
+    # Every value has a flag, and the flags are used as given.
+    result = run("new", "--field", "ho-tich", "--title", "Đăng ký giám hộ có yếu tố nước ngoài", "--code", "1.000999",
+                 "--level", "tinh", "--id", "giam-ho-nuoc-ngoai")
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load((mini / "procedures/ho-tich/giam-ho-nuoc-ngoai.yml").read_text(encoding="utf-8"))
+    assert (data["ma_thu_tuc"], data["cap_thuc_hien"]) == ("1.000999", ["tinh"])
+    # Missing required values: one Vietnamese error naming the flags to pass, nothing asked, nothing written.
+    for args, flags in [((), ["--field", "--title"]), (("--title", "Đăng ký nhận cha, mẹ, con"), ["--field"]),
+                        (("--field", "ho-tich"), ["--title"]), (("--field", "ho-tich", "--title", "  "), ["--title"])]:
+        before = sorted(p.name for p in (mini / "procedures/ho-tich").iterdir())
+        result = run("new", *args, input="ho-tich\nTên\n")
+        assert result.exit_code == 1, (args, result.output)
+        assert result.output.startswith("Lỗi: ") and all(flag in result.output for flag in flags), result.output
+        assert not any(p in result.output for p in PROMPTS) and "Đã hủy" not in result.output, result.output
+        assert sorted(p.name for p in (mini / "procedures/ho-tich").iterdir()) == before
+    # At a terminal, flags given on the command line are not asked again.
+    monkeypatch.setattr("generator.cli.content.can_prompt", lambda: True)
+    result = run("new", "--field", "ho-tich", "--title", "Đăng ký khai tử có yếu tố nước ngoài")
+    assert result.exit_code == 0 and not any(p in result.output for p in PROMPTS), result.output
+
+
+def test_contributing_new_command_works_as_written(tmp_path, run, monkeypatch):
+    """The `sotay new …` line in CONTRIBUTING.md, run as written on a copy of the
+    shipped handbook: it creates the file without asking, and validation then
+    reports exactly the file's "CẦN ĐIỀN" places (reminders locally, errors in
+    strict mode, as the guide's next steps say)."""
+    import re
+    import shlex
+
+    from conftest import REPO
+
+    text = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    commands = re.findall(r"`(sotay new --[^`]*)`", text)
+    assert len(commands) == 1, commands
+    root = tmp_path / "kho"
+    for name in ["procedures", "handbook", "schema"]:
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    monkeypatch.chdir(root)
+    before = set(root.glob("procedures/*/*.yml"))
+    result = run(*shlex.split(commands[0])[1:])
+    assert result.exit_code == 0, result.output
+    (created,) = set(root.glob("procedures/*/*.yml")) - before
+    rel = created.relative_to(root).as_posix()
+    assert f"Đã tạo {rel}" in result.output
+    placeholders = created.read_text(encoding="utf-8").count('"CẦN ĐIỀN:')
+    assert placeholders >= 5
+    local = run("validate")
+    assert local.exit_code == 0, local.output
+    strict = run("validate", "--strict")
+    assert strict.exit_code == 1
+    for output, label in [(local.output, "cảnh báo: còn chỗ chưa điền"), (strict.output, "còn chỗ chưa điền")]:
+        reports = [line for line in output.splitlines() if re.match(r"\S+:\d+:\d+: ", line)]
+        assert len(reports) == placeholders, output
+        assert all(line.startswith(rel + ":") and f": {label}: " in line for line in reports), output
+
+
+def test_click_messages_at_prompts_are_vietnamese(mini, run, monkeypatch):
+    """A wrong answer at a prompt, or input ending (Ctrl+D), in Vietnamese: no
+    click English reaches the user."""
+    from click.testing import CliRunner
+
+    english = ["Error", "Aborted", "is not", "one of", "invalid", "Repeat", "match", "valid", "Choose"]
+    monkeypatch.setattr("generator.cli.content.can_prompt", lambda: True)
+    for stdin in ["khong-co\n", "ho-tich\nĐăng ký giám hộ có yếu tố nước ngoài\n\nxaa\n", "ho-tich\n", ""]:
+        result = run("new", input=stdin)
+        assert result.exit_code == 1, result.output
+        assert "Đã hủy." in result.output and not [w for w in english if w in result.output], result.output
+        if stdin.startswith(("khong-co", "ho-tich\nĐăng")):
+            assert "Lỗi: " in result.output and "không" in result.output, result.output
+    # Every kind of prompt click offers (the commands may use any), with a wrong
+    # answer, then end of input.
+    @click.command()
+    @click.argument("kind")
+    def ask(kind):
+        if kind == "confirm":
+            click.confirm("Tiếp tục?")
+        elif kind == "twice":
+            click.prompt("Mật khẩu", confirmation_prompt=True)
+        else:
+            types = {"choice": click.Choice(["a", "b"]), "one-choice": click.Choice(["a"]), "int": click.INT,
+                     "range": click.IntRange(1, 5), "float": click.FLOAT, "bool": click.BOOL,
+                     "date": click.DateTime(["%Y-%m-%d"]), "uuid": click.UUID, "file": click.Path(exists=True)}
+            click.prompt("Giá trị", type=types[kind])
+
+    for kind, bad in [("choice", "c"), ("one-choice", "c"), ("int", "x"), ("range", "9"), ("float", "x"),
+                      ("bool", "x"), ("date", "x"), ("uuid", "x"), ("file", "khong-co.txt"), ("confirm", "x"),
+                      ("twice", "1\n2")]:
+        result = CliRunner().invoke(ask, [kind], input=bad + "\n")
+        assert result.exit_code == 1, (kind, result.output)
+        assert "Lỗi: " in result.output and "Đã hủy." in result.output, (kind, result.output)
+        assert not [w for w in english if w in result.output], (kind, result.output)
 
 
 def test_build_command_and_broken_build(mini, run):

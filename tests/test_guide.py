@@ -3,6 +3,8 @@ their exact position."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from test_loader import KHAI_SINH, errors_for, line_of, replace_in
 
 QUESTIONS = """cau_hoi:
@@ -62,10 +64,11 @@ def test_question_declarations_are_checked(mini):
     assert any("không có câu hỏi 'sinh_o_nuoc_ngoai'" in m for m in messages)
 
 
-def test_cli_guide_with_answers_and_interactive(mini, run):
+def test_cli_guide_with_answers_and_interactive(mini, run, monkeypatch):
     import json
 
     with_guide(mini, "không sinh_o_nuoc_ngoai")
+    monkeypatch.setattr("generator.cli.guide.can_prompt", lambda: True)  # as if typed at a terminal
     rows = json.loads(run("guide", "dang-ky-khai-sinh", "-a", "sinh_o_nuoc_ngoai=có", "--json").output)
     assert rows["answers"] == {"sinh_o_nuoc_ngoai": True}
     assert "Giấy chứng sinh" not in [d["name"] for d in rows["dossier"]]
@@ -79,6 +82,73 @@ def test_cli_guide_with_answers_and_interactive(mini, run):
     assert bad.exit_code == 1 and "chọn một trong: cha (Cha), me (Mẹ), ong-ba (Ông hoặc bà)" in bad.output
     missing = run("guide", "dang-ky-khai-sinhh")
     assert missing.exit_code == 1 and "có phải ý bạn là 'dang-ky-khai-sinh'" in missing.output
+
+
+def test_cli_guide_asks_only_at_a_terminal(mini, run):
+    """From a script, CI or a pipe (CliRunner's input is not a terminal), or
+    with --json, no question is asked: the questions and every item, with its
+    condition in words, are printed, and the command succeeds.  At a real
+    terminal (a pseudo-terminal here) the questions are asked."""
+    import json
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+
+    with_guide(mini, 'không sinh_o_nuoc_ngoai và nguoi_di trong ["cha", "me"]')
+    replace_in(mini, KHAI_SINH, "kiem_tra: [Ghi Sổ đăng ký khai sinh, Trình Chủ tịch UBND ký]",
+               "kiem_tra:\n      - Ghi Sổ đăng ký khai sinh\n      - viec: Ghi chú việc sinh ở nước ngoài\n"
+               "        chi_khi: sinh_o_nuoc_ngoai")
+    for args, stdin in [(["--json"], None), (["--json"], ""), ([], None), ([], "có\n")]:
+        result = run("guide", "dang-ky-khai-sinh", *args, input=stdin)
+        assert result.exit_code == 0, (args, result.output)
+        for asked in ["Trẻ có sinh ra ở nước ngoài không?:", "[có/không]:", "Đã hủy", "Aborted"]:
+            assert asked not in result.output, (args, asked)
+    data = json.loads(run("guide", "dang-ky-khai-sinh", "--json").output)
+    assert data["tailored"] is False and data["answers"] == {}
+    assert [(q["key"], q["text"], q["kind"], q["choices"]) for q in data["questions"]] == [
+        ("sinh_o_nuoc_ngoai", "Trẻ có sinh ra ở nước ngoài không?", "co-khong", []),
+        ("nguoi_di", "Ai đi đăng ký?", "mot-lua-chon",
+         [{"code": "cha", "label": "Cha"}, {"code": "me", "label": "Mẹ"}, {"code": "ong-ba", "label": "Ông hoặc bà"}]),
+    ]
+    dossier = {d["name"]: d["condition"] for d in data["dossier"]}
+    assert dossier["Giấy chứng sinh"] == "không phải: Trẻ sinh ra ở nước ngoài và Người đi đăng ký: Cha hoặc Mẹ"
+    assert dossier["Tờ khai đăng ký khai sinh"] is None
+    checklist = {c["text"]: c["condition"] for s in data["steps"] for c in s["checklist"]}
+    assert checklist["Ghi chú việc sinh ở nước ngoài"] == "Trẻ sinh ra ở nước ngoài"
+    assert checklist["Ghi Sổ đăng ký khai sinh"] is None
+    text = run("guide", "dang-ky-khai-sinh").output
+    assert "-a sinh_o_nuoc_ngoai=có|không" in text and "-a nguoi_di=cha|me|ong-ba" in text
+    assert "[ ] Giấy chứng sinh — Bản chính (chỉ khi: không phải: Trẻ sinh ra ở nước ngoài và " in text
+    assert "[ ] Ghi chú việc sinh ở nước ngoài (chỉ khi: Trẻ sinh ra ở nước ngoài)" in text
+    # With answers the list is tailored, as before, and says so in JSON with the questions.
+    tailored = json.loads(run("guide", "dang-ky-khai-sinh", "-a", "sinh_o_nuoc_ngoai=có", "--json").output)
+    assert tailored["tailored"] is True and tailored["questions"] == data["questions"]
+    assert "Giấy chứng sinh" not in [d["name"] for d in tailored["dossier"]]
+
+    # At a terminal: asked in turn, the list tailored to the answers.
+    sotay = Path(sys.executable).with_name("sotay")
+    controller, terminal = pty.openpty()
+    proc = subprocess.Popen([str(sotay), "guide", "dang-ky-khai-sinh"], cwd=mini,
+                            stdin=terminal, stdout=terminal, stderr=terminal, close_fds=True)
+    os.close(terminal)
+    os.write(controller, "không\n2\n".encode())
+    output = b""
+    while select.select([controller], [], [], 60)[0]:  # a command waiting for more input fails the test
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # the command has exited and closed the terminal
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(controller)
+    assert proc.wait(timeout=60) == 0
+    text = output.decode("utf-8", "replace")
+    assert "Trẻ có sinh ra ở nước ngoài không?" in text and "Người đi đăng ký: Mẹ" in text
+    assert "[ ] Giấy chứng sinh — Bản chính\r\n" in text  # applies: born here, the mother goes
+    assert "Ghi chú việc sinh ở nước ngoài" not in text and "chỉ khi" not in text
 
 
 TRIAGE = """

@@ -137,6 +137,15 @@ def did_you_mean(value: str, known) -> str:
     return f"có phải ý bạn là '{close[0]}'?" if close else ""
 
 
+def can_prompt() -> bool:
+    """Whether a command may ask questions: only when someone is at a terminal.
+    With input from a pipe, a file or nothing (scripts, CI, an editor's task
+    runner) a command uses its options and defaults and never waits."""
+    import sys
+
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
 def project_root() -> Path:
     try:
         return find_root()

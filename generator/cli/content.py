@@ -18,7 +18,7 @@ from ..urls import procedure_url
 from ..editing.fmt import format_files
 from ..editing.scaffold import scaffold_procedure
 from ..textutil import slugify, vi_sort_key
-from . import SotayError, cli, project_root
+from . import SotayError, can_prompt, cli, project_root
 
 
 @cli.command()
@@ -98,33 +98,48 @@ def list_procedures(field_id: str | None, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--field", "field_id", metavar="LĨNH_VỰC", help="Mã lĩnh vực, ví dụ ho-tich.")
-@click.option("--title", help="Tên thủ tục, ví dụ \"Đăng ký lại khai sinh\".")
+@click.option("--field", "field_id", metavar="LĨNH_VỰC", help="Mã lĩnh vực, ví dụ ho-tich (bắt buộc).")
+@click.option("--title", help="Tên thủ tục, ví dụ \"Đăng ký khai tử có yếu tố nước ngoài\" (bắt buộc).")
 @click.option("--code", default=None, help="Mã thủ tục quốc gia (bỏ trống nếu chưa biết).")
 @click.option("--level", type=click.Choice(list(model.LEVELS)), default=None, help="Cấp thực hiện (mặc định: xa).")
 @click.option("--id", "proc_id", default=None, help="Mã định danh (tên tệp); mặc định tạo từ tên thủ tục.")
 def new(field_id: str | None, title: str | None, code: str | None, level: str | None, proc_id: str | None) -> None:
-    """Tạo tệp thủ tục mới từ mẫu, hỏi những thông tin chính.
+    """Tạo tệp thủ tục mới từ mẫu.
 
-    Tệp tạo ra hợp lệ ngay; các chỗ cần điền có chữ "CẦN ĐIỀN".
+    Tệp tạo ra hợp lệ ngay; các chỗ cần điền có chữ "CẦN ĐIỀN". Chạy
+    không tham số ở cửa sổ lệnh thì lệnh hỏi lần lượt lĩnh vực, tên, mã
+    thủ tục, cấp thực hiện. Có --field và --title thì lệnh không hỏi gì
+    (mã để trống, cấp là xa nếu không ghi); chạy trong tập lệnh thì
+    không bao giờ hỏi, thiếu --field hoặc --title là lỗi.
 
     Ví dụ:
 
         sotay new
 
-        sotay new --field ho-tich --title "Đăng ký lại khai sinh" --code "1.004884"
+        sotay new --field ho-tich --title "Đăng ký khai tử có yếu tố nước ngoài"
     """
     root = project_root()
     hb, _ = load_handbook(root, only=[])
     if not hb.fields:
         raise SotayError("Lỗi: chưa có lĩnh vực nào trong handbook/data/linh-vuc.yml.")
+    fields = ", ".join(f"{k} ({v.name})" for k, v in hb.fields.items())
+    missing = [flag for flag, value in (("--field", field_id), ("--title", title)) if value is None]
+    asking = bool(missing) and can_prompt()  # the step-by-step form, only at a terminal
+    if missing and not asking:
+        raise SotayError(
+            f"Lỗi: thiếu {' và '.join(missing)} (lệnh chỉ hỏi khi chạy ở cửa sổ lệnh). Ghi đủ tham số, "
+            f"ví dụ: sotay new --field ho-tich --title \"Tên thủ tục\"\nCác lĩnh vực: {fields}"
+        )
     if field_id is None:
-        click.echo("Các lĩnh vực: " + ", ".join(f"{k} ({v.name})" for k, v in hb.fields.items()))
+        click.echo("Các lĩnh vực: " + fields)
         field_id = click.prompt("Lĩnh vực", type=click.Choice(list(hb.fields)), show_choices=False)
     elif field_id not in hb.fields:
-        raise SotayError(f"Lỗi: không có lĩnh vực '{field_id}'. Các lĩnh vực: {', '.join(hb.fields)}")
+        raise SotayError(f"Lỗi: không có lĩnh vực '{field_id}'. Các lĩnh vực: {fields}")
     if title is None:
-        title = click.prompt("Tên thủ tục").strip()
+        title = click.prompt("Tên thủ tục")
+    title = " ".join(title.split())
+    if not title:
+        raise SotayError("Lỗi: tên thủ tục (--title) không được để trống.")
     proc_id = proc_id or slugify(title)
     if not re.match(model.SLUG, proc_id):
         raise SotayError(f"Lỗi: mã định danh '{proc_id}' không hợp lệ; đặt bằng --id, dùng chữ thường không dấu, "
@@ -133,8 +148,9 @@ def new(field_id: str | None, title: str | None, code: str | None, level: str | 
     exists = SotayError(f"Lỗi: tệp {target.relative_to(root)} đã có; chọn tên khác bằng --id.")
     if os.path.lexists(target):
         raise exists
-    if code is None and level is None:
+    if asking and code is None:
         code = click.prompt("Mã thủ tục quốc gia (Enter để bỏ qua)", default="", show_default=False).strip() or None
+    if asking and level is None:
         level = click.prompt("Cấp thực hiện", type=click.Choice(list(model.LEVELS)), default="xa")
     target.parent.mkdir(parents=True, exist_ok=True)
     text = scaffold_procedure(title=title, field_id=field_id, code=code, level=level or "xa", today=dt.date.today())

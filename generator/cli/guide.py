@@ -8,10 +8,10 @@ import click
 
 from ..content import conditions, model
 from ..content.conditions import parse_answer
-from ..guided.guide import item_ids
+from ..guided.guide import condition_words, item_ids
 from ..content.handbook import load_handbook
 from ..content.inline import plain_text
-from . import SotayError, cli, did_you_mean, project_root
+from . import SotayError, can_prompt, cli, did_you_mean, project_root
 
 
 def tailored(p: model.Procedure, answers: dict) -> dict:
@@ -45,7 +45,10 @@ def tailored(p: model.Procedure, answers: dict) -> dict:
 @click.option("--json", "as_json", is_flag=True, help="In dạng JSON cho máy đọc.")
 def guide(procedure: str, answers: tuple[str, ...], as_json: bool) -> None:
     """Hướng dẫn theo tình huống: trả lời vài câu hỏi, nhận đúng danh sách giấy
-    tờ và các bước cho hồ sơ này. Không có --answer thì lệnh hỏi lần lượt.
+    tờ và các bước cho hồ sơ này. Không có --answer thì lệnh hỏi lần lượt;
+    khi có --json hoặc không chạy ở cửa sổ lệnh (dữ liệu vào từ tệp, ống lệnh)
+    thì lệnh không hỏi mà in các câu hỏi và toàn bộ danh sách, mỗi mục kèm
+    điều kiện áp dụng.
 
     Ví dụ:
 
@@ -72,6 +75,41 @@ def guide(procedure: str, answers: tuple[str, ...], as_json: bool) -> None:
             given[key] = parse_answer(questions[key], raw)
         except ValueError as err:
             raise SotayError(f"Lỗi: câu '{key}': {err}") from None
+    # The questions as data, so a program can ask them and call again with --answer.
+    asked = [{"key": q.key, "text": q.text, "label": q.label, "kind": q.kind,
+              "choices": [{"code": code, "label": label} for code, label in q.choices.items()]}
+             for q in p.questions]
+    if not answers and (as_json or not can_prompt()):
+        everything = untailored(p)
+        if as_json:
+            click.echo(json.dumps({"id": p.id, "title": p.title, "tailored": False, "questions": asked,
+                                   "answers": {}, **everything}, ensure_ascii=False, indent=2))
+            return
+        click.echo(click.style(p.title, bold=True))
+        if p.questions:
+            click.echo("Chưa có câu trả lời nên dưới đây là toàn bộ giấy tờ và các bước; mục nào chỉ cần trong "
+                       "một số trường hợp thì ghi rõ \"chỉ khi\". Để có danh sách cho đúng hồ sơ, trả lời:")
+            formats = {"co-khong": "có|không", "so": "SỐ", "ngay": "YYYY-MM-DD"}
+            for q in p.questions:
+                value = "|".join(q.choices) if q.kind == "mot-lua-chon" else formats[q.kind]
+                click.echo(f"  -a {q.key}={value}   {q.text}")
+
+        def when(row: dict) -> str:
+            return f" (chỉ khi: {row['condition']})" if row["condition"] else ""
+
+        click.echo("\nThành phần hồ sơ:")
+        for d in everything["dossier"]:
+            click.echo(f"  [ ] {d['name']} — {d['form']}" + (f", {d['copies']} bản" if d["copies"] > 1 else "") + when(d))
+        if everything["notes"]:
+            click.echo("\nLưu ý:")
+            for n in everything["notes"]:
+                click.echo(f"  • {n['text']}{when(n)}")
+        click.echo("\nCác bước:")
+        for i, s in enumerate(everything["steps"], 1):
+            click.echo(f"  Bước {i}. {s['name']} ({s['role']}){when(s)}")
+            for c in s["checklist"]:
+                click.echo(f"    [ ] {c['text']}{when(c)}")
+        return
     if not answers:
         for q in p.questions:
             prompt = q.text + (f" [{'/'.join(f'{i}. {label}' for i, label in enumerate(q.choices.values(), 1))}]"
@@ -87,7 +125,8 @@ def guide(procedure: str, answers: tuple[str, ...], as_json: bool) -> None:
                     click.echo(f"  {err}", err=True)
     result = tailored(p, given)
     if as_json:
-        click.echo(json.dumps({"id": p.id, "title": p.title, "answers": given, **result}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps({"id": p.id, "title": p.title, "tailored": True, "questions": asked, "answers": given,
+                               **result}, ensure_ascii=False, indent=2))
         return
     click.echo(click.style(p.title, bold=True))
     for q in p.questions:
@@ -107,3 +146,24 @@ def guide(procedure: str, answers: tuple[str, ...], as_json: bool) -> None:
         click.echo(f"  Bước {i}. {s['name']} ({s['role']})")
         for c in s["checklist"]:
             click.echo(f"    [ ] {c}")
+
+
+def untailored(p: model.Procedure) -> dict:
+    """Every dossier item, step, checklist item, note and fee, each with the
+    condition under which it applies in words (None: always)."""
+    ids = item_ids(p)
+
+    def when(item) -> str | None:
+        cond = getattr(item, "condition", None)
+        return condition_words(p, cond) if cond else None
+
+    return {
+        "dossier": [{"id": ids[id(d)], "name": plain_text(d.name), "form": model.DOC_FORMS[d.form],
+                     "copies": d.copies, "condition": when(d)} for d in p.dossier],
+        "steps": [{"id": ids[id(s)], "name": s.name, "role": s.role, "condition": when(s),
+                   "checklist": [{"id": ids[id(c)], "text": plain_text(c.text if isinstance(c, model.CheckItem) else c),
+                                  "condition": when(c)} for c in s.checklist]}
+                  for s in p.steps],
+        "notes": [{"id": ids[id(n)], "text": plain_text(n.text), "condition": when(n)} for n in p.notes],
+        "fees": [{"id": ids[id(f)], "name": f.name, "condition": when(f)} for f in p.fees],
+    }

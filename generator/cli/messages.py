@@ -10,7 +10,9 @@ from __future__ import annotations
 import click.core
 import click.decorators
 import click.exceptions
+import click.formatting
 import click.parser
+import click.termui
 import click.types
 
 VI = {
@@ -51,6 +53,39 @@ VI = {
     "required": "bắt buộc",
     "Show the version and exit.": "Hiện phiên bản rồi thoát.",
     "Show this message and exit.": "Hiện hướng dẫn này rồi thoát.",
+    # Prompts (click.termui): a wrong answer is reported and asked again.
+    "Repeat for confirmation": "Nhập lại để xác nhận",
+    "Error: The two entered values do not match.": "Lỗi: hai lần nhập không khớp nhau.",
+    "Error: invalid input": "Lỗi: câu trả lời không hợp lệ (gõ y hoặc n)",
+    "Press any key to continue...": "Bấm phím bất kỳ để tiếp tục...",
+    "Do you want to continue?": "Bạn có muốn tiếp tục không?",
+    "Confirm the action without prompting.": "Xác nhận luôn, không hỏi lại.",
+    # Values that do not convert, on the command line or at a prompt.
+    "{value!r} is not a valid boolean. Recognized values: {states}":
+        "{value!r} không phải giá trị đúng/sai; dùng một trong: {states}",
+    "{value!r} is not a valid UUID.": "{value!r} không phải mã UUID hợp lệ.",
+    "{value!r} does not match the format {format}.": "{value!r} không đúng dạng {format}.",
+    "{value!r} does not match the formats {formats}.": "{value!r} không đúng dạng nào trong: {formats}.",
+    "Choose from:\n\t{choices}": "Chọn một trong:\n\t{choices}",
+    "{len_type} values are required, but {len_value} was given.": "Cần {len_type} giá trị, nhưng có {len_value}.",
+    "{len_type} values are required, but {len_value} were given.": "Cần {len_type} giá trị, nhưng có {len_value}.",
+    "Takes {nargs} values but 1 was given.": "Cần {nargs} giá trị nhưng chỉ có 1.",
+    "Takes {nargs} values but {len} were given.": "Cần {nargs} giá trị nhưng có {len}.",
+    "Argument {name!r} takes {nargs} values.": "Đối số {name!r} cần {nargs} giá trị.",
+    "Value must be an iterable.": "Giá trị phải là một danh sách.",
+    "{name} {filename!r} is not readable.": "Không đọc được {name} {filename!r}.",
+    "{name} {filename!r} is not writable.": "Không ghi được vào {name} {filename!r}.",
+    "{name} {filename!r} is not executable.": "Không chạy được {name} {filename!r}.",
+    "Could not open file {filename!r}: {message}": "Không mở được tệp {filename!r}: {message}",
+    "unknown error": "lỗi không rõ",
+    # Help pages.
+    "Usage:": "Cách dùng:",
+    "Options": "Tùy chọn",
+    "Commands": "Lệnh",
+    "Positional arguments": "Đối số",
+    "env var: {var}": "biến môi trường: {var}",
+    "(dynamic)": "(tùy lúc chạy)",
+    "deprecated": "không còn dùng",
 }
 
 
@@ -63,7 +98,9 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
 
 
 def install() -> None:
-    for module in (click.core, click.decorators, click.exceptions, click.parser, click.types):
+    # termui holds the prompts: its "Error: {message}" is what a wrong answer at a prompt shows.
+    for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.termui,
+                   click.types):
         if hasattr(module, "_"):
             module._ = _gettext
         if hasattr(module, "ngettext"):

@@ -43,27 +43,133 @@
 
   /* ---- state ------------------------------------------------------------ */
 
+  // What this page can hold: its questions, its checklist boxes, its ways of
+  // submitting. Answers from a link and state read back from localStorage are
+  // checked against these; whatever does not fit is dropped, never applied
+  // and never saved again.
+  var QUESTIONS = Object.create(null)
+  data.questions.forEach(function (q) { QUESTIONS[q.key] = q })
+  var TICKS = Object.create(null)
+  document.querySelectorAll("input[data-tick]").forEach(function (box) { TICKS[box.getAttribute("data-tick")] = true })
+  var CHANNELS = Object.create(null)
+  CHANNELS[""] = true
+  ;((data.due && data.due.channels) || []).forEach(function (ch) { CHANNELS[ch.kind] = true })
+  var MAX_LABEL = 80
+
+  function isObject(x) { return x !== null && typeof x === "object" && !Array.isArray(x) }
+  function has(obj, key) { return Object.prototype.hasOwnProperty.call(obj, key) }
+
+  function isDate(x) {
+    var m = typeof x === "string" && /^(\d{4})-(\d{2})-(\d{2})$/.exec(x)
+    if (!m) return false
+    var d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]))
+    return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3]
+  }
+
+  function validAnswer(q, v) {
+    if (q.kind === "co-khong") return typeof v === "boolean"
+    if (q.kind === "mot-lua-chon") return typeof v === "string" && q.choices.some(function (c) { return c[0] === v })
+    if (q.kind === "so") return typeof v === "number" && isFinite(v)
+    if (q.kind === "ngay") return isDate(v)
+    return false
+  }
+
+  // Each clean* returns {value, dropped}: what fits, and whether anything did not.
+  function cleanAnswers(raw) {
+    var out = {}, dropped = !isObject(raw)
+    if (!dropped) {
+      Object.keys(raw).forEach(function (key) {
+        if (QUESTIONS[key] && validAnswer(QUESTIONS[key], raw[key])) out[key] = raw[key]
+        else dropped = true
+      })
+    }
+    return { value: out, dropped: dropped }
+  }
+
+  function cleanCase(raw) {
+    if (!isObject(raw)) return { value: null, dropped: true }
+    var answers = cleanAnswers(raw.answers)
+    var out = { answers: answers.value, ticks: {} }, dropped = answers.dropped
+    if (isObject(raw.ticks)) {
+      Object.keys(raw.ticks).forEach(function (id) {
+        if (TICKS[id] && typeof raw.ticks[id] === "boolean") out.ticks[id] = raw.ticks[id]
+        else dropped = true
+      })
+    } else dropped = true
+    Object.keys(raw).forEach(function (key) {
+      var v = raw[key]
+      if (key === "answers" || key === "ticks") return
+      if (key === "created" && typeof v === "string" && v.length <= 40) out.created = v
+      else if (key === "received" && typeof v === "string" && (v === "" || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/.test(v))) out.received = v
+      else if (key === "channel" && typeof v === "string" && CHANNELS[v]) out.channel = v
+      else dropped = true
+    })
+    return { value: out, dropped: dropped }
+  }
+
+  function validLabel(name) {
+    return typeof name === "string" && name.trim() !== "" && name.length <= MAX_LABEL && !/[\u0000-\u001f\u007f]/.test(name)
+  }
+
+  // A whole saved state: {version, current, cases: {label: case}}. Cases that
+  // do not fit are dropped; with none left the value is null.
+  function cleanState(raw) {
+    if (!isObject(raw) || typeof raw.version !== "string" || !isObject(raw.cases)) return { value: null, dropped: true }
+    var out = { version: raw.version, current: null, cases: Object.create(null) }, dropped = false
+    Object.keys(raw).forEach(function (key) { if (key !== "version" && key !== "current" && key !== "cases") dropped = true })
+    Object.keys(raw.cases).forEach(function (name) {
+      var c = validLabel(name) ? cleanCase(raw.cases[name]) : { value: null, dropped: true }
+      if (c.value) out.cases[name] = c.value
+      dropped = dropped || c.dropped
+    })
+    var names = Object.keys(out.cases)
+    if (!names.length) return { value: null, dropped: true }
+    if (typeof raw.current === "string" && has(out.cases, raw.current)) out.current = raw.current
+    else { out.current = names[0]; dropped = true }
+    return { value: out, dropped: dropped }
+  }
+
   function emptyCase() { return { answers: {}, ticks: {}, created: new Date().toISOString() } }
 
-  function load() {
-    try {
-      var saved = JSON.parse(localStorage.getItem(KEY) || "null")
-      if (saved && saved.cases) return saved
-    } catch (e) { /* unreadable: start again */ }
-    return null
+  function freshState() {
+    var cases = Object.create(null) // labels are typed by people: "__proto__" is just a label
+    cases["Hồ sơ 1"] = emptyCase()
+    return { version: data.version, current: "Hồ sơ 1", cases: cases }
   }
 
-  var saved = load()
-  var stale = null
-  if (saved && saved.version !== data.version) {
-    stale = saved // kept aside until the officer decides; never applied
-    saved = null
+  var notices = [] // messages for the officer about what was dropped, shown once
+
+  function load() {
+    var text = null
+    try { text = localStorage.getItem(KEY) } catch (e) { return null } // storage blocked: work without it
+    if (text === null) return null
+    var raw
+    try { raw = JSON.parse(text) } catch (e) { raw = undefined }
+    if (isObject(raw) && typeof raw.version === "string" && raw.version !== data.version && isObject(raw.cases)) {
+      return { stale: raw } // an older version of the procedure: handled below, never applied
+    }
+    var clean = cleanState(raw)
+    if (clean.dropped) {
+      notices.push(clean.value
+        ? "Dữ liệu đã lưu trên máy này bị hỏng một phần; đã bỏ phần hỏng."
+        : "Dữ liệu đã lưu trên máy này bị hỏng nên đã bỏ; bắt đầu lại với hồ sơ trống.")
+    }
+    return { state: clean.value, dropped: clean.dropped }
   }
-  var state = saved || { version: data.version, current: "Hồ sơ 1", cases: { "Hồ sơ 1": emptyCase() } }
+
+  var loaded = load()
+  var stale = loaded && loaded.stale ? loaded.stale : null // kept aside until the officer decides
+  var state = (loaded && loaded.state) || freshState()
 
   function save() {
-    try { localStorage.setItem(KEY, JSON.stringify(state)) } catch (e) { /* private mode: work without saving */ }
+    // Only what fits is ever written, whatever put it in the state (every way
+    // in is checked already; this is the last line).
+    var clean = cleanState(state).value
+    if (!clean) return
+    try { localStorage.setItem(KEY, JSON.stringify(clean)) } catch (e) { /* private mode: work without saving */ }
   }
+
+  if (loaded && loaded.dropped) save() // the broken parts are gone for good, so the message shows once
 
   function current() {
     if (!state.cases[state.current]) state.cases[state.current] = emptyCase()
@@ -200,7 +306,7 @@
       var key = set.getAttribute("data-question")
       var q = data.questions.filter(function (x) { return x.key === key })[0]
       var value = readAnswer(q, event.target)
-      if (value === undefined) delete current().answers[key]
+      if (value === undefined || !validAnswer(q, value)) delete current().answers[key]
       else current().answers[key] = value
       save(); renderPanel(key); apply()
     })
@@ -243,7 +349,7 @@
       placeholder: "Số biên nhận, không ghi thông tin cá nhân", "aria-label": "Nhãn hồ sơ mới" })
     var start = el("button", { type: "button", "class": "md-button md-button--primary", text: "Bắt đầu hồ sơ mới" })
     start.addEventListener("click", function () {
-      var name = label.value.trim() || "Hồ sơ " + (names.length + 1)
+      var name = label.value.replace(/[\u0000-\u001f\u007f]/g, "").trim().slice(0, 40) || "Hồ sơ " + (names.length + 1)
       while (state.cases[name]) name += "'"
       state.cases[name] = emptyCase()
       state.current = name
@@ -277,11 +383,16 @@
   }
 
   // Arriving from "Công dân cần gì?" with answers already known: start a new
-  // case with them (the current case is kept if it has anything in it).
+  // case with them (the current case is kept if it has anything in it). The
+  // link is checked like saved state: answers that do not fit this page's
+  // questions are left out, and the officer is told.
   var preset = new URLSearchParams(location.search).get("tra-loi")
-  if (preset) {
-    try {
-      var answers = JSON.parse(preset)
+  if (preset !== null) {
+    var raw
+    try { raw = JSON.parse(preset) } catch (e) { raw = undefined }
+    var given = cleanAnswers(raw)
+    var keys = Object.keys(given.value)
+    if (keys.length) {
       var c = current()
       if (Object.keys(c.answers).length || Object.keys(c.ticks).length) {
         var name = "Hồ sơ " + (Object.keys(state.cases).length + 1)
@@ -289,10 +400,24 @@
         state.cases[name] = emptyCase()
         state.current = name
       }
-      current().answers = answers
+      current().answers = given.value
       save()
-    } catch (e) { /* a broken link: ignore it */ }
+    }
+    if (given.dropped) {
+      notices.push(keys.length
+        ? "Một số câu trả lời trong đường dẫn không hợp lệ nên đã bỏ qua; các câu còn lại đã được điền."
+        : "Các câu trả lời trong đường dẫn không hợp lệ nên đã bỏ qua.")
+    }
     history.replaceState(null, "", location.pathname + location.hash)
+  }
+
+  function renderNotices() {
+    if (!notices.length) return
+    var anchor = panel || bar
+    if (!anchor) return
+    var box = el("div", { "class": "admonition warning sotay-notice", role: "status" },
+      notices.map(function (text) { return el("p", { text: text }) }))
+    anchor.parentNode.insertBefore(box, anchor)
   }
 
   /* ---- due date ("ngày hẹn trả kết quả") ---------------------------------- */
@@ -351,6 +476,7 @@
 
   document.documentElement.classList.add("sotay-js")
   document.querySelectorAll(".sotay-guide-nojs").forEach(function (p) { p.hidden = true })
+  renderNotices()
   renderCases()
   renderPanel()
   renderDue()
