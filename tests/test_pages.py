@@ -37,6 +37,10 @@ ATTACKS = [
     ("link-tag", '<a href="https://example.org">x</a>', "<a ", "thẻ HTML <a>"),
     ("allowed-tag-onclick", 'Bấm <kbd onclick="alert(1)">Ctrl</kbd>', "<kbd", "thẻ <kbd> không được kèm thuộc tính"),
     ("allowed-tag-slash-attribute", "Xuống dòng<br/onmouseover=alert(1)>", "<br", "thẻ <br> không được kèm thuộc tính"),
+    # The theme prints a level-1 heading into <title> through striptags, which unescapes "&lt;".
+    ("title-entity", "# &lt;/title&gt;&lt;img src=x onerror=alert(1)&gt;", "&lt;/title", "tiêu đề cấp 1"),
+    ("title-code", "# `</title><img src=x onerror=alert(1)>`", "</title", "tiêu đề cấp 1"),
+    ("title-setext-number", "Tên &#60;/title&#62;\n=====", "&#60;", "tiêu đề cấp 1"),
     ("doctype", "<!DOCTYPE html>", "<!DOCTYPE", "khai báo hay chỉ thị HTML"),
     ("processing-instruction", "<?php echo 1; ?>", "<?php", "khai báo hay chỉ thị HTML"),
     ("attr-list-onmouseover", '## Mục {: onmouseover="alert(1)" }', "onmouseover", "danh sách thuộc tính"),
@@ -56,6 +60,12 @@ ATTACKS = [
     ("inline-leading-space-control", "[Bấm](&#32;&#1;javascript:alert(1))", "javascript", "giao thức 'javascript:'"),
     ("inline-newline", "[Bấm](java\nscript:alert(1))", "java", "giao thức 'javascript:'"),
     ("inline-escaped-dot", "[Bấm](javascript\\.x:alert(1))", "javascript", "giao thức 'javascript.x:'"),
+    # Python-Markdown puts the text of a code span or a reference link in a target into the href.
+    ("inline-code-in-target", "[Bấm](`javascript:alert(1)`)", "`javascript", "đầu liên kết không được có mã"),
+    ("inline-code-splits-scheme", "[Bấm](java`script`:alert(1))", "`script", "đầu liên kết không được có mã"),
+    ("inline-code-splits-slashes", "[Bấm](/`/`evil.example)", "`/`", "đầu liên kết không được có mã"),
+    ("inline-reference-in-target", "[r 1]: https://example.org\n\n[Bấm]([java][r 1]script:alert(1))", "[java]",
+     "đầu liên kết không được có mã"),
     ("image-data", "![ảnh](data:image/svg+xml;base64,PHN2Zz4=)", "data:", "giao thức 'data:'"),
     ("inline-vbscript", "[x](vbscript:msgbox(1))", "vbscript", "giao thức 'vbscript:'"),
     ("inline-file", "[x](file:///etc/passwd)", "file:", "giao thức 'file:'"),
@@ -142,6 +152,20 @@ def test_front_matter_is_refused(mini):
     errors = page_errors(mini)
     assert [e.split(": ", 1)[0] for e in errors] == ["handbook/meta.md:1:1", f"{PAGE}:1:1"]
     assert all("phần khai báo ở đầu trang" in e for e in errors)
+
+
+def test_page_and_folder_names_are_plain(mini):
+    """MkDocs prints the path into the edit link and a name-made title into
+    the navigation, unescaped."""
+    write(mini / 'handbook/a" onmouseover="alert(1).md', "# Trang\n")
+    write(mini / "handbook/<img src=x onerror=alert(1)>/index.md", "Không có tiêu đề.\n")
+    write(mini / "handbook/Huong Dan.md", "# Hướng dẫn\n")
+    write(mini / "handbook/bien-tap/huong-dan-moi.md", "# Hướng dẫn mới\n")
+    errors = page_errors(mini)
+    assert sorted(e.split(": ", 1)[0] for e in errors) == [
+        'handbook/<img src=x onerror=alert(1)>/index.md:1:1', "handbook/Huong Dan.md:1:1",
+        'handbook/a" onmouseover="alert(1).md:1:1']
+    assert all("không hợp lệ" in e for e in errors)
 
 
 def test_page_is_read_like_content_files(mini):
@@ -281,7 +305,7 @@ PIECES = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<b oncli
           "| ", "|---|\n", "\\", "<!--", "-->", "<!-->", "[x](", ")", "javascript:alert(1)", "java&#9;script:", "&#106;",
           "<", ">", "{", "}", "{: onclick=x}", "*x*", "[a]: ", "[a]", "*[a]: ", "!!! note \"", "\"", ": ", "<http://a>",
           "<javascript://x>", "<a@b>", "<kbd>", "</kbd>", "<br>", "<br/onclick=x>", "<?", "?>", "<![CDATA[", "]]>",
-          "//e.vn", "data:x", "x"]
+          "//e.vn", "data:x", "x", "`javascript:alert(1)`", "java`script`:", "[r]: http://a\n\n", "[java][r]"]
 
 
 @settings(max_examples=400, deadline=None)

@@ -73,7 +73,7 @@ _ESCAPABLE = frozenset("\\`*_{}[]()>#+-.!")
 # "]:" followed by what may begin a URL scheme, "{"; "-->" inside a comment.
 _ESCAPES = r"(?<!\\)\\++(?=[`{])"
 _TAG = r"<(?=[A-Za-z/!?])"
-_LINK = r"\][(:](?![ \t\n<>]*[\]\[()*_\"'!#?.,;:|`~0-9=+%@$^{}-])"
+_LINK = r"\][(:](?![ \t\n<>]*[\]()*_\"'!#?.,;:|~0-9=+%@$^{}-])"
 _NEXT = re.compile("|".join([_ESCAPES, "`", _TAG, _LINK, r"\{"]))
 _NEXT_UNSURE = re.compile("|".join([r"(?<!\\)\\++(?=\{)", _TAG, _LINK, r"\{"]))
 _NEXT_IN_COMMENT = re.compile("|".join([r"(?<!\\)\\++(?=\{)", r"<(?=[A-Za-z/?]|!(?!--))", _LINK, r"\{", "--!?>"]))
@@ -84,8 +84,13 @@ _AUTOLINK_REST = re.compile(r"[^<>]*")
 _PLAIN_REST = re.compile(r"[^ \t\n\"'/<>]*")
 _MAIL_REST = re.compile(r"[^<> \n]*")
 _LINK_SPACE = re.compile(r"[ \t\n]*")
-_REF_SPACE = re.compile(r"[ \t\n>]*")
+_REF_SPACE = re.compile(r"[ \t]*(?:\n[ \t>]*)?")
 _FENCE_LINE = re.compile(r"^(?:`{3,}|~{3,})", re.MULTILINE)
+_ATX_H1 = re.compile(r"^#(?!#)", re.MULTILINE)
+_SETEXT_H1 = re.compile(r"(?<=\n)=+[ ]*$", re.MULTILINE)
+# "<" and the character references a browser (or markupsafe's unescape) reads as "<".
+_LESS_THAN = re.compile(r"<|&(?:lt|LT|#0*60(?![0-9])|#[xX]0*3[cC](?![0-9a-fA-F]))")
+_SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
 _FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _LANG = re.compile(r"\.?[\w#.+-]*[ ]*")
 _ENTITY = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
@@ -113,6 +118,11 @@ def check_pages(root: Path, sink: ErrorSink) -> None:
     forbidden characters) and check it against the allowed subset."""
     for path in page_files(root):
         display = path.relative_to(root).as_posix()
+        # MkDocs prints a page's path into its edit link, and a title made
+        # from the file or folder name into the navigation, unescaped.
+        if not all(_SAFE_NAME.fullmatch(part) for part in path.relative_to(root / PAGES_DIR).parts):
+            sink.add(display, 1, 1, f"tên tệp hay thư mục của trang '{display}' không hợp lệ",
+                     "chỉ dùng chữ thường không dấu, số và dấu gạch ngang, ví dụ bien-tap/huong-dan-moi.md.")
         text = read_text(path, display, sink)
         if text is not None:
             check_page(text, display, sink)
@@ -235,6 +245,7 @@ class _Scan:
 
     def run(self) -> None:
         self._front_matter()
+        self._titles()
         text, n = self.text, len(self.text)
         fences, fence_starts = self.fences, self.fence_starts
         fk = 0
@@ -283,6 +294,25 @@ class _Scan:
             self.error(0, "trang viết tay không được có phần khai báo ở đầu trang (front matter, dạng khóa: giá trị)",
                        "tiêu đề trang lấy từ dòng '# …' đầu tiên; xóa khối '---' … '---' ở đầu tệp. Nếu dòng đầu là "
                        "câu có dấu hai chấm (ví dụ 'Note: …'), thêm một dòng tiêu đề '# …' lên trước.")
+
+    def _titles(self) -> None:
+        """A level-1 heading may become the page's title, which the theme
+        prints into <title> through Jinja's ``striptags`` — and that filter
+        turns "&lt;" back into "<": "# &lt;/title&gt;&lt;script&gt;…" (or the
+        same typed inside `…`) would close the <title> and run.  So a level-1
+        heading holds no "<" in any form."""
+        text = self.text
+        lines = [m.start() for m in _ATX_H1.finditer(text)]
+        # A setext heading: the line above a "====" line.
+        lines += [text.rfind("\n", 0, m.start() - 1) + 1 for m in _SETEXT_H1.finditer(text)]
+        for start in sorted(set(lines)):
+            k = bisect_right(self.fence_starts, start) - 1
+            if k >= 0 and start < self.fences[self.fence_starts[k]]:
+                continue  # inside a fenced code block: not a heading
+            end = text.find("\n", start)
+            for m in _LESS_THAN.finditer(text, start, len(text) if end < 0 else end):
+                self.error(m.start(), "tiêu đề cấp 1 (dòng '# …') không được chứa dấu <, kể cả viết &lt; hay đặt trong `…`",
+                           "tiêu đề cấp 1 có thể thành tên trang trong thẻ <title> của trình duyệt; bỏ dấu < khỏi tiêu đề.")
 
     def _backslashes(self, i: int) -> int:
         text = self.text
@@ -424,6 +454,12 @@ class _Scan:
                         return True  # a long word: no scheme a browser would run
                     return self._url_error(first, "liên kết bắt đầu bằng quá nhiều khoảng trắng hay ký tự vô hình",
                                            "xóa các khoảng trắng, ký tự vô hình hay mã &#…; ở đầu liên kết.")
+                if ch in "`[" and kind == "link":
+                    # Python-Markdown puts the text of a code span or of a
+                    # reference link inside a link target into the href:
+                    # "[x](`javascript:…`)" is a javascript: link.
+                    return self._url_error(j, "đầu liên kết không được có mã `…` hay dấu [",
+                                           "ghi thẳng địa chỉ liên kết, ví dụ [chữ](https://…).")
                 if state == "lead":
                     if ch.isspace() or _invisible(ch):
                         continue
