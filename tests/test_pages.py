@@ -13,6 +13,8 @@ import markdown
 import pytest
 import yaml
 from hypothesis import given, settings, strategies as st
+from markupsafe import Markup
+from mkdocs.structure.pages import _ExtractTitleTreeprocessor
 
 from generator.content.errors import ErrorSink
 from generator.content.handbook import load_handbook
@@ -305,19 +307,25 @@ PIECES = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<b oncli
           "| ", "|---|\n", "\\", "<!--", "-->", "<!-->", "[x](", ")", "javascript:alert(1)", "java&#9;script:", "&#106;",
           "<", ">", "{", "}", "{: onclick=x}", "*x*", "[a]: ", "[a]", "*[a]: ", "!!! note \"", "\"", ": ", "<http://a>",
           "<javascript://x>", "<a@b>", "<kbd>", "</kbd>", "<br>", "<br/onclick=x>", "<?", "?>", "<![CDATA[", "]]>",
-          "//e.vn", "data:x", "x", "`javascript:alert(1)`", "java`script`:", "[r]: http://a\n\n", "[java][r]"]
+          "//e.vn", "data:x", "x", "`javascript:alert(1)`", "java`script`:", "[r]: http://a\n\n", "[java][r]",
+          "&lt;/title&gt;", "`</title>`", "\n===\n", "&#60;/title"]
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=14))
-def test_whatever_is_accepted_renders_without_script(pieces):
-    text = "".join(pieces)
+@given(st.booleans(), st.lists(st.sampled_from(PIECES), min_size=1, max_size=14))
+def test_whatever_is_accepted_renders_without_script(heading, pieces):
+    text = ("# " if heading else "") + "".join(pieces)
     sink = ErrorSink()
     check_page(text, "p.md", sink)
     if sink.errors:
         return
-    rendered = markdown.markdown(text, extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIGS)
+    md = markdown.Markdown(extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIGS)
+    title = _ExtractTitleTreeprocessor()  # how MkDocs takes a page's title from its first heading
+    title._register(md)
+    rendered = md.convert(text)
     parser = _Unsafe()
     parser.feed(rendered)
     parser.close()
     assert parser.found == [], rendered
+    # Material prints the title as <title>{{ page.title | striptags }}</title>.
+    assert "</title" not in Markup(title.title or "").striptags().lower(), title.title
