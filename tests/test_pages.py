@@ -5,6 +5,8 @@ text inside code is accepted (it is shown as text)."""
 
 from __future__ import annotations
 
+import html
+import re
 import threading
 from html.parser import HTMLParser
 from pathlib import Path
@@ -274,8 +276,6 @@ MARKDOWN_TAGS = {"p", "a", "img", "code", "pre", "em", "strong", "h1", "h2", "h3
 
 
 def _scheme(url: str) -> str | None:
-    import html
-    import re
     url = re.sub(r"[\t\n\r]", "", html.unescape(url)).strip("".join(map(chr, range(0x21))))
     if re.match(r"[/\\][/\\]", url):
         return "//"
