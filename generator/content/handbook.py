@@ -22,6 +22,7 @@ from . import model
 from .errors import ContentError, ErrorSink
 from .conditions import parse_answer
 from .legal import status_warnings
+from .pages import check_pages
 from ..textutil import fold, vi_sort_key
 from .sessions import check_training, load_sessions, session_files
 from .files import content_files, display_path, located
@@ -281,6 +282,7 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
         _check_synonyms(hb, sink)
         _check_triage_answers(hb, sink)
         check_training(hb.procedures, hb.sessions, sink)
+        check_pages(root, sink)
     hb.procedures = dict(sorted(hb.procedures.items()))
     return hb, sink
 
