@@ -65,7 +65,7 @@ def quiz_key(session_id: str) -> str:
 def markdown_page(rel: str) -> str:
     """The page MkDocs makes of a hand-written file, "huong-dan/index.md" →
     "huong-dan/", "quy-trinh.md" → "quy-trinh/", "index.md" → ""."""
-    stem = rel.removesuffix(".md")
+    stem = rel.rsplit(".", 1)[0]
     if stem == "index":
         return ""
     return stem.removesuffix("/index") + "/"

@@ -22,7 +22,7 @@ from . import model
 from .errors import ContentError, ErrorSink
 from .conditions import parse_answer
 from .legal import status_warnings
-from .pages import check_pages
+from .markdown import check_pages, is_page
 from ..textutil import fold, vi_sort_key
 from .sessions import check_training, load_sessions, session_files
 from .files import content_files, display_path, located
@@ -258,7 +258,7 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
 
     # MkDocs publishes all of handbook/: only regular files there (the walk reports the rest).
     published = [p.relative_to(root / DOCS_DIR).as_posix() for p in content_files(root, DOCS_DIR, None, sink)]
-    hb.markdown = [rel for rel in published if rel.endswith(".md")]
+    hb.markdown = [rel for rel in published if is_page(rel)]
     all_files = procedure_files(root, sink)
     wanted = [located(p) for p in (only or all_files)]  # a symlink is reported where it is
     for path, (display, proc, items, file_refs) in zip(wanted, _load_procedures(wanted, root, cache)):
@@ -282,7 +282,7 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
         _check_synonyms(hb, sink)
         _check_triage_answers(hb, sink)
         check_training(hb.procedures, hb.sessions, sink)
-        check_pages(root, sink)
+        check_pages(root, hb.markdown, sink)
     hb.procedures = dict(sorted(hb.procedures.items()))
     return hb, sink
 

@@ -105,27 +105,25 @@ _URL_HINT = ("chỉ dùng liên kết https://…, http://…, mailto:…, tel:�
              "trong sổ tay (ví dụ quy-trinh-mot-cua.md).")
 
 
-def page_files(root: Path) -> list[Path]:
-    """The Markdown files under handbook/ that MkDocs renders as pages."""
-    folder = root / PAGES_DIR
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in MARKDOWN_SUFFIXES and p.is_file())
-
-
-def check_pages(root: Path, sink: ErrorSink) -> None:
-    """Read every hand-written page as content (UTF-8, NFC, size limit,
+def check_pages(root: Path, pages: list[str], sink: ErrorSink) -> None:
+    """Read every hand-written page (``pages``: paths relative to handbook/,
+    from the loader's one walk) as content (UTF-8, NFC, size limit,
     forbidden characters) and check it against the allowed subset."""
-    for path in page_files(root):
-        display = path.relative_to(root).as_posix()
+    for rel in pages:
+        display = f"{PAGES_DIR}/{rel}"
         # MkDocs prints a page's path into its edit link, and a title made
         # from the file or folder name into the navigation, unescaped.
-        if not all(_SAFE_NAME.fullmatch(part) for part in path.relative_to(root / PAGES_DIR).parts):
+        if not all(_SAFE_NAME.fullmatch(part) for part in Path(rel).parts):
             sink.add(display, 1, 1, f"tên tệp hay thư mục của trang '{display}' không hợp lệ",
                      "chỉ dùng chữ thường không dấu, số và dấu gạch ngang, ví dụ bien-tap/huong-dan-moi.md.")
-        text = read_text(path, display, sink)
+        text = read_text(root / PAGES_DIR / rel, display, sink)
         if text is not None:
             check_page(text, display, sink)
+
+
+def is_page(rel: str) -> bool:
+    """Whether MkDocs renders this file of handbook/ as a page."""
+    return rel.lower().endswith(MARKDOWN_SUFFIXES)
 
 
 def check_page(text: str, display: str, sink: ErrorSink) -> None:
