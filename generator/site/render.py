@@ -134,7 +134,7 @@ class Renderer:
             LEGAL_STATUS=model.LEGAL_STATUS,
             LEGAL_KINDS=model.LEGAL_KINDS,
             legal_url=legal_url,
-            FLAG_LABELS=FLAG_LABELS,
+            flag_label=model.flag_label,
             BLOCK_KINDS=model.BLOCK_KINDS,
             DEFECT_KINDS=model.DEFECT_KINDS,
             QUIZ_KINDS=model.QUIZ_KINDS,
@@ -343,15 +343,6 @@ class Renderer:
 
 PACK_STYLES = ("templates/training_pack.css", "theme/assets/stylesheets/sotay-training.css")
 
-# Vietnamese names of the procedure keys editors can flag for verification.
-FLAG_LABELS = {
-    "thu_tuc": "Cả thủ tục", "ma_thu_tuc": "Mã thủ tục", "ten": "Tên thủ tục", "co_quan_thuc_hien": "Cơ quan thực hiện",
-    "co_quan_phoi_hop": "Cơ quan phối hợp", "cap_thuc_hien": "Cấp thực hiện", "doi_tuong": "Đối tượng",
-    "cach_thuc": "Cách thức thực hiện", "thoi_han": "Thời hạn giải quyết", "phi": "Phí, lệ phí",
-    "ho_so": "Thành phần hồ sơ", "dieu_kien": "Yêu cầu, điều kiện", "ket_qua": "Kết quả", "quy_trinh": "Các bước xử lý",
-    "can_cu_phap_ly": "Căn cứ pháp lý", "lien_quan": "Thủ tục liên quan", "tom_tat": "Tóm tắt",
-    "cau_hoi": "Hướng dẫn theo tình huống", "luu_y": "Lưu ý",
-}
 _FLAG = re.compile(r'<span class="sotay-flag".*?</span>', re.S)
 _HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 _TAGS = re.compile(r"<[^>]+>")
