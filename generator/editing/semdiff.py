@@ -28,7 +28,7 @@ from typing import Any
 from ..content import model
 from ..content.errors import ErrorSink
 from ..content.handbook import PROCEDURES_DIR, load_procedure_text
-from ..site.render import deadline_text, vnd
+from ..content.wording import date_vi, deadline_text, vnd
 from ..textutil import fold
 
 # --- reading versions ------------------------------------------------------------
@@ -161,7 +161,7 @@ def show(value: Any, choices: dict[str, str] | None = None) -> str:
     if isinstance(value, bool):
         return "có" if value else "không"
     if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
+        return date_vi(value)
     if isinstance(value, model.Deadline):
         return deadline_text(value)
     if isinstance(value, str) and choices:

@@ -26,6 +26,7 @@ from ..content.legal import citation_index, impact
 from ..editing.review import is_overdue, review_due
 from ..content.handbook import Handbook
 from ..content.inline import Abbreviations, plain_text, render_inline
+from ..content.wording import date_vi, deadline_text, vnd
 from ..textutil import slugify, vi_sort_key
 from ..training.pack import LETTERS, build_pack
 
@@ -59,23 +60,6 @@ def legal_url(doc_id: str) -> str:
 
 def field_url(field_id: str) -> str:
     return f"thu-tuc/{field_id}/"
-
-
-def vnd(amount: int) -> str:
-    """8000 → '8.000 đồng' (Vietnamese thousands separator)."""
-    return f"{amount:,}".replace(",", ".") + " đồng"
-
-
-def deadline_text(d: model.Deadline) -> str:
-    if d.kind == "trong-ngay":
-        return "Trong ngày" + (f" (nhận trước {d.cutoff})" if d.cutoff else "")
-    if d.kind == "chua-xac-minh":
-        return "Chưa xác minh được thời hạn"
-    return f"{d.amount} {model.DEADLINE_KINDS[d.kind]}"
-
-
-def date_vi(value) -> str:
-    return value.strftime("%d/%m/%Y")
 
 
 @dataclass
