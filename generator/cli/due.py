@@ -10,6 +10,7 @@ import click
 
 from ..content import model
 from ..guided.duedate import MissingYear, WorkCalendar, due, fmt_moment
+from ..guided.guide import deadline_for
 from ..content.wording import deadline_text
 from ..content.handbook import load_handbook
 from . import SotayError, cli, did_you_mean, project_root
@@ -65,15 +66,10 @@ def due_command(procedure: str, received_text: str, channel: str | None, as_json
         hint = f" {hint[0].upper()}{hint[1:]}" if hint else ""
         raise click.BadParameter(f"không có thủ tục '{procedure}'.{hint} Xem danh sách bằng: sotay list",
                                  param_hint="'THỦ_TỤC'")
-    deadline, source = proc.deadline, "thời hạn chung của thủ tục"
-    if channel:
-        offered = {c.kind: c for c in proc.channels}
-        if channel not in offered:
-            raise click.BadParameter(
-                f"thủ tục '{proc.id}' không nhận hồ sơ {model.CHANNELS[channel].lower()}; "
-                f"các cách thức: {', '.join(offered)}", param_hint="'--channel'")
-        if offered[channel].deadline is not None:
-            deadline, source = offered[channel].deadline, f"thời hạn riêng của cách thức {model.CHANNELS[channel].lower()}"
+    try:
+        deadline, source = deadline_for(proc, channel)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--channel'") from None
     if not has_time and (deadline.kind == "gio-lam-viec" or deadline.cutoff):
         raise click.BadParameter(f"thời hạn '{deadline_text(deadline, counting=True)}' phụ thuộc giờ nhận hồ sơ; ghi cả giờ, "
                                  f"ví dụ: --received \"{received:%Y-%m-%d} 09:30\"", param_hint="'--received'")

@@ -6,36 +6,10 @@ import json
 
 import click
 
-from ..content import conditions, model
 from ..content.conditions import parse_answer
-from ..guided.guide import item_ids
+from ..guided.guide import tailored
 from ..content.handbook import load_handbook
-from ..content.inline import plain_text
 from . import SotayError, cli, did_you_mean, project_root
-
-
-def tailored(p: model.Procedure, answers: dict) -> dict:
-    """The dossier, steps (with their checklists) and notes that apply."""
-    ids = item_ids(p)
-
-    def applies(item) -> bool:
-        cond = getattr(item, "condition", None)
-        return not cond or conditions.evaluate(conditions.compile_condition(cond), answers)
-
-    steps = []
-    for s in p.steps:
-        if not applies(s):
-            continue
-        items = [c for c in s.checklist if applies(c)]
-        steps.append({"id": ids[id(s)], "name": s.name, "role": s.role,
-                      "checklist": [plain_text(c.text if isinstance(c, model.CheckItem) else c) for c in items]})
-    return {
-        "dossier": [{"id": ids[id(d)], "name": plain_text(d.name), "form": model.DOC_FORMS[d.form], "copies": d.copies}
-                    for d in p.dossier if applies(d)],
-        "steps": steps,
-        "notes": [plain_text(n.text) for n in p.notes if applies(n)],
-        "fees": [f.name for f in p.fees if applies(f)],
-    }
 
 
 @cli.command()
