@@ -61,6 +61,9 @@ def due_command(procedure: str, received_text: str, channel: str | None, as_json
     hb, sink = load_handbook(root)
     sink.raise_if_any()
     proc = hb.procedures.get(procedure)
+    # Not yet find_procedure(): this command still reports an unknown procedure as
+    # a usage error (exit status 2, "…'. Có phải ý bạn là…"), as tests/test_duedate.py
+    # asserts, where every other command exits 1 with the common wording.
     if proc is None:
         hint = did_you_mean(procedure, hb.procedures)
         hint = f" {hint[0].upper()}{hint[1:]}" if hint else ""

@@ -9,7 +9,7 @@ import click
 from ..content.conditions import parse_answer
 from ..guided.guide import tailored
 from ..content.handbook import load_handbook
-from . import SotayError, cli, did_you_mean, project_root
+from . import SotayError, cli, find_procedure, project_root
 
 
 @cli.command()
@@ -30,10 +30,7 @@ def guide(procedure: str, answers: tuple[str, ...], as_json: bool) -> None:
     root = project_root()
     hb, sink = load_handbook(root)
     sink.raise_if_any()
-    p = hb.procedures.get(procedure)
-    if p is None:
-        hint = did_you_mean(procedure, hb.procedures) or "xem danh sách bằng: sotay list"
-        raise SotayError(f"Lỗi: không có thủ tục '{procedure}'; {hint}")
+    p = find_procedure(hb, procedure)
     questions = {q.key: q for q in p.questions}
     given: dict = {}
     for item in answers:
