@@ -4,7 +4,8 @@ import re
 
 from generator.content.handbook import load_handbook
 from generator.content.inline import Abbreviations, render_inline
-from generator.site.render import Renderer, deadline_text, toc_tokens, vnd
+from generator.site.render import Renderer, toc_tokens
+from generator.content.wording import deadline_text, vnd
 from generator.textutil import fold, slugify, vi_sort_key
 from generator.content import model
 def test_inline_markup_is_the_only_markup():

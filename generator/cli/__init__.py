@@ -19,9 +19,9 @@ import click
 from .. import __version__
 from ..site.build import BuildFailed
 from ..site.outputs import OutputRefused
-from ..content.errors import ContentErrors
-from ..content.errors import os_error_message
-from ..content.handbook import ProjectNotFound, find_root
+from ..content import model
+from ..content.errors import ContentErrors, os_error_message
+from ..content.handbook import Handbook, ProjectNotFound, find_root
 from . import messages
 
 messages.install()
@@ -144,6 +144,24 @@ def can_prompt() -> bool:
     import sys
 
     return sys.stdin is not None and sys.stdin.isatty()
+
+
+def not_found(what: str, value: str, known, listing: str) -> SotayError:
+    """The one error for a name that names nothing, with the closest name and
+    the command that lists them all: "Lỗi: không có thủ tục 'x'; có phải ý
+    bạn là 'y'? Xem danh sách bằng: sotay list"."""
+    hint = did_you_mean(value, known)
+    return SotayError(f"Lỗi: không có {what} '{value}'" + (f"; {hint}" if hint else ".")
+                      + f" Xem danh sách bằng: {listing}")
+
+
+def find_procedure(hb: Handbook, text: str) -> model.Procedure:
+    """The procedure a command names by id (its file name without .yml), or
+    the common "did you mean" error for every command that takes one."""
+    procedure = hb.procedures.get(text)
+    if procedure is None:
+        raise not_found("thủ tục", text, hb.procedures, "sotay list")
+    return procedure
 
 
 def project_root() -> Path:

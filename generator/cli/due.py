@@ -9,9 +9,11 @@ import re
 import click
 
 from ..content import model
-from ..guided.duedate import MissingYear, WorkCalendar, describe, due, fmt_moment
+from ..guided.duedate import MissingYear, WorkCalendar, due, fmt_moment
+from ..guided.guide import deadline_for
+from ..content.wording import deadline_text
 from ..content.handbook import load_handbook
-from . import SotayError, cli, did_you_mean, project_root
+from . import SotayError, cli, find_procedure, project_root
 
 _RECEIVED = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}))?$")
 
@@ -58,23 +60,13 @@ def due_command(procedure: str, received_text: str, channel: str | None, as_json
     root = project_root()
     hb, sink = load_handbook(root)
     sink.raise_if_any()
-    proc = hb.procedures.get(procedure)
-    if proc is None:
-        hint = did_you_mean(procedure, hb.procedures)
-        hint = f" {hint[0].upper()}{hint[1:]}" if hint else ""
-        raise click.BadParameter(f"không có thủ tục '{procedure}'.{hint} Xem danh sách bằng: sotay list",
-                                 param_hint="'THỦ_TỤC'")
-    deadline, source = proc.deadline, "thời hạn chung của thủ tục"
-    if channel:
-        offered = {c.kind: c for c in proc.channels}
-        if channel not in offered:
-            raise click.BadParameter(
-                f"thủ tục '{proc.id}' không nhận hồ sơ {model.CHANNELS[channel].lower()}; "
-                f"các cách thức: {', '.join(offered)}", param_hint="'--channel'")
-        if offered[channel].deadline is not None:
-            deadline, source = offered[channel].deadline, f"thời hạn riêng của cách thức {model.CHANNELS[channel].lower()}"
+    proc = find_procedure(hb, procedure)
+    try:
+        deadline, source = deadline_for(proc, channel)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--channel'") from None
     if not has_time and (deadline.kind == "gio-lam-viec" or deadline.cutoff):
-        raise click.BadParameter(f"thời hạn '{describe(deadline)}' phụ thuộc giờ nhận hồ sơ; ghi cả giờ, "
+        raise click.BadParameter(f"thời hạn '{deadline_text(deadline, counting=True)}' phụ thuộc giờ nhận hồ sơ; ghi cả giờ, "
                                  f"ví dụ: --received \"{received:%Y-%m-%d} 09:30\"", param_hint="'--received'")
     try:
         result = due(deadline, received, WorkCalendar.from_registry(hb.holidays))
@@ -91,7 +83,7 @@ def due_command(procedure: str, received_text: str, channel: str | None, as_json
             "title": proc.title,
             "channel": channel,
             "deadline": {"kind": deadline.kind, "amount": deadline.amount, "cutoff": deadline.cutoff,
-                         "text": describe(deadline), "source": source, "note": deadline.note},
+                         "text": deadline_text(deadline, counting=True), "source": source, "note": deadline.note},
             "received": received.isoformat(timespec="minutes") if has_time else received.date().isoformat(),
             "due": result.result.isoformat(timespec="minutes") if isinstance(result.result, dt.datetime)
             else result.result.isoformat() if result.result else None,
@@ -102,7 +94,7 @@ def due_command(procedure: str, received_text: str, channel: str | None, as_json
         }, ensure_ascii=False, indent=2))
         return
     click.echo(click.style(f"{proc.title}", bold=True) + f"  ({proc.id})")
-    click.echo(f"Thời hạn: {describe(deadline)} — {source}")
+    click.echo(f"Thời hạn: {deadline_text(deadline, counting=True)} — {source}")
     click.echo(f"Nhận hồ sơ: {received_label}")
     if result.result is None:
         click.echo("Ngày hẹn trả kết quả: không tính được (thời hạn chưa xác minh)")

@@ -6,36 +6,10 @@ import json
 
 import click
 
-from ..content import conditions, model
 from ..content.conditions import parse_answer
-from ..guided.guide import condition_words, item_ids
+from ..guided.guide import tailored, untailored
 from ..content.handbook import load_handbook
-from ..content.inline import plain_text
-from . import SotayError, can_prompt, cli, did_you_mean, project_root
-
-
-def tailored(p: model.Procedure, answers: dict) -> dict:
-    """The dossier, steps (with their checklists) and notes that apply."""
-    ids = item_ids(p)
-
-    def applies(item) -> bool:
-        cond = getattr(item, "condition", None)
-        return not cond or conditions.evaluate(conditions.compile_condition(cond), answers)
-
-    steps = []
-    for s in p.steps:
-        if not applies(s):
-            continue
-        items = [c for c in s.checklist if applies(c)]
-        steps.append({"id": ids[id(s)], "name": s.name, "role": s.role,
-                      "checklist": [plain_text(c.text if isinstance(c, model.CheckItem) else c) for c in items]})
-    return {
-        "dossier": [{"id": ids[id(d)], "name": plain_text(d.name), "form": model.DOC_FORMS[d.form], "copies": d.copies}
-                    for d in p.dossier if applies(d)],
-        "steps": steps,
-        "notes": [plain_text(n.text) for n in p.notes if applies(n)],
-        "fees": [f.name for f in p.fees if applies(f)],
-    }
+from . import SotayError, can_prompt, cli, find_procedure, project_root
 
 
 @cli.command()
@@ -59,10 +33,7 @@ def guide(procedure: str, answers: tuple[str, ...], as_json: bool) -> None:
     root = project_root()
     hb, sink = load_handbook(root)
     sink.raise_if_any()
-    p = hb.procedures.get(procedure)
-    if p is None:
-        hint = did_you_mean(procedure, hb.procedures) or "xem danh sách bằng: sotay list"
-        raise SotayError(f"Lỗi: không có thủ tục '{procedure}'; {hint}")
+    p = find_procedure(hb, procedure)
     questions = {q.key: q for q in p.questions}
     given: dict = {}
     for item in answers:
@@ -147,23 +118,3 @@ def guide(procedure: str, answers: tuple[str, ...], as_json: bool) -> None:
         for c in s["checklist"]:
             click.echo(f"    [ ] {c}")
 
-
-def untailored(p: model.Procedure) -> dict:
-    """Every dossier item, step, checklist item, note and fee, each with the
-    condition under which it applies in words (None: always)."""
-    ids = item_ids(p)
-
-    def when(item) -> str | None:
-        cond = getattr(item, "condition", None)
-        return condition_words(p, cond) if cond else None
-
-    return {
-        "dossier": [{"id": ids[id(d)], "name": plain_text(d.name), "form": model.DOC_FORMS[d.form],
-                     "copies": d.copies, "condition": when(d)} for d in p.dossier],
-        "steps": [{"id": ids[id(s)], "name": s.name, "role": s.role, "condition": when(s),
-                   "checklist": [{"id": ids[id(c)], "text": plain_text(c.text if isinstance(c, model.CheckItem) else c),
-                                  "condition": when(c)} for c in s.checklist]}
-                  for s in p.steps],
-        "notes": [{"id": ids[id(n)], "text": plain_text(n.text), "condition": when(n)} for n in p.notes],
-        "fees": [{"id": ids[id(f)], "name": f.name, "condition": when(f)} for f in p.fees],
-    }

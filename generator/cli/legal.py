@@ -9,15 +9,12 @@ import click
 from ..content import model
 from ..content.handbook import load_handbook
 from ..content.legal import close_documents, find_document, impact
+from ..content.wording import date_vi
 from . import SotayCommand, SotayError, VietnameseHelp, cli, project_root
 
 
 class _LegalGroup(VietnameseHelp, click.Group):
     command_class = SotayCommand
-
-
-def _vi(day) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def _doc_line(legal: dict[str, model.LegalDocument], doc_id: str) -> str:
@@ -73,9 +70,9 @@ def impact_command(doc_text: str, as_json: bool) -> None:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     click.echo(f"{doc_id}: {doc.title}, "
-               f"{doc.issuer} ban hành ngày {_vi(doc.issued)}")
+               f"{doc.issuer} ban hành ngày {date_vi(doc.issued)}")
     click.echo(f"Tình trạng: {model.LEGAL_STATUS.get(doc.status, doc.status)}"
-               + (f" (hiệu lực từ {_vi(doc.effective)})" if doc.effective else ""))
+               + (f" (hiệu lực từ {date_vi(doc.effective)})" if doc.effective else ""))
     if doc.amended_by:
         click.echo("Sửa đổi, bổ sung bởi: " + "; ".join(_doc_line(hb.legal, d) for d in doc.amended_by))
     if result.replaced_chain:

@@ -8,12 +8,9 @@ import json
 import click
 
 from ..content.handbook import load_handbook
+from ..content.wording import date_vi
 from ..editing.review import DEFAULT_MONTHS, add_months, months_since, overdue_by_owner, review_due
 from . import cli, project_root
-
-
-def _vi(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 @cli.command(name="stale")
@@ -61,12 +58,12 @@ def stale_command(months: int, today_text: str | None, as_json: bool) -> None:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     if not groups:
-        click.echo(f"Không có thủ tục nào quá {months} tháng chưa rà soát (tính đến {_vi(today)}).")
+        click.echo(f"Không có thủ tục nào quá {months} tháng chưa rà soát (tính đến {date_vi(today)}).")
         return
     count = sum(len(items) for _, items in groups)
-    click.echo(f"Thủ tục quá {months} tháng chưa rà soát (rà soát lần cuối trước {_vi(cutoff)}; tính đến {_vi(today)}):")
+    click.echo(f"Thủ tục quá {months} tháng chưa rà soát (rà soát lần cuối trước {date_vi(cutoff)}; tính đến {date_vi(today)}):")
     for owner, items in groups:
         click.echo(f"\n{owner} ({len(items)} thủ tục)")
         for p in items:
-            click.echo(f"  {_vi(p.reviewed)}  {months_since(p.reviewed, today):>3} tháng  {p.title}  ({p.path})")
+            click.echo(f"  {date_vi(p.reviewed)}  {months_since(p.reviewed, today):>3} tháng  {p.title}  ({p.path})")
     click.echo(f"\nTổng cộng {count} thủ tục, {len(groups)} người phụ trách.")

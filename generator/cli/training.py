@@ -17,7 +17,7 @@ from ..site.pdf import PrintFailed, chromium_path, print_pdf
 from ..site.render import Renderer, pack_styles
 from ..content.sessions import SESSIONS_DIR
 from ..training.pack import PlanError, build_pack, plan_session, session_yaml
-from . import SotayError, cli, did_you_mean, project_root
+from . import SotayError, cli, find_procedure, not_found, project_root
 
 
 def _load():
@@ -93,11 +93,7 @@ def new_session(session_id: str, procedures: tuple[str, ...], title: str | None,
     exists = SotayError(f"Lỗi: đã có {path.relative_to(root)}; chọn mã khác hoặc sửa tệp đó.")
     if os.path.lexists(path):
         raise exists
-    missing = [p for p in procedures if p not in hb.procedures]
-    if missing:
-        hint = did_you_mean(missing[0], hb.procedures)
-        raise SotayError(f"Lỗi: không có thủ tục '{missing[0]}'" + (f"; {hint}" if hint else "; xem danh sách: sotay list"))
-    procs = [hb.procedures[p] for p in dict.fromkeys(procedures)]
+    procs = [find_procedure(hb, p) for p in dict.fromkeys(procedures)]
     title = title or "Thực hành: " + ", ".join(p.title for p in procs)
     try:
         plan = plan_session(title, audience, minutes, start, procs)
@@ -148,8 +144,7 @@ def pack(session_id: str, edition: str, output: Path | None, with_pdf: bool) -> 
     root = project_root()
     hb = _load()
     if session_id not in hb.sessions:
-        hint = did_you_mean(session_id, hb.sessions)
-        raise SotayError(f"Lỗi: không có buổi đào tạo '{session_id}'" + (f"; {hint}" if hint else "; xem: sotay training list"))
+        raise not_found("buổi đào tạo", session_id, hb.sessions, "sotay training list")
     trainer = edition == "giang-vien"
     output = output or Path.cwd() / f"dao-tao-{session_id}-{edition}.html"
     if with_pdf and output.suffix.lower() == ".pdf":

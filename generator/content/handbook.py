@@ -27,6 +27,7 @@ from ..textutil import fold, vi_sort_key
 from .sessions import check_training, load_sessions, session_files
 from .files import content_files, display_path, located
 from .validate import Context, Reference, convert, location
+from .wording import date_vi
 from .yamlsource import compose, decode_text, read_text
 
 PROCEDURES_DIR = "procedures"
@@ -327,8 +328,8 @@ def _check_legal_status(hb: Handbook, sink: ErrorSink) -> None:
                 if when and when > p.reviewed:
                     line, col = location(ref, "document")
                     sink.warn(p.path, line, col,
-                              f"văn bản '{ref.document}' được sửa đổi, bổ sung bởi '{amending}' ({when:%d/%m/%Y}), "
-                              f"sau lần rà soát cuối của thủ tục ({p.reviewed:%d/%m/%Y})",
+                              f"văn bản '{ref.document}' được sửa đổi, bổ sung bởi '{amending}' ({date_vi(when)}), "
+                              f"sau lần rà soát cuối của thủ tục ({date_vi(p.reviewed)})",
                               f"đối chiếu nội dung với '{amending}', sửa nếu cần, rồi cập nhật ngay_ra_soat "
                               f"(các thủ tục cùng dẫn: sotay legal impact {ref.document}).")
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from . import model
 from ..textutil import fold
 from .validate import location
+from .wording import date_vi
 
 IN_FORCE = "con-hieu-luc"
 PARTLY_REPEALED = "het-hieu-luc-mot-phan"
@@ -45,10 +46,6 @@ class StatusIssue:
     severe: bool
 
 
-def _date(d) -> str:
-    return d.strftime("%d/%m/%Y")
-
-
 def citation_issue(legal: dict[str, model.LegalDocument], doc_id: str) -> StatusIssue | None:
     """The warning for citing ``doc_id``, or None when it is in force and not replaced."""
     doc = legal.get(doc_id)
@@ -71,7 +68,7 @@ def citation_issue(legal: dict[str, model.LegalDocument], doc_id: str) -> Status
             True,
         )
     if doc.status == "chua-co-hieu-luc":
-        since = f" (có hiệu lực từ {_date(doc.effective)})" if doc.effective else ""
+        since = f" (có hiệu lực từ {date_vi(doc.effective)})" if doc.effective else ""
         return StatusIssue(
             f"văn bản '{doc_id}' chưa có hiệu lực{since}",
             "văn bản chưa áp dụng được; tạm dẫn văn bản đang có hiệu lực, hoặc sửa 'tinh_trang' khi văn bản đã có hiệu lực.",

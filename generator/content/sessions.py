@@ -57,8 +57,14 @@ class Item:
     procedure: model.Procedure
 
 
-_KIND_NAMES = {"scenarios": "tình huống", "quiz": "câu hỏi", "dossiers": "hồ sơ thực hành"}
-_KIND_KEYS = {"scenarios": "tinh_huong", "quiz": "cau_hoi_kiem_tra", "dossiers": "ho_so_thuc_hanh"}
+# The lists of a procedure's 'dao_tao' whose items a session names by id (attributes of
+# model.Training, and of model.AgendaBlock for the ids a block names).
+KINDS = ("scenarios", "quiz", "dossiers")
+
+
+def _name(kind: str) -> str:
+    """One item of the kind inside a sentence: 'tình huống', 'câu hỏi', 'hồ sơ thực hành'."""
+    return model.item_label_of(model.schema_field(model.Training, kind))
 
 
 def training_items(procedures) -> dict[tuple[str, str], list[Item]]:
@@ -67,7 +73,7 @@ def training_items(procedures) -> dict[tuple[str, str], list[Item]]:
     for p in procedures:
         if p.training is None:
             continue
-        for kind in _KIND_NAMES:
+        for kind in KINDS:
             for value in getattr(p.training, kind):
                 found.setdefault((kind, value.key), []).append(Item(kind, value, p))
     return found
@@ -84,7 +90,7 @@ def check_training(procedures: dict[str, model.Procedure], sessions: dict[str, m
             line, col = location(dup.value, "key")
             fl, _ = location(first.value, "key")
             sink.add(dup.procedure.path, line, col,
-                     f"mã {_KIND_NAMES[kind]} '{key}' đã dùng ở {first.procedure.path}:{fl}",
+                     f"mã {_name(kind)} '{key}' đã dùng ở {first.procedure.path}:{fl}",
                      "mã tình huống, câu hỏi, hồ sơ thực hành phải khác nhau trong cả sổ tay; thêm tên thủ tục vào mã.")
     for s in sessions.values():
         covered = set(s.procedures)
@@ -96,17 +102,17 @@ def check_training(procedures: dict[str, model.Procedure], sessions: dict[str, m
                     line, col = item_location(block, "procedures", i)
                     sink.add(s.path, line, col, f"thủ tục '{pid}' không có trong 'thu_tuc' của buổi học",
                              f"thêm '{pid}' vào 'thu_tuc' ở đầu tệp.")
-            for kind in _KIND_NAMES:
+            for kind in KINDS:
                 for i, key in enumerate(getattr(block, kind)):
                     line, col = item_location(block, kind, i)
                     written = items.get((kind, key))
                     if not written:
-                        sink.add(s.path, line, col, f"không có {_KIND_NAMES[kind]} mã '{key}'",
+                        sink.add(s.path, line, col, f"không có {_name(kind)} mã '{key}'",
                                  _suggest(key, [k for (kd, k) in items if kd == kind], covered, items, kind))
                     elif written[0].procedure.id not in covered:
                         sink.add(s.path, line, col,
-                                 f"{_KIND_NAMES[kind]} '{key}' thuộc thủ tục '{written[0].procedure.id}', không có trong 'thu_tuc' của buổi học",
-                                 f"thêm '{written[0].procedure.id}' vào 'thu_tuc', hoặc chọn {_KIND_NAMES[kind]} của thủ tục đã có.")
+                                 f"{_name(kind)} '{key}' thuộc thủ tục '{written[0].procedure.id}', không có trong 'thu_tuc' của buổi học",
+                                 f"thêm '{written[0].procedure.id}' vào 'thu_tuc', hoặc chọn {_name(kind)} của thủ tục đã có.")
 
 
 def _suggest(key: str, known: list[str], covered: set[str], items, kind: str) -> str:
@@ -116,4 +122,4 @@ def _suggest(key: str, known: list[str], covered: set[str], items, kind: str) ->
     here = sorted(k for (kd, k), w in items.items() if kd == kind and w[0].procedure.id in covered)
     if here:
         return f"các mã có trong thủ tục của buổi: {', '.join(here[:8])}" + ("…" if len(here) > 8 else "")
-    return f"thêm mục '{_KIND_KEYS[kind]}' trong khối 'dao_tao' của một thủ tục của buổi học."
+    return f"thêm mục '{model.key_of(model.Training, kind)}' trong khối 'dao_tao' của một thủ tục của buổi học."

@@ -354,7 +354,7 @@ def _check_fee(f: model.Fee, node: Node, ctx: Context) -> None:
 
 
 def _check_procedure(p: model.Procedure, node: Node, ctx: Context) -> None:
-    keys = {f.metadata["key"] for f in model.schema_fields(model.Procedure)} | {"thu_tuc"}
+    keys = {f.metadata["key"] for f in model.schema_fields(model.Procedure)} | {model.WHOLE_PROCEDURE}
     for v in p.unverified:
         if v.field_key not in keys:
             line, col = location(v)
@@ -450,7 +450,9 @@ _TRAINING_ID = re.compile(model.SLUG)
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-def _check_training_key(obj: Any, ctx: Context, what: str) -> None:
+def _check_training_key(obj: Any, ctx: Context, kind: str) -> None:
+    """``kind``: the list of model.Training the object belongs to."""
+    what = model.item_label_of(model.schema_field(model.Training, kind))
     if not _TRAINING_ID.match(obj.key):
         line, col = location(obj, "key")
         ctx.sink.add(ctx.path, line, col, f"mã {what} '{obj.key}' không hợp lệ",
@@ -458,13 +460,13 @@ def _check_training_key(obj: Any, ctx: Context, what: str) -> None:
 
 
 def _check_scenario(s: model.Scenario, node: Node, ctx: Context) -> None:
-    _check_training_key(s, ctx, "tình huống")
+    _check_training_key(s, ctx, "scenarios")
 
 
 def _check_quiz_question(q: model.QuizQuestion, node: Node, ctx: Context) -> None:
     """Every question has a valid answer: indexes inside the choices, no
     repeats, exactly one for a single-answer question; choices differ."""
-    _check_training_key(q, ctx, "câu hỏi")
+    _check_training_key(q, ctx, "quiz")
     seen: set[str] = set()
     for i, choice in enumerate(q.choices):
         if choice in seen:
@@ -488,7 +490,7 @@ def _check_quiz_question(q: model.QuizQuestion, node: Node, ctx: Context) -> Non
 
 
 def _check_practice_dossier(d: model.PracticeDossier, node: Node, ctx: Context) -> None:
-    _check_training_key(d, ctx, "hồ sơ thực hành")
+    _check_training_key(d, ctx, "dossiers")
     for defect in d.defects:
         if defect.document is not None and defect.document > len(d.documents):
             line, col = location(defect, "document")
@@ -501,20 +503,20 @@ BLOCK_REFS = {
     "giai-thich": (), "trinh-dien": (), "trao-doi": (),
     "thuc-hanh-tinh-huong": ("scenarios",), "ho-so-thuc-hanh": ("dossiers",), "kiem-tra": ("quiz",),
 }
-_REF_KEYS = {"scenarios": "tinh_huong", "dossiers": "ho_so", "quiz": "cau_hoi"}
 _BLOCK_FOR_REF = {"scenarios": "thuc-hanh-tinh-huong", "dossiers": "ho-so-thuc-hanh", "quiz": "kiem-tra"}
 
 
 def _check_agenda_block(b: model.AgendaBlock, node: Node, ctx: Context) -> None:
     label = model.BLOCK_KINDS[b.kind]
-    for attr, key in _REF_KEYS.items():
+    for attr in _BLOCK_FOR_REF:
+        key = model.key_of(model.AgendaBlock, attr)
         if getattr(b, attr) and attr not in BLOCK_REFS[b.kind]:
             line, col = location(b, attr)
             ctx.sink.add(ctx.path, line, col, f"khối '{label}' không dùng '{key}'",
                          f"'{key}' thuộc khối 'loai: {_BLOCK_FOR_REF[attr]}'; tách thành một khối riêng.")
     wanted = BLOCK_REFS[b.kind]
     if wanted and not any(getattr(b, attr) for attr in wanted):
-        key = _REF_KEYS[wanted[0]]
+        key = model.key_of(model.AgendaBlock, wanted[0])
         ctx.error(node, f"khối '{label}' trống: cần ít nhất một mã trong '{key}'", f"thêm '{key}: [mã, …]'.")
     if b.kind == "trao-doi" and not b.content:
         ctx.error(node, f"khối '{label}' trống: cần 'noi_dung'", "ghi câu hỏi gợi ý trao đổi hoặc việc cần rút kinh nghiệm.")

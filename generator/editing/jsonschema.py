@@ -264,7 +264,7 @@ def _extra_rules(cls: type, f: dataclasses.Field, schema: dict) -> None:
             schema["not"] = {"enum": reserved}
     if cls is model.Verification and f.name == "field_key":
         keys = {g.metadata["key"]: g.metadata["doc"] for g in model.schema_fields(model.Procedure)}
-        keys["thu_tuc"] = "Cả thủ tục."
+        keys[model.WHOLE_PROCEDURE] = model.WHOLE_PROCEDURE_LABEL + "."
         schema.pop("pattern", None)
         schema.pop("patternErrorMessage", None)
         _enum(schema, keys)

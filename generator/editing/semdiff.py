@@ -29,8 +29,8 @@ from ..content import model
 from ..content.errors import ErrorSink
 from ..content.files import read_content
 from ..content.handbook import PROCEDURES_DIR, load_procedure_text, procedure_files
+from ..content.wording import date_vi, deadline_text, vnd
 from ..content.yamlsource import MAX_FILE_BYTES
-from ..site.render import deadline_text, vnd
 from ..textutil import fold
 
 # --- reading versions ------------------------------------------------------------
@@ -172,7 +172,7 @@ def show(value: Any, choices: dict[str, str] | None = None) -> str:
     if isinstance(value, bool):
         return "có" if value else "không"
     if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
+        return date_vi(value)
     if isinstance(value, model.Deadline):
         return deadline_text(value)
     if isinstance(value, str) and choices:
@@ -213,33 +213,24 @@ def _q(text: str) -> str:
     return f"'{_clip(text, 80)}'"
 
 
-# Vietnamese names of the procedure's keys (sentence case) and of the keys inside items (lower case).
-FIELD_LABELS = {
-    "ten": "Tên thủ tục", "ma_thu_tuc": "Mã thủ tục", "linh_vuc": "Lĩnh vực", "cap_thuc_hien": "Cấp thực hiện",
-    "co_quan_thuc_hien": "Cơ quan thực hiện", "co_quan_phoi_hop": "Cơ quan phối hợp", "tom_tat": "Tóm tắt",
-    "doi_tuong": "Đối tượng", "cach_thuc": "Cách thức thực hiện", "thoi_han": "Thời hạn", "phi": "Phí, lệ phí",
-    "ho_so": "Thành phần hồ sơ", "ket_qua": "Kết quả", "quy_trinh": "Các bước xử lý", "can_cu_phap_ly": "Căn cứ pháp lý",
-    "ngay_ra_soat": "Ngày rà soát", "phu_trach": "Phụ trách", "dieu_kien": "Yêu cầu, điều kiện",
-    "lien_quan": "Thủ tục liên quan", "tu_khoa": "Từ khóa", "nguon": "Nguồn tham khảo", "can_xac_minh": "Cần xác minh",
-    "cau_hoi": "Câu hỏi tình huống", "luu_y": "Lưu ý",
-}
-SUB_LABELS = {
-    "ten": "tên", "loai": "loại", "so_luong": "số lượng", "mau": "mẫu", "tep_mau": "tệp mẫu", "ghi_chu": "ghi chú",
-    "chi_khi": "điều kiện áp dụng", "so_tien": "số tiền", "don_vi": "đơn vị tính", "theo_dia_phuong": "mức thu địa phương",
-    "mien_giam": "miễn, giảm", "vai_tro": "người thực hiện", "thoi_gian": "thời gian", "kiem_tra": "việc kiểm tra",
-    "meo": "mẹo", "loi_thuong_gap": "lỗi thường gặp", "he_thong": "hệ thống", "dieu": "điều, khoản", "hoi": "câu hỏi",
-    "nhan": "nhãn", "kieu": "kiểu trả lời", "lua_chon": "lựa chọn", "giai_thich": "giải thích", "so": "số",
-    "gio_cat": "giờ cắt", "hinh_thuc": "hình thức", "cong_truc_tuyen": "cổng trực tuyến", "thoi_han": "thời hạn riêng",
-    "phi": "phí riêng", "viec": "việc", "noi_dung": "nội dung", "truong": "mục", "ly_do": "lý do", "url": "đường dẫn",
-    "ma": "mã",
-}
-# One item of a list of texts inside an item ("thêm mẹo 'x'").
-SUB_ITEM = {"mien_giam": "trường hợp miễn, giảm", "kiem_tra": "việc kiểm tra", "he_thong": "hệ thống"}
+# Keys are named by their labels in the model (``spec(label=…)``): a procedure's
+# key in sentence case at the start of a line, a key inside an item in lower case
+# after the item's name, one item of a list by ``model.item_label_of``.
+#
+# The one exception: a change line names the procedure's deadline in short,
+# "Thời hạn: 5 ngày làm việc → 3 ngày làm việc", where the page (and the model)
+# say "Thời hạn giải quyết".
+_CHANGE_LINE_LABELS = {"deadline": "Thời hạn"}
 
 
 def _label(f: dataclasses.Field) -> str:
-    key = f.metadata["key"]
-    return FIELD_LABELS.get(key) or f.metadata["doc"].split(".")[0].split(" (")[0]
+    """How a change line names one of the procedure's keys."""
+    return _CHANGE_LINE_LABELS.get(f.name) or f.metadata["label"]
+
+
+def _sub_label(cls: type, attr: str) -> str:
+    """How a change line names a key inside an item, after the item's name."""
+    return model.lower_first(model.label_of(cls, attr))
 
 
 # --- matching items of two lists ---------------------------------------------------------
@@ -342,12 +333,12 @@ def item_changes(old: Any, new: Any, path: str, item: str | None, prefix: str,
         if a == b or f.name in skip:
             continue
         key = f.metadata["key"]
-        label = SUB_LABELS.get(key, key)
+        label = model.lower_first(f.metadata["label"])
         where = f"{path}.{key}"
         choices = f.metadata.get("choices")
         texts = all(isinstance(v, str) for v in (a or []) + (b or [])) if isinstance(a or b, list) else False
         if texts and (a or b):
-            out += _text_list_changes(a or [], b or [], where, item, prefix, SUB_ITEM.get(key, label), choices)
+            out += _text_list_changes(a or [], b or [], where, item, prefix, model.item_label_of(f), choices)
         elif isinstance(a, model.Deadline) or isinstance(b, model.Deadline):
             before = show(a) if a else "(theo thời hạn chung)"
             after = show(b) if b else "(theo thời hạn chung)"
@@ -365,9 +356,9 @@ def item_changes(old: Any, new: Any, path: str, item: str | None, prefix: str,
 class ListSpec:
     """How to talk about the items of one list field of the procedure."""
 
-    noun: Callable[[Any], str]  # "giấy tờ", "lệ phí"…
     key: Callable[[Any], Any]  # what identifies an item
     name: Callable[[Any], str]  # how it is named in a sentence
+    noun: Callable[[Any], str] | None = None  # "lệ phí" for this item; default: the field's item label ("giấy tờ")
     rename_field: str | None = None  # the attribute that may be edited while the item stays the same
     renamed_verb: str = "đổi tên"  # "đổi tên bước 'a' thành 'b'"; texts use "sửa"
     added_suffix: Callable[[Any], str] = lambda x: ""
@@ -396,28 +387,31 @@ def _check_shown(c: Any) -> str:
 def _step_details(a: model.Step, b: model.Step, path: str, item: str, prefix: str) -> list[Change]:
     out: list[Change] = []
     if a.checklist != b.checklist:
-        where = f"{path}.kiem_tra"
+        where = f"{path}.{model.key_of(model.Step, 'checklist')}"
+        noun = model.item_label_of(model.schema_field(model.Step, "checklist"))  # "việc kiểm tra"
+        task = _sub_label(model.CheckItem, "text")  # "việc"
+        condition = _sub_label(model.CheckItem, "condition")
         d = match_lists(a.checklist, b.checklist, _check_text,
                         rename=lambda x, y: _similar(_check_text(x), _check_text(y)), threshold=0.75)
         for i, j in d.pairs:
             x, y = a.checklist[i], b.checklist[j]
             if (i, j) in d.renamed:
-                out.append(Change(where, "changed", f"{prefix}sửa việc kiểm tra: '{show(_check_shown(x))}' → "
+                out.append(Change(where, "changed", f"{prefix}sửa {noun}: '{show(_check_shown(x))}' → "
                                   f"'{show(_check_shown(y))}'", show(_check_shown(x)), show(_check_shown(y)), item))
             elif x != y:
                 before = getattr(x, "condition", None)
                 after = getattr(y, "condition", None)
-                out.append(Change(f"{where}.chi_khi", "changed",
-                                  f"{prefix}việc {_q(_check_text(y))}: điều kiện áp dụng: {show(before)} → {show(after)}",
+                out.append(Change(f"{where}.{model.key_of(model.CheckItem, 'condition')}", "changed",
+                                  f"{prefix}{task} {_q(_check_text(y))}: {condition}: {show(before)} → {show(after)}",
                                   show(before), show(after), item))
         for j in d.added:
             shown = show(_check_shown(b.checklist[j]))
-            out.append(Change(where, "added", f"{prefix}thêm việc kiểm tra: {shown}", None, shown, item))
+            out.append(Change(where, "added", f"{prefix}thêm {noun}: {shown}", None, shown, item))
         for i in d.removed:
             shown = show(_check_shown(a.checklist[i]))
-            out.append(Change(where, "removed", f"{prefix}bỏ việc kiểm tra: {shown}", shown, None, item))
+            out.append(Change(where, "removed", f"{prefix}bỏ {noun}: {shown}", shown, None, item))
         for i, j in d.moved:
-            out.append(Change(where, "moved", prefix + _position(f"việc {_q(_check_text(b.checklist[j]))}", i, j),
+            out.append(Change(where, "moved", prefix + _position(f"{task} {_q(_check_text(b.checklist[j]))}", i, j),
                               str(i + 1), str(j + 1), item))
     return out + item_changes(a, b, path, item, prefix, skip=("name", "checklist"))
 
@@ -427,23 +421,17 @@ def _legal_name(r: model.LegalRef) -> str:
 
 
 LISTS: dict[str, ListSpec] = {
-    "channels": ListSpec(lambda c: "cách thức", lambda c: c.kind, lambda c: model.CHANNELS.get(c.kind, c.kind)),
-    "dossier": ListSpec(lambda d: "giấy tờ", lambda d: d.name, lambda d: d.name, rename_field="name"),
-    "fees": ListSpec(lambda f: model.FEE_KINDS.get(f.kind, "phí").lower(), lambda f: f.name, lambda f: f.name,
+    "channels": ListSpec(lambda c: c.kind, lambda c: model.CHANNELS.get(c.kind, c.kind)),
+    "dossier": ListSpec(lambda d: d.name, lambda d: d.name, rename_field="name"),
+    "fees": ListSpec(lambda f: f.name, lambda f: f.name, noun=lambda f: model.FEE_KINDS.get(f.kind, "phí").lower(),
                      rename_field="name", added_suffix=lambda f: f" ({fee_amount(f)})", details=_fee_details),
-    "steps": ListSpec(lambda s: "bước", lambda s: s.name, lambda s: s.name, rename_field="name", details=_step_details),
-    "legal_basis": ListSpec(lambda r: "căn cứ pháp lý", lambda r: r.document, lambda r: r.document, shown=_legal_name,
-                            added="Căn cứ pháp lý: thêm {name}", removed="Căn cứ pháp lý: bỏ {name}"),
-    "questions": ListSpec(lambda q: "câu hỏi", lambda q: q.key, lambda q: q.text, rename_field="key",
-                          renamed_verb="đổi mã"),
-    "notes": ListSpec(lambda n: "lưu ý", lambda n: n.text, lambda n: n.text, rename_field="text", renamed_verb="sửa"),
-    "sources": ListSpec(lambda s: "nguồn", lambda s: s.title, lambda s: s.title, rename_field="title"),
-    "unverified": ListSpec(lambda v: "mục cần xác minh", lambda v: v.field_key, lambda v: f"{v.field_key}: {v.reason}"),
-}
-# Singular nouns for the procedure's lists of texts.
-TEXT_NOUNS = {
-    "levels": "cấp thực hiện", "subjects": "đối tượng", "results": "kết quả", "requirements": "điều kiện",
-    "partner_agencies": "cơ quan phối hợp", "keywords": "từ khóa", "related": "thủ tục liên quan",
+    "steps": ListSpec(lambda s: s.name, lambda s: s.name, rename_field="name", details=_step_details),
+    "legal_basis": ListSpec(lambda r: r.document, lambda r: r.document, shown=_legal_name,
+                            added="{noun}: thêm {name}", removed="{noun}: bỏ {name}"),
+    "questions": ListSpec(lambda q: q.key, lambda q: q.text, rename_field="key", renamed_verb="đổi mã"),
+    "notes": ListSpec(lambda n: n.text, lambda n: n.text, rename_field="text", renamed_verb="sửa"),
+    "sources": ListSpec(lambda s: s.title, lambda s: s.title, rename_field="title"),
+    "unverified": ListSpec(lambda v: v.field_key, lambda v: f"{v.field_key}: {v.reason}"),
 }
 
 
@@ -460,7 +448,9 @@ def _rename_score(spec: ListSpec) -> Callable[[Any, Any], float] | None:
     return score
 
 
-def _keyed_list_changes(old: list, new: list, key: str, spec: ListSpec) -> list[Change]:
+def _keyed_list_changes(old: list, new: list, f: dataclasses.Field, spec: ListSpec) -> list[Change]:
+    key = f.metadata["key"]
+    noun_of = spec.noun or (lambda item: model.item_label_of(f))
     d = match_lists(old, new, spec.key, rename=_rename_score(spec), threshold=0.7)
     out: list[Change] = []
     for i, j in d.pairs:
@@ -468,7 +458,7 @@ def _keyed_list_changes(old: list, new: list, key: str, spec: ListSpec) -> list[
         if a == b:
             continue
         name = spec.name(b)
-        noun = spec.noun(b)
+        noun = noun_of(b)
         if (i, j) in d.renamed:
             before, after = show(spec.name(a)), show(name)
             verb = spec.renamed_verb
@@ -484,16 +474,16 @@ def _keyed_list_changes(old: list, new: list, key: str, spec: ListSpec) -> list[
     for j in d.added:
         b = new[j]
         shown = show((spec.shown or spec.name)(b))
-        text = spec.added.format(noun=spec.noun(b), name=shown) + spec.added_suffix(b)
+        text = spec.added.format(noun=noun_of(b), name=shown) + spec.added_suffix(b)
         out.append(Change(key, "added", _cap(text), None, shown, spec.name(b)))
     for i in d.removed:
         a = old[i]
         shown = show((spec.shown or spec.name)(a))
-        out.append(Change(key, "removed", _cap(spec.removed.format(noun=spec.noun(a), name=shown)), shown, None,
+        out.append(Change(key, "removed", _cap(spec.removed.format(noun=noun_of(a), name=shown)), shown, None,
                           spec.name(a)))
     for i, j in d.moved:
         b = new[j]
-        text = _position(f"{_cap(spec.noun(b))} {_q(spec.name(b))}", i, j)
+        text = _position(f"{_cap(noun_of(b))} {_q(spec.name(b))}", i, j)
         out.append(Change(key, "moved", text, str(i + 1), str(j + 1), spec.name(b)))
     return out
 
@@ -521,10 +511,9 @@ def procedure_changes(old: model.Procedure, new: model.Procedure) -> list[Change
                 out.append(Change(key, "changed", f"{label}: {before} → {after}", before, after))
             out += item_changes(a, b, key, None, f"{label}: ", skip=("kind", "amount", "cutoff"))
         elif f.name in LISTS and isinstance(a, list) and isinstance(b, list):
-            out += _keyed_list_changes(a, b, key, LISTS[f.name])
+            out += _keyed_list_changes(a, b, f, LISTS[f.name])
         elif isinstance(a, list) and isinstance(b, list) and all(isinstance(v, str) for v in a + b):
-            noun = TEXT_NOUNS.get(f.name, label.lower())
-            changes = _text_list_changes(a, b, key, None, "", noun, choices)
+            changes = _text_list_changes(a, b, key, None, "", model.item_label_of(f), choices)
             for c in changes:
                 c.text = _cap(c.text)
             out += changes

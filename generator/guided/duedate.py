@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..content import model
+from ..content.wording import date_vi, deadline_text
 
 REGISTRY = "handbook/data/ngay-nghi.yml"
 
@@ -56,14 +57,9 @@ class MissingYear(Exception):
 # --- formatting -------------------------------------------------------------------
 
 
-def fmt_date(day: dt.date) -> str:
-    """31/01/2025"""
-    return day.strftime("%d/%m/%Y")
-
-
 def fmt_day(day: dt.date) -> str:
-    """thứ Sáu, 31/01/2025"""
-    return f"{WEEKDAYS[day.weekday()]}, {fmt_date(day)}"
+    """thứ Sáu, 31/01/2025: the date staff write on the receipt, with its weekday."""
+    return f"{WEEKDAYS[day.weekday()]}, {date_vi(day)}"
 
 
 def fmt_moment(moment: dt.date | dt.datetime) -> str:
@@ -77,15 +73,6 @@ def fmt_minutes(minutes: int) -> str:
     hours, rest = divmod(minutes, 60)
     parts = ([f"{hours} giờ"] if hours else []) + ([f"{rest} phút"] if rest else [])
     return " ".join(parts) or "0 giờ"
-
-
-def describe(deadline: model.Deadline) -> str:
-    """The deadline in words: "5 ngày làm việc", "trong ngày (nhận sau 15:00 …)"."""
-    if deadline.kind == "trong-ngay":
-        return "trong ngày" + (f" (nhận sau {deadline.cutoff} thì trả vào ngày làm việc tiếp theo)" if deadline.cutoff else "")
-    if deadline.kind == "chua-xac-minh":
-        return model.DEADLINE_KINDS["chua-xac-minh"]
-    return f"{deadline.amount} {model.DEADLINE_KINDS[deadline.kind]}"
 
 
 # --- the calendar -----------------------------------------------------------------
@@ -123,7 +110,7 @@ class WorkCalendar:
 
     def describe_day(self, day: dt.date) -> str:
         """31/01/2025 (thứ Sáu)"""
-        return f"{fmt_date(day)} ({WEEKDAYS[day.weekday()]})"
+        return f"{date_vi(day)} ({WEEKDAYS[day.weekday()]})"
 
 
 @dataclass
@@ -181,7 +168,7 @@ def due(deadline: model.Deadline, received: dt.datetime, calendar: WorkCalendar)
         return c.out
     if kind not in BASIS:
         raise ValueError(f"không biết cách tính thời hạn '{kind}'")
-    c.step(f"Thời hạn: {describe(deadline)}. Căn cứ cách tính: {BASIS[kind]}.")
+    c.step(f"Thời hạn: {deadline_text(deadline, counting=True)}. Căn cứ cách tính: {BASIS[kind]}.")
     if kind == "ngay-lam-viec":
         result: dt.date | dt.datetime = _working_days(c, received.date(), deadline.amount or 0)
     elif kind == "gio-lam-viec":

@@ -1,6 +1,9 @@
 """What a guided procedure gives the page: its questions, each conditional
 item's compiled condition (for the browser) and the condition in words (for
-the page without JavaScript, and for print)."""
+the page without JavaScript, and for print); and the rules a dossier follows
+once the answers or the channel are known (``tailored``, ``deadline_for``),
+which ``sotay guide`` and ``sotay due`` apply and the page's guide.js applies
+again in the browser."""
 
 from __future__ import annotations
 
@@ -47,6 +50,53 @@ def due_data(p: model.Procedure, holidays: dict[int, model.HolidayYear]) -> dict
     return {"deadline": deadline_data(p.deadline), "channels": channels, "calendar": calendar_data(holidays)}
 
 
+def deadline_for(p: model.Procedure, channel: str | None) -> tuple[model.Deadline, str]:
+    """The deadline of a dossier of ``p`` submitted through ``channel`` (a key
+    of model.CHANNELS; None when not said), and where it comes from, in words:
+    the channel's own deadline when the procedure gives it one, else the
+    procedure's.  Raises ValueError, in Vietnamese, when ``p`` does not accept
+    that channel.  (The due-date box of the page, guide.js, offers the same
+    choice: "Thời hạn chung" or a channel that has its own deadline.)"""
+    if not channel:
+        return p.deadline, "thời hạn chung của thủ tục"
+    offered = {c.kind: c for c in p.channels}
+    name = model.CHANNELS.get(channel, channel).lower()
+    if channel not in offered:
+        raise ValueError(f"thủ tục '{p.id}' không nhận hồ sơ {name}; các cách thức: {', '.join(offered)}")
+    if offered[channel].deadline is None:
+        return p.deadline, "thời hạn chung của thủ tục"
+    return offered[channel].deadline, f"thời hạn riêng của cách thức {name}"
+
+
+def applies(item: object, answers: dict) -> bool:
+    """Whether an item (document, step, checklist item, fee, note) applies to
+    a case with these answers: it has no 'chi_khi', or its condition holds."""
+    cond = getattr(item, "condition", None)
+    return not cond or conditions.evaluate(conditions.compile_condition(cond), answers)
+
+
+def tailored(p: model.Procedure, answers: dict) -> dict:
+    """The dossier, steps (with their checklists), notes and fees that apply
+    to a case with these answers (a question not answered leaves out what
+    depends on it).  The page's guide.js hides the same items in the browser,
+    with the same conditions compiled by ``build_guide``."""
+    ids = item_ids(p)
+    steps = []
+    for s in p.steps:
+        if not applies(s, answers):
+            continue
+        items = [c for c in s.checklist if applies(c, answers)]
+        steps.append({"id": ids[id(s)], "name": s.name, "role": s.role,
+                      "checklist": [plain_text(c.text if isinstance(c, model.CheckItem) else c) for c in items]})
+    return {
+        "dossier": [{"id": ids[id(d)], "name": plain_text(d.name), "form": model.DOC_FORMS[d.form], "copies": d.copies}
+                    for d in p.dossier if applies(d, answers)],
+        "steps": steps,
+        "notes": [plain_text(n.text) for n in p.notes if applies(n, answers)],
+        "fees": [f.name for f in p.fees if applies(f, answers)],
+    }
+
+
 def item_ids(p: model.Procedure) -> dict[int, str]:
     """Stable ids for the page's items, keyed by the Python object's id():
     hs-N dossier, b-N step, b-N-M checklist item, phi-N fee, ly-N note."""
@@ -90,3 +140,24 @@ def condition_words(p: model.Procedure, condition: model.Condition) -> str:
     """A condition of ``p`` in words ("Trẻ sinh ra ở nước ngoài và …"), for printed checklists."""
     return conditions.describe(conditions.compile_condition(condition), {q.key: q.label for q in p.questions},
                                {q.key: dict(q.choices) for q in p.questions})
+
+
+def untailored(p: model.Procedure) -> dict:
+    """Every dossier item, step, checklist item, note and fee, each with the
+    condition under which it applies in words (None: always)."""
+    ids = item_ids(p)
+
+    def when(item) -> str | None:
+        cond = getattr(item, "condition", None)
+        return condition_words(p, cond) if cond else None
+
+    return {
+        "dossier": [{"id": ids[id(d)], "name": plain_text(d.name), "form": model.DOC_FORMS[d.form],
+                     "copies": d.copies, "condition": when(d)} for d in p.dossier],
+        "steps": [{"id": ids[id(s)], "name": s.name, "role": s.role, "condition": when(s),
+                   "checklist": [{"id": ids[id(c)], "text": plain_text(c.text if isinstance(c, model.CheckItem) else c),
+                                  "condition": when(c)} for c in s.checklist]}
+                  for s in p.steps],
+        "notes": [{"id": ids[id(n)], "text": plain_text(n.text), "condition": when(n)} for n in p.notes],
+        "fees": [{"id": ids[id(f)], "name": f.name, "condition": when(f)} for f in p.fees],
+    }

@@ -17,6 +17,7 @@ import math
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -140,18 +141,54 @@ def fingerprint(docs: list[SearchDoc]) -> str:
 # BM25F parameters, shared by SearchIndex and similar_procedures (and lunr's defaults for B).
 K1, B = 1.2, 0.3
 Impacts = dict[str, tuple[list[int], list[float]]]
+# One field's postings: term → the documents holding it (by number), with its frequency there.
+Postings = Iterable[tuple[str, Iterable[tuple[int, float]]]]
 
 
-def _bm25(weighted: dict[str, dict[int, float]], docs: list) -> Impacts:
-    """term → (document numbers, BM25F impact) from field-weighted,
-    length-normalised term frequencies."""
+@dataclass
+class FieldStats:
+    """One searchable field of the documents, as BM25F reads it."""
+
+    weight: float  # FIELD_WEIGHTS
+    lengths: Sequence[int]  # each document's length in the field, by document number
+    total: int  # the field's length over all documents (whoosh keeps it exact, the lengths rounded)
+    postings: Postings
+
+
+def bm25f_impacts(docs: Sequence, fields: Iterable[FieldStats]) -> Impacts:
+    """term → (document numbers, BM25F impact): the one scoring of search and
+    of the "similar procedures".
+
+    A term's frequency in a field is weighted by the field and normalised by
+    the document's length in it against the average (B), summed over the
+    fields, saturated (K1), and multiplied by the term's idf and the
+    document's boost.  ``docs`` holds the documents by number; None (a
+    deleted whoosh document) counts as no document."""
     count = sum(1 for d in docs if d is not None) or 1
+    weighted: dict[str, dict[int, float]] = {}
+    for f in fields:
+        average = (f.total / count) or 1.0
+        norms = [1 - B + B * length / average for length in f.lengths]
+        for term, holders in f.postings:
+            tf = weighted.setdefault(term, {})
+            for n, freq in holders:
+                tf[n] = tf.get(n, 0.0) + f.weight * freq / norms[n]
     impacts = {}
     for text, tf in weighted.items():
         idf = math.log(1 + (count - len(tf) + 0.5) / (len(tf) + 0.5))
         ids = list(tf)
         impacts[text] = (ids, [idf * tf[n] * (K1 + 1) / (tf[n] + K1) * docs[n].boost for n in ids])
     return impacts
+
+
+def _invert(texts: Sequence[Sequence[str]]) -> Postings:
+    """Postings of one field from each document's tokens in it."""
+    holders: dict[str, dict[int, int]] = {}
+    for n, tokens in enumerate(texts):
+        for term in tokens:
+            counts = holders.setdefault(term, {})
+            counts[n] = counts.get(n, 0) + 1
+    return ((term, counts.items()) for term, counts in holders.items())
 
 
 # The same texts come back at every rebuild under `sotay serve`.
@@ -167,16 +204,10 @@ def similar_procedures(docs: list[SearchDoc], limit: int, exclude: dict[str, set
     # faster, and closer to what a reader means by "similar".
     described = {name: FIELD_WEIGHTS[name] for name in ("title", "keywords", "summary")}
     tokens = [{name: _tokens(getattr(d, name)) for name in described} for d in docs]
-    count = len(docs) or 1
-    average = {name: (sum(len(t[name]) for t in tokens) / count) or 1.0 for name in described}
-    weighted: dict[str, dict[int, float]] = {}
-    for n, fields in enumerate(tokens):
-        for name, weight in described.items():
-            norm = 1 - B + B * len(fields[name]) / average[name]
-            for term in fields[name]:
-                tf = weighted.setdefault(term, {})
-                tf[n] = tf.get(n, 0.0) + weight / norm
-    impacts = _bm25(weighted, docs)
+    lengths = {name: [len(t[name]) for t in tokens] for name in described}
+    impacts = bm25f_impacts(docs, [FieldStats(weight, lengths[name], sum(lengths[name]),
+                                              _invert([t[name] for t in tokens]))
+                                   for name, weight in described.items()])
     own = {term: dict(zip(*posting)) for term, posting in impacts.items()}
     result = {}
     for n, d in enumerate(docs):
@@ -231,21 +262,15 @@ class SearchIndex:
         self.impacts = self._impacts(reader)
         self.vocabulary = analysis.Vocabulary(self.impacts)
 
-    def _impacts(self, reader) -> dict[str, tuple[list[int], list[float]]]:
-        count = sum(1 for d in self.docs if d is not None) or 1
-        norms = {}
-        for name in FIELD_WEIGHTS:
-            average = (reader.field_length(name) / count) or 1.0
-            norms[name] = [1 - self.B + self.B * (reader.doc_field_length(n, name) or 0) / average
-                           for n in range(len(self.docs))]
-        weighted: dict[str, dict[int, float]] = {}
-        for name, weight in FIELD_WEIGHTS.items():
+    def _impacts(self, reader) -> Impacts:
+        def postings(name: str) -> Postings:
             for term in reader.lexicon(name):
-                text = term.decode("utf-8")
-                tf = weighted.setdefault(text, {})
-                for n, freq in reader.postings(name, term).items_as("weight"):
-                    tf[n] = tf.get(n, 0.0) + weight * freq / norms[name][n]
-        return _bm25(weighted, self.docs)
+                yield term.decode("utf-8"), reader.postings(name, term).items_as("weight")
+
+        return bm25f_impacts(self.docs, [
+            FieldStats(weight, [reader.doc_field_length(n, name) or 0 for n in range(len(self.docs))],
+                       reader.field_length(name), postings(name))
+            for name, weight in FIELD_WEIGHTS.items()])
 
     @classmethod
     def open(cls, root: Path, docs: list[SearchDoc]) -> SearchIndex:

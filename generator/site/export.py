@@ -16,6 +16,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from ..content.wording import date_vi
 from . import outputs
 from .build import build_site
 
@@ -64,7 +65,7 @@ def export_zip(root: Path, dest: Path, today: dt.date | None = None) -> Path:
     folder = dest.stem
     with tempfile.TemporaryDirectory(prefix="sotay-export-") as tmp:
         site = build_site(root, Path(tmp) / folder, offline=True)
-        text = README_TEXT.format(day=today.strftime("%d/%m/%Y"), folder=folder)
+        text = README_TEXT.format(day=date_vi(today), folder=folder)
         # Notepad on older Windows needs the BOM to read UTF-8, and CRLF line ends.
         (site / README_NAME).write_bytes("\ufeff".encode() + text.replace("\n", "\r\n").encode("utf-8"))
         with outputs.writing(root, dest, outputs.is_our_zip) as partial:

@@ -26,26 +26,11 @@ from ..content.legal import citation_index, impact
 from ..editing.review import is_overdue, review_due
 from ..content.handbook import Handbook
 from ..content.inline import Abbreviations, plain_text, render_inline
+from ..content.wording import date_vi, deadline_text, vnd
 from ..textutil import vi_sort_key
 from .. import urls
 from ..urls import procedure_url, field, legal, training, trainee
 from ..training.pack import LETTERS, build_pack
-
-def vnd(amount: int) -> str:
-    """8000 → '8.000 đồng' (Vietnamese thousands separator)."""
-    return f"{amount:,}".replace(",", ".") + " đồng"
-
-
-def deadline_text(d: model.Deadline) -> str:
-    if d.kind == "trong-ngay":
-        return "Trong ngày" + (f" (nhận trước {d.cutoff})" if d.cutoff else "")
-    if d.kind == "chua-xac-minh":
-        return "Chưa xác minh được thời hạn"
-    return f"{d.amount} {model.DEADLINE_KINDS[d.kind]}"
-
-
-def date_vi(value) -> str:
-    return value.strftime("%d/%m/%Y")
 
 
 @dataclass
@@ -101,7 +86,7 @@ class Renderer:
             LEGAL_STATUS=model.LEGAL_STATUS,
             LEGAL_KINDS=model.LEGAL_KINDS,
             legal_url=legal,
-            FLAG_LABELS=FLAG_LABELS,
+            flag_label=model.flag_label,
             BLOCK_KINDS=model.BLOCK_KINDS,
             DEFECT_KINDS=model.DEFECT_KINDS,
             QUIZ_KINDS=model.QUIZ_KINDS,
@@ -306,19 +291,12 @@ class Renderer:
 PACK_STYLES = ("templates/training_pack.css", "theme/assets/stylesheets/sotay-training.css")
 
 
+
 def pack_styles() -> str:
     """The styles a printable training pack carries inline."""
     return "\n".join((Path(__file__).parent / rel).read_text(encoding="utf-8") for rel in PACK_STYLES)
 
-# Vietnamese names of the procedure keys editors can flag for verification.
-FLAG_LABELS = {
-    "thu_tuc": "Cả thủ tục", "ma_thu_tuc": "Mã thủ tục", "ten": "Tên thủ tục", "co_quan_thuc_hien": "Cơ quan thực hiện",
-    "co_quan_phoi_hop": "Cơ quan phối hợp", "cap_thuc_hien": "Cấp thực hiện", "doi_tuong": "Đối tượng",
-    "cach_thuc": "Cách thức thực hiện", "thoi_han": "Thời hạn giải quyết", "phi": "Phí, lệ phí",
-    "ho_so": "Thành phần hồ sơ", "dieu_kien": "Yêu cầu, điều kiện", "ket_qua": "Kết quả", "quy_trinh": "Các bước xử lý",
-    "can_cu_phap_ly": "Căn cứ pháp lý", "lien_quan": "Thủ tục liên quan", "tom_tat": "Tóm tắt",
-    "cau_hoi": "Hướng dẫn theo tình huống", "luu_y": "Lưu ý",
-}
+
 _FLAG = re.compile(r'<span class="sotay-flag".*?</span>', re.S)
 _HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 _TAGS = re.compile(r"<[^>]+>")

@@ -1,0 +1,63 @@
+"""Search (from the whoosh index) and the pages' "similar procedures" (from
+the documents alone) score with one BM25F computation, so they cannot drift
+apart."""
+from __future__ import annotations
+
+from collections import Counter
+
+from generator.content.handbook import load_handbook
+from generator.search import analysis
+from generator.search.index import FIELD_WEIGHTS, FieldStats, SearchIndex, bm25f_impacts, search_documents
+
+
+def impacts_from_documents(docs, weights, lengths=None, totals=None):
+    """The impacts computed from each document's own tokens, field by field
+    (with the given field lengths, if any: whoosh stores them rounded)."""
+    fields = []
+    for name, weight in weights.items():
+        tokens = [analysis.index_tokens(getattr(d, name)) for d in docs]
+        holders: dict[str, list[tuple[int, int]]] = {}
+        for n, counts in enumerate(Counter(t) for t in tokens):
+            for term, freq in counts.items():
+                holders.setdefault(term, []).append((n, freq))
+        own = [len(t) for t in tokens]
+        fields.append(FieldStats(weight, lengths[name] if lengths else own, totals[name] if totals else sum(own),
+                                 holders.items()))
+    return bm25f_impacts(docs, fields)
+
+
+def as_dicts(impacts):
+    return {term: dict(zip(ids, values)) for term, (ids, values) in impacts.items()}
+
+
+def test_the_search_index_scores_as_the_documents_do(mini):
+    hb, sink = load_handbook(mini)
+    assert not sink.errors
+    docs = search_documents(hb)
+    index = SearchIndex.open(mini, docs)
+    try:
+        assert [d.id for d in index.docs] == [d.id for d in docs]
+        reader = index.searcher.reader()
+        lengths = {name: [reader.doc_field_length(n, name) or 0 for n in range(len(docs))]
+                   for name in FIELD_WEIGHTS}
+        totals = {name: reader.field_length(name) for name in FIELD_WEIGHTS}
+        expected = as_dicts(impacts_from_documents(docs, FIELD_WEIGHTS, lengths, totals))
+        assert len(expected) > 50 and as_dicts(index.impacts) == expected
+    finally:
+        index.close()
+
+
+def test_impacts_follow_frequency_field_weight_rarity_and_boost():
+    class Doc:
+        def __init__(self, title, body="", boost=1.0):
+            self.title, self.body, self.boost = title, body, boost
+
+    docs = [Doc("khai sinh"), Doc("khai sinh khai sinh"), Doc("kết hôn", "khai sinh"), Doc("khai sinh", boost=1.3),
+            Doc("khai tử")]
+    impacts = as_dicts(impacts_from_documents(docs, {"title": 6.0, "body": 0.5}))
+    sinh, khai = impacts["sinh"], impacts["khai"]
+    assert set(sinh) == {0, 1, 2, 3} and set(khai) == {0, 1, 2, 3, 4}
+    assert sinh[0] < sinh[1] < 2 * sinh[0]  # more often counts more, but saturates
+    assert sinh[2] < sinh[0]  # in the body, not the title
+    assert sinh[3] == sinh[0] * 1.3  # the general procedure's boost
+    assert khai[0] < sinh[0]  # a word every document has tells less
