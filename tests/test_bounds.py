@@ -80,3 +80,102 @@ def test_inline_markup_of_half_a_megabyte_renders_in_time(unit):
     text = unit * (500_000 // len(unit))
     rendered, plain = within(lambda: (len(render_inline(text)), len(plain_text(text))))
     assert rendered >= len(text) and plain == len(text)  # nothing is markup: every character stays
+
+
+# --- the condition language ----------------------------------------------------------
+
+QUESTIONS = {"qua_han": QuestionInfo("co-khong"), "so_tre": QuestionInfo("so")}
+
+
+@pytest.mark.parametrize("text,offset,message", [
+    ("(" * 21 + "qua_han" + ")" * 21, 20, "lồng nhau quá sâu"),
+    ("(" * 400 + "qua_han" + ")" * 400, 20, "lồng nhau quá sâu"),
+    ("không " * 21 + "qua_han", 6 * 20, "lồng nhau quá sâu"),
+    ("không " * 160 + "qua_han", 6 * 20, "lồng nhau quá sâu"),
+    ("qua_han và " * 100 + "qua_han", 0, "điều kiện quá dài"),
+    ("so_tre > " + "9" * 5000, 0, "điều kiện quá dài"),
+    ("so_tre > " + "9" * 16, 9, "số quá dài"),
+    ("so_tre > 1" + "0" * 400 + ".5", 9, "số quá dài"),
+    ("qua_han và so_tre < 10000000000001", 20, "quá lớn"),
+    ("so_tre > -2000000000000", 9, "quá lớn"),
+])
+def test_condition_bounds_are_located_errors(text, offset, message):
+    with pytest.raises(ConditionError) as err:
+        check(parse(text), QUESTIONS)
+    assert message in err.value.message and err.value.offset == offset
+    assert err.value.hint
+
+
+def test_condition_true_only_for_the_last_answers_tried_is_accepted():
+    # 14 yes/no questions: 3^14 combinations; "every answer is no" comes late in order.
+    questions = {f"q{i:02d}": QuestionInfo("co-khong") for i in range(1, 15)}
+    check(parse(" và ".join(f"không {q}" for q in questions)), questions)
+    check(parse(" và ".join(questions) + ' và không (q01 = sai)'), questions)
+
+
+def test_check_that_needs_too_many_steps_is_skipped_not_an_error():
+    from generator.content.conditions import CheckBudget, CheckSkipped
+
+    questions = {f"q{i:02d}": QuestionInfo("co-khong") for i in range(1, 21)}
+    hard = "(" + " hoặc ".join(list(questions)[:-1]) + ") và q20 và không q20"  # never true, seen only at q20
+    with pytest.raises(CheckSkipped) as err:
+        check(parse(hard), questions)
+    assert "quá nhiều bước" in err.value.message and err.value.offset == 0 and err.value.hint
+    # The steps a procedure has are shared: once spent, the proof is skipped even for easy conditions.
+    budget = CheckBudget()
+    for _ in range(conditions.PROCEDURE_CHECK_STEPS // conditions.CONDITION_CHECK_STEPS):
+        with pytest.raises(CheckSkipped):
+            check(parse(hard), questions, budget)
+    assert budget.left == 0
+    with pytest.raises(CheckSkipped):
+        check(parse("q01"), questions, budget)
+    # Errors other than "never true" are still found when the steps are spent.
+    with pytest.raises(ConditionError) as err:
+        check(parse("q01 và q99"), questions, budget)
+    assert not isinstance(err.value, CheckSkipped) and "không có câu hỏi 'q99'" in err.value.message
+
+
+def test_many_yes_no_questions_and_conditions_validate_in_time(mini):
+    hard = "(" + " hoặc ".join(f"q{i:02d}" for i in range(1, 17)) + ") và q17 và không q17"
+    late = " và ".join(f"không q{i:02d}" for i in range(1, 18))
+    add_to_procedure(mini, yes_no_questions(17) + notes([late, hard] + [late, hard] * 30))
+    found = within(items_of, mini)
+    assert [f for f in found if not f[3]] == []  # warnings only: the file is valid
+    first = line_of(mini, KHAI_SINH, hard)
+    assert found[0][:2] == (first, len('    chi_khi: "') + 1)
+    assert "chưa kiểm tra được điều kiện này" in found[0][2]
+    # `sotay validate` says so, and succeeds.
+    cmd = [str(SOTAY)] if SOTAY.exists() else [sys.executable, "-m", "generator.cli"]
+    done = subprocess.run([*cmd, "validate", KHAI_SINH], cwd=mini, capture_output=True, text=True, timeout=TIME_LIMIT)
+    assert done.returncode == 0, done.stderr
+    assert f"{KHAI_SINH}:{first}:15: cảnh báo: điều kiện: chưa kiểm tra được" in done.stderr
+
+
+# --- answers typed by a person ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("raw", ["nan", "NaN", "inf", "-inf", "Infinity", "1e999", "-1e400", "10000000000000",
+                                 "1" * 300, "1" * 5000])
+def test_numeric_answers_are_finite_and_bounded(raw):
+    question = model.Question(key="so_tre", text="Mấy trẻ?", label="Số trẻ", kind="so")
+    with pytest.raises(ValueError) as err:
+        parse_answer(question, raw)
+    assert "cần một số từ" in str(err.value) or "quá dài" in str(err.value)
+
+
+def test_choice_by_number_takes_ascii_digits_only():
+    question = model.Question(key="nguoi_di", text="Ai đi?", label="Người đi", kind="mot-lua-chon",
+                              choices={"cha": "Cha", "me": "Mẹ"})
+    assert parse_answer(question, "2") == "me"
+    for raw in ("²", "٢", "1" * 5000):
+        with pytest.raises(ValueError, match="chọn một trong|quá dài"):
+            parse_answer(question, raw)
+
+
+def test_cli_guide_refuses_non_finite_numbers(mini, run):
+    add_to_procedure(mini, "cau_hoi:\n  - ma: so_tre\n    hoi: Mấy trẻ?\n    nhan: Số trẻ\n    kieu: so\n"
+                     + notes(["so_tre >= 2"]))
+    assert run("guide", "dang-ky-khai-sinh", "-a", "so_tre=3").exit_code == 0
+    for raw in ("nan", "inf", "-inf", "1e999"):
+        result = run("guide", "dang-ky-khai-sinh", "-a", f"so_tre={raw}")
+        assert result.exit_code == 1 and "câu 'so_tre': cần một số từ -1.000.000.000.000 đến 1.000.000.000.000" in result.output

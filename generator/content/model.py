@@ -32,10 +32,12 @@ class Time(str):
 
 class Condition(str):
     """A condition over the procedure's questions (see conditions.py); carries
-    where its text starts in the file so errors point inside it."""
+    where its text starts in the file so errors point inside it, and its
+    parsed form once the validator has read it."""
 
     line = 0
     column = 0
+    tree: list | None = None
 
 
 class FormFile(str):

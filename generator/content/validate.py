@@ -278,7 +278,7 @@ def _convert_text(node: Node, tp: Any, ctx: Context, meta: dict) -> str | None:
         m = node.start_mark
         condition.line, condition.column = m.line + 1, m.column + 1 + quoted
         try:
-            conditions.parse(value)
+            condition.tree = conditions.parse(value)
         except conditions.ConditionError as err:
             ctx.sink.add(ctx.path, condition.line, condition.column + err.offset, f"điều kiện: {err.message}", err.hint)
             return None
@@ -404,9 +404,12 @@ def _check_questions(p: model.Procedure, ctx: Context) -> None:
         elif q.kind == "mot-lua-chon" and len(q.choices) < 2:
             ctx.sink.add(ctx.path, line, col, "câu hỏi 'mot-lua-chon' cần ít nhất hai lựa chọn")
     infos = question_infos(p)
+    budget = conditions.CheckBudget()
     for c in all_conditions(p):
         try:
-            conditions.check(conditions.parse(c), infos)
+            conditions.check(c.tree or conditions.parse(c), infos, budget)
+        except conditions.CheckSkipped as skipped:
+            ctx.sink.warn(ctx.path, c.line, c.column + skipped.offset, f"điều kiện: {skipped.message}", skipped.hint)
         except conditions.ConditionError as err:
             ctx.sink.add(ctx.path, c.line, c.column + err.offset, f"điều kiện: {err.message}", err.hint)
     if p.questions and not all_conditions(p):
