@@ -18,6 +18,7 @@ import pytest
 
 from generator.content import conditions, model, yamlsource
 from generator.content.conditions import ConditionError, QuestionInfo, check, parse, parse_answer
+from generator.content.errors import MAX_ERRORS_PER_FILE
 from generator.content.handbook import load_handbook
 
 from test_loader import KHAI_SINH, line_of, replace_in
@@ -179,3 +180,43 @@ def test_cli_guide_refuses_non_finite_numbers(mini, run):
     for raw in ("nan", "inf", "-inf", "1e999"):
         result = run("guide", "dang-ky-khai-sinh", "-a", f"so_tre={raw}")
         assert result.exit_code == 1 and "câu 'so_tre': cần một số từ -1.000.000.000.000 đến 1.000.000.000.000" in result.output
+
+
+# --- content files ---------------------------------------------------------------------
+
+
+def test_integer_with_thousands_of_digits_is_a_located_error(mini):
+    for digits in (16, 5000):
+        replace_in(mini, KHAI_SINH, "  - ten: Giấy chứng sinh\n", f"  - ten: Giấy chứng sinh\n    so_luong: {'9' * digits}\n")
+        line = line_of(mini, KHAI_SINH, "so_luong:")
+        assert items_of(mini) == [(line, 15, f"'so_luong' có số quá dài ({digits} chữ số, tối đa 15)", False)]
+        replace_in(mini, KHAI_SINH, f"    so_luong: {'9' * digits}\n", "")
+
+
+def test_thousands_of_forbidden_characters_are_reported_up_to_a_cap(mini):
+    replace_in(mini, KHAI_SINH, "tom_tat: Đăng ký", "tom_tat: Đăng ký" + "\u200b" * 150_000)
+    found = within(items_of, mini)
+    assert len(found) == MAX_ERRORS_PER_FILE + 1
+    line = line_of(mini, KHAI_SINH, "tom_tat:")
+    start = len("tom_tat: Đăng ký") + 1
+    assert found[0] == (line, start, "ký tự rộng bằng 0 (zero-width space) U+200B không được phép", False)
+    assert found[-1][:3] == (line, start + MAX_ERRORS_PER_FILE,
+                             f"quá nhiều lỗi trong tệp: chỉ báo {MAX_ERRORS_PER_FILE} lỗi đầu tiên")
+
+
+def test_thousands_of_unknown_keys_are_reported_up_to_a_cap(mini):
+    add_to_procedure(mini, "".join(f"khoa_la_{i}: 1\n" for i in range(9_000)))
+    found = within(items_of, mini)
+    assert len(found) == MAX_ERRORS_PER_FILE + 1
+    assert found[0][2] == "khóa không hợp lệ 'khoa_la_0'"
+    assert found[-1][2] == f"quá nhiều lỗi trong tệp: chỉ báo {MAX_ERRORS_PER_FILE} lỗi đầu tiên"
+
+
+def test_file_with_too_many_values_is_refused_where_the_bound_is_hit(mini):
+    replace_in(mini, KHAI_SINH, "tu_khoa: [làm giấy khai sinh]", "tu_khoa: [" + "a, " * 30_000 + "a]")
+    found = within(items_of, mini)
+    line = line_of(mini, KHAI_SINH, "tu_khoa:")
+    assert len(found) == 1 and found[0][0] == line and found[0][3] is False
+    assert found[0][2].startswith(f"tệp có quá nhiều giá trị (tối đa {conditions.vi_number(yamlsource.MAX_NODES)}")
+    column = found[0][1]
+    assert (column - len("tu_khoa: [") - 1) % 3 == 0  # at an item of the list
