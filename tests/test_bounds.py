@@ -220,3 +220,63 @@ def test_file_with_too_many_values_is_refused_where_the_bound_is_hit(mini):
     assert found[0][2].startswith(f"tệp có quá nhiều giá trị (tối đa {conditions.vi_number(yamlsource.MAX_NODES)}")
     column = found[0][1]
     assert (column - len("tu_khoa: [") - 1) % 3 == 0  # at an item of the list
+
+
+# --- lists that code reads with a hard limit ------------------------------------------
+
+QUIZ = """dao_tao:
+  muc_tieu: [Biết thời hạn.]
+  cau_hoi_kiem_tra:
+    - ma: thoi-han
+      hoi: Thời hạn?
+      lua_chon: [{choices}]
+      dap_an: [1]
+      giai_thich: Vì luật.
+      can_cu: {{van_ban: 60/2014/QH13}}
+"""
+
+
+def test_quiz_question_with_more_choices_than_letters_is_refused_not_a_crash(mini):
+    from generator.content.errors import ContentErrors
+    from generator.site.build import build_site
+
+    choices = [f"Lựa chọn {i}" for i in range(1, 28)]
+    add_to_procedure(mini, QUIZ.format(choices=", ".join(choices)))
+    line = line_of(mini, KHAI_SINH, "lua_chon:")
+    text = (mini / KHAI_SINH).read_text(encoding="utf-8").splitlines()[line - 1]
+    found = items_of(mini)
+    assert found == [(line, text.index("Lựa chọn 27") + 1,
+                      "'lua_chon' có 27 mục, tối đa 26: mục này là mục thứ 27", False)]
+    with pytest.raises(ContentErrors):
+        build_site(mini)
+    # 26 choices (A–Z) are fine, and build.
+    replace_in(mini, KHAI_SINH, ", Lựa chọn 27]", "]")
+    assert items_of(mini) == []
+
+
+@pytest.mark.parametrize("text,key,maximum", [
+    (yes_no_questions(model.MAX_QUESTIONS + 1) + notes(["q01"]), "cau_hoi", model.MAX_QUESTIONS),
+    ("cau_hoi:\n  - ma: chon\n    hoi: Chọn?\n    nhan: Chọn\n    kieu: mot-lua-chon\n    lua_chon: {"
+     + ", ".join(f"c{i}: C{i}" for i in range(model.MAX_CHOICES + 1)) + "}\n" + notes(['chon = \\"c0\\"']),
+     "lua_chon", model.MAX_CHOICES),
+    (QUIZ.format(choices="Có, Không").replace("  cau_hoi_kiem_tra:", "  ho_so_thuc_hanh:\n    - ma: ho-so\n      ten: Hồ sơ\n"
+     "      boi_canh: Nộp.\n      giay_to:\n" + "        - {ten: Tờ khai, mo_ta: Đủ.}\n" * (model.MAX_PRACTICE_DOCUMENTS + 1)
+     + "      loi:\n        - {loai: thieu-chu-ky, mo_ta: Thiếu chữ ký.}\n  cau_hoi_kiem_tra:"), "giay_to",
+     model.MAX_PRACTICE_DOCUMENTS),
+], ids=["questions", "choices", "practice-documents"])
+def test_lists_are_bounded(mini, text, key, maximum):
+    add_to_procedure(mini, text)
+    found = items_of(mini)
+    assert len(found) == 1, found
+    assert found[0][2] == f"'{key}' có {maximum + 1} mục, tối đa {maximum}: mục này là mục thứ {maximum + 1}"
+
+
+def test_json_schema_bounds_the_same_lists():
+    from generator.editing.jsonschema import procedure_schema
+
+    defs = procedure_schema()["$defs"]
+    assert defs["QuizQuestion"]["properties"]["lua_chon"]["maxItems"] == len(model.QUIZ_LETTERS)
+    assert defs["QuizQuestion"]["properties"]["dap_an"]["maxItems"] == len(model.QUIZ_LETTERS)
+    assert defs["Question"]["properties"]["lua_chon"]["maxProperties"] == model.MAX_CHOICES
+    assert defs["PracticeDossier"]["properties"]["giay_to"]["maxItems"] == model.MAX_PRACTICE_DOCUMENTS
+    assert procedure_schema()["properties"]["cau_hoi"]["maxItems"] == model.MAX_QUESTIONS

@@ -173,6 +173,8 @@ def _convert_list(node: Node, item_tp: Any, ctx: Context, meta: dict) -> list | 
     minimum = meta.get("min_items") or 0
     if len(node.value) < minimum:
         ctx.error(node, f"danh sách '{meta.get('key')}' cần ít nhất {minimum} mục")
+    if _too_many(node, meta, ctx):
+        return None
     item_meta = {k: meta.get(k) for k in ("choices", "ref", "minimum", "maximum", "key")}
     items = ItemList(convert(child, item_tp, ctx, item_meta) for child in node.value)
     items.positions = [(child.start_mark.line + 1, child.start_mark.column + 1) for child in node.value]
@@ -191,11 +193,25 @@ def item_location(obj: Any, attr: str, index: int) -> tuple[int, int]:
     return positions[index] if index < len(positions) else location(obj, attr)
 
 
+def _too_many(node: SequenceNode | MappingNode, meta: dict, ctx: Context) -> bool:
+    """More entries than ``max_items``: the error is at the first one too many."""
+    maximum = meta.get("max_items")
+    if maximum is None or len(node.value) <= maximum:
+        return False
+    extra = node.value[maximum]
+    ctx.error(extra[0] if isinstance(extra, tuple) else extra,
+              f"'{meta.get('key')}' có {len(node.value)} mục, tối đa {maximum}: mục này là mục thứ {maximum + 1}",
+              "bớt các mục thừa; nội dung cần nhiều hơn thì tách thành nhiều mục, câu hỏi hoặc thủ tục.")
+    return True
+
+
 def _convert_dict(node: Node, value_tp: Any, ctx: Context, meta: dict) -> dict | None:
     if not isinstance(node, MappingNode):
         if _is_null(node):
             return {}
         ctx.error(node, f"cần một khối khóa: giá trị, nhưng gặp {_describe(node)}")
+        return None
+    if _too_many(node, meta, ctx):
         return None
     result = {}
     for key_node, value_node in node.value:
@@ -457,7 +473,7 @@ def _check_triage_option(o: model.TriageOption, node: Node, ctx: Context) -> Non
 
 
 _TRAINING_ID = re.compile(model.SLUG)
-_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_LETTERS = model.QUIZ_LETTERS
 
 
 def _check_training_key(obj: Any, ctx: Context, what: str) -> None:
