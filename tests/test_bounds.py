@@ -280,3 +280,23 @@ def test_json_schema_bounds_the_same_lists():
     assert defs["Question"]["properties"]["lua_chon"]["maxProperties"] == model.MAX_CHOICES
     assert defs["PracticeDossier"]["properties"]["giay_to"]["maxItems"] == model.MAX_PRACTICE_DOCUMENTS
     assert procedure_schema()["properties"]["cau_hoi"]["maxItems"] == model.MAX_QUESTIONS
+
+
+# --- the editors' schema page ------------------------------------------------------------
+
+
+def test_schema_page_states_the_limits(mini):
+    from generator.site.build import build_site
+
+    site = build_site(mini)
+    html = (site / "bien-tap/luoc-do/index.html").read_text(encoding="utf-8")
+    limits = html[html.index('id="gioi-han"'):]
+    limits = limits[: limits.index("</table>")]
+    vi = conditions.vi_number
+    for text in (f"tối đa {yamlsource.MAX_FILE_BYTES // 1024} KB", f"tối đa {yamlsource.MAX_DEPTH} mức",
+                 f"tối đa {vi(conditions.MAX_CONDITION_CHARS)} ký tự", f"tối đa {conditions.MAX_DEPTH} mức ngoặc",
+                 f"tối đa {conditions.MAX_NUMBER_DIGITS} chữ số", vi(conditions.MAX_NUMBER),
+                 f"{vi(conditions.CONDITION_CHECK_STEPS)} bước cho mỗi điều kiện",
+                 f"{vi(conditions.PROCEDURE_CHECK_STEPS)} bước cho cả thủ tục",
+                 f"tối đa {vi(yamlsource.MAX_NODES)}", f"tối đa {len(model.QUIZ_LETTERS)} mục"):
+        assert text in limits, text
