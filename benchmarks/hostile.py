@@ -91,8 +91,11 @@ def _condition_case(make, questions=("qua_han",)) -> tuple[str, None]:
     conditions have no length limit, else as many of the longest allowed as fit."""
     longest = _bound("MAX_CONDITION_CHARS")
     if longest is None:
-        empty = _with_questions(list(questions), [""])
-        return _with_questions(list(questions), [make(LIMIT - len(empty.encode("utf-8")))]), None
+        room = LIMIT - len(_with_questions(list(questions), [""]).encode("utf-8"))  # bytes
+        condition = make(room)
+        while len(condition.encode("utf-8")) > room:  # characters of more than one byte ("không")
+            condition = make(len(condition) * room // len(condition.encode("utf-8")) - 16)
+        return _with_questions(list(questions), [condition]), None
     return _many_conditions(list(questions), make(longest)), None
 
 
