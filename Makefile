@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install serve build test validate bench clean
+.PHONY: install serve build test validate bench bench-hostile clean
 
 $(STAMP): pyproject.toml
 	@scripts/make-venv.sh "$(PY)" "$(VENV)"
@@ -35,6 +35,12 @@ N ?= 100 1000 5000
 BENCH_ARGS ?=
 bench: install
 	$(BIN)/python benchmarks/bench.py --procedures $(N) $(BENCH_ARGS)
+
+# The worst file under the size limit for each checker, validated alone: each should take under a second
+# (about a minute in all); e.g. make bench-hostile HOSTILE_ARGS="--only inline-brackets --timeout 20"
+HOSTILE_ARGS ?=
+bench-hostile: install
+	$(BIN)/python benchmarks/hostile.py $(HOSTILE_ARGS)
 
 clean:
 	rm -rf site .site.* .pytest_cache

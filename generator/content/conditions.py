@@ -22,11 +22,20 @@ way; a property test runs both on the same cases.
 
 An unanswered question makes every comparison on it false, so an item shows
 only once the answers call for it.
+
+Bounds (a content file is read from anyone's pull request; every check stays
+linear or bounded in time, and says where a bound is hit): a condition holds
+at most ``MAX_CONDITION_CHARS`` characters and ``MAX_DEPTH`` levels of
+brackets and "không"; a number at most ``MAX_NUMBER_DIGITS`` digits and
+``MAX_NUMBER`` in absolute value (so it stays finite in the page's JSON); the
+proof that some answers make a condition true (``check``) takes at most
+``CONDITION_CHECK_STEPS`` steps per condition and ``PROCEDURE_CHECK_STEPS``
+per procedure, and is skipped with a warning (``CheckSkipped``) beyond.
 """
 
 from __future__ import annotations
 
-import itertools
+import math
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -42,9 +51,20 @@ _TOKEN = re.compile(
     | (?P<string>"[^"\n]*")
     | (?P<op><=|>=|!=|≠|=|<|>|\(|\)|\[|\]|,)
     | (?P<word>[^\W\d]\w*)
+    | (?P<bad>\S)
     )""",
     re.VERBOSE,
 )
+MAX_CONDITION_CHARS = 1000
+MAX_DEPTH = 20  # nested brackets and "không"; content needs two or three
+MAX_NUMBER = 10**12
+MAX_NUMBER_DIGITS = 15
+MAX_ANSWER_CHARS = 200  # an answer typed at `sotay guide` or written in 'tra_loi'
+# The "never true" proof: one step is one node of a condition looked at under
+# some answers (about a microsecond); real conditions need a few hundred.
+CONDITION_CHECK_STEPS = 20_000
+PROCEDURE_CHECK_STEPS = 100_000
+
 KEYWORDS = {"và": "and", "hoặc": "or", "không": "not", "trong": "in", "đúng": True, "sai": False}
 OPERATORS = {"=": "=", "!=": "!=", "≠": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 
@@ -55,57 +75,91 @@ class ConditionError(Exception):
         self.message, self.offset, self.hint = message, offset, hint
 
 
-@dataclass
+class CheckSkipped(ConditionError):
+    """Every check passed but the "never true" proof, which ran out of steps:
+    a warning, not an error (``check`` raises it last)."""
+
+
+def vi_number(n: int) -> str:
+    """1000000 → "1.000.000", as numbers are written in Vietnamese."""
+    return f"{n:,}".replace(",", ".")
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_NUMBER_HINT = (f"số trong điều kiện có tối đa {MAX_NUMBER_DIGITS} chữ số, giá trị tuyệt đối không quá "
+                f"{vi_number(MAX_NUMBER)}.")
+
+
+@dataclass(slots=True)
 class Token:
     kind: str  # "number", "string", "op", "word", "end"
     value: Any
     offset: int
+    key: str = ""  # what the parser looks at: an operator or keyword itself, else the kind
 
 
 def tokenize(text: str) -> list[Token]:
-    tokens, pos = [], 0
-    while pos < len(text):
-        if text[pos:].strip() == "":
-            break
-        m = _TOKEN.match(text, pos)
-        if not m or m.end() == pos:
-            bad = pos + len(text[pos:]) - len(text[pos:].lstrip())
-            raise ConditionError(f"ký tự không hiểu được '{text[bad]}'", bad,
-                                 'điều kiện chỉ gồm mã câu hỏi, số, chữ trong dấu "…", và/hoặc/không/trong, = != < <= > >=.')
+    """The tokens of ``text``, in one pass (every character but trailing
+    spaces is part of a token, or of the first "bad" one)."""
+    tokens = []
+    for m in _TOKEN.finditer(text):
         kind = m.lastgroup
         raw = m.group(kind)
         start = m.start(kind)
+        if kind == "word" or kind == "op":
+            tokens.append(Token(kind, raw, start, raw if kind == "op" or raw in KEYWORDS else kind))
+            continue
         if kind == "number":
-            value = float(raw) if "." in raw else int(raw)
+            value = _number(raw, start)
         elif kind == "string":
             value = raw[1:-1]
         else:
-            value = raw
-        tokens.append(Token(kind, value, start))
-        pos = m.end()
-    tokens.append(Token("end", None, len(text)))
+            raise ConditionError(f"ký tự không hiểu được '{raw}'", start,
+                                 'điều kiện chỉ gồm mã câu hỏi, số, chữ trong dấu "…", và/hoặc/không/trong, = != < <= > >=.')
+        tokens.append(Token(kind, value, start, kind))
+    tokens.append(Token("end", None, len(text), "end"))
     return tokens
+
+
+def _number(raw: str, offset: int) -> int | float:
+    digits = sum(ch.isdigit() for ch in raw)
+    if digits > MAX_NUMBER_DIGITS:
+        raise ConditionError(f"số quá dài ({vi_number(digits)} chữ số)", offset, _NUMBER_HINT)
+    value = float(raw) if "." in raw else int(raw)
+    if abs(value) > MAX_NUMBER:
+        raise ConditionError(f"số {raw} quá lớn", offset, _NUMBER_HINT)
+    return value
 
 
 class _Parser:
     def __init__(self, text: str) -> None:
+        if len(text) > MAX_CONDITION_CHARS:
+            raise ConditionError(f"điều kiện quá dài ({vi_number(len(text))} ký tự, tối đa {vi_number(MAX_CONDITION_CHARS)})", 0,
+                                 "tách thành các điều kiện ngắn hơn ở từng mục, hoặc thêm một câu hỏi gộp các trường hợp.")
         self.tokens = tokenize(text)
         self.i = 0
+        self.tok = self.tokens[0]
+        self.depth = 0
 
-    @property
-    def tok(self) -> Token:
-        return self.tokens[self.i]
+    def enter(self, offset: int) -> None:
+        """One more level of brackets or "không": recursion stays shallow."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ConditionError(f"điều kiện lồng nhau quá sâu (quá {MAX_DEPTH} mức ngoặc hoặc 'không')", offset,
+                                 "viết phẳng hơn: bỏ ngoặc thừa và các cặp 'không không', hoặc tách thành nhiều điều kiện.")
 
     def take(self) -> Token:
-        t = self.tokens[self.i]
+        t = self.tok
         self.i += 1
+        if self.i < len(self.tokens):
+            self.tok = self.tokens[self.i]
         return t
 
-    def is_word(self, word: str) -> bool:
-        return self.tok.kind == "word" and self.tok.value == word
-
     def expect(self, op: str) -> None:
-        if not (self.tok.kind == "op" and self.tok.value == op):
+        if self.tok.key != op:
             raise ConditionError(f"thiếu '{op}'", self.tok.offset)
         self.take()
 
@@ -114,36 +168,39 @@ class _Parser:
             raise ConditionError("điều kiện trống", 0, "viết ví dụ: sinh_o_nuoc_ngoai hoặc không da_ket_hon.")
         node = self.expr()
         if self.tok.kind != "end":
-            raise ConditionError(f"không hiểu '{self.tok.value}' ở đây", self.tok.offset,
+            raise ConditionError(f"không hiểu '{_shown(str(self.tok.value))}' ở đây", self.tok.offset,
                                  "nối các điều kiện bằng 'và' hoặc 'hoặc'.")
         return node
 
     def expr(self) -> Compiled:
         parts = [self.and_()]
-        while self.is_word("hoặc"):
+        while self.tok.key == "hoặc":
             self.take()
             parts.append(self.and_())
         return parts[0] if len(parts) == 1 else ["or", *parts]
 
     def and_(self) -> Compiled:
         parts = [self.not_()]
-        while self.is_word("và"):
+        while self.tok.key == "và":
             self.take()
             parts.append(self.not_())
         return parts[0] if len(parts) == 1 else ["and", *parts]
 
     def not_(self) -> Compiled:
-        if self.is_word("không"):
-            self.take()
-            return ["not", self.not_()]
+        if self.tok.key == "không":
+            self.enter(self.take().offset)
+            node = ["not", self.not_()]
+            self.depth -= 1
+            return node
         return self.compare()
 
     def compare(self) -> Compiled:
         left = self.value()
-        if self.tok.kind == "op" and self.tok.value in OPERATORS:
-            op = OPERATORS[self.take().value]
-            return ["cmp", op, left, self.value()]
-        if self.is_word("trong"):
+        key = self.tok.key
+        if key in OPERATORS:
+            self.take()
+            return ["cmp", OPERATORS[key], left, self.value()]
+        if key == "trong":
             self.take()
             return ["in", left, self.list_()]
         return left
@@ -151,7 +208,7 @@ class _Parser:
     def list_(self) -> list:
         self.expect("[")
         items = [self.literal()]
-        while self.tok.kind == "op" and self.tok.value == ",":
+        while self.tok.key == ",":
             self.take()
             items.append(self.literal())
         self.expect("]")
@@ -167,10 +224,11 @@ class _Parser:
 
     def value(self) -> Compiled:
         t = self.tok
-        if t.kind == "op" and t.value == "(":
-            self.take()
+        if t.key == "(":
+            self.enter(self.take().offset)
             inner = self.expr()
             self.expect(")")
+            self.depth -= 1
             return inner
         if t.kind in ("number", "string"):
             self.take()
@@ -186,7 +244,7 @@ class _Parser:
             return node
         if t.kind == "end":
             raise ConditionError("điều kiện bị cụt ở cuối", t.offset)
-        raise ConditionError(f"không hiểu '{t.value}' ở đây", t.offset)
+        raise ConditionError(f"không hiểu '{_shown(str(t.value))}' ở đây", t.offset)
 
 
 def parse(text: str) -> Compiled:
@@ -229,6 +287,18 @@ def _comparable(a, b) -> bool:
     return (isinstance(a, numbers) and isinstance(b, numbers)) or (isinstance(a, str) and isinstance(b, str))
 
 
+def _compare(op: str, a, b) -> bool:
+    if not _comparable(a, b):
+        return False
+    if op == "=":
+        return a == b
+    if op == "!=":
+        return a != b
+    if isinstance(a, bool):
+        return False
+    return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+
+
 def evaluate(node: Compiled, answers: dict[str, Any]) -> bool:
     """True if the item shows for these answers (unanswered → None)."""
     kind = node[0]
@@ -242,16 +312,7 @@ def evaluate(node: Compiled, answers: dict[str, Any]) -> bool:
         value = _value(node[1], answers)
         return any(_comparable(value, v) and value == v for v in node[2])
     if kind == "cmp":
-        op, a, b = node[1], _value(node[2], answers), _value(node[3], answers)
-        if not _comparable(a, b):
-            return False
-        if op == "=":
-            return a == b
-        if op == "!=":
-            return a != b
-        if isinstance(a, bool):
-            return False
-        return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+        return _compare(node[1], _value(node[2], answers), _value(node[3], answers))
     if kind == "q":
         return answers.get(node[1]) is True
     if kind == "v":
@@ -282,9 +343,18 @@ def _questions_in(node, found: list) -> None:
         _questions_in(x, found)
 
 
-def check(node: Compiled, questions: dict[str, QuestionInfo]) -> None:
+class CheckBudget:
+    """Steps left for the "never true" proofs of one procedure's conditions."""
+
+    def __init__(self, steps: int = PROCEDURE_CHECK_STEPS) -> None:
+        self.left = steps
+
+
+def check(node: Compiled, questions: dict[str, QuestionInfo], budget: CheckBudget | None = None) -> None:
     """Raise ConditionError for unknown questions, values a question can never
-    take, comparisons of the wrong kind, and conditions no answers satisfy."""
+    take, comparisons of the wrong kind, and conditions no answers satisfy;
+    CheckSkipped when finding whether some answers satisfy it takes more
+    steps than the condition's share of ``budget`` (a fresh budget if None)."""
     refs: list = []
     _questions_in(node, refs)
     for ref in refs:
@@ -292,12 +362,31 @@ def check(node: Compiled, questions: dict[str, QuestionInfo]) -> None:
             import difflib
 
             close = difflib.get_close_matches(ref[1], list(questions), n=1, cutoff=0.6)
-            raise ConditionError(f"không có câu hỏi '{ref[1]}'", ref[2] if len(ref) > 2 else 0,
+            raise ConditionError(f"không có câu hỏi '{_shown(ref[1])}'", ref[2] if len(ref) > 2 else 0,
                                  f"có phải ý bạn là '{close[0]}'?" if close else "khai báo câu hỏi trong 'cau_hoi' trước.")
     _check_kinds(node, questions, top=True)
-    if not any(evaluate(_strip(node), a) for a in _answer_space(node, questions)):
+    budget = budget or CheckBudget()
+    if budget.left <= 0:
+        raise _skipped()
+    search = _Search(_strip(node), min(budget.left, CONDITION_CHECK_STEPS))
+    try:
+        found = search.satisfiable(_answer_domains(node, questions))
+    except _OutOfSteps:
+        budget.left -= search.used
+        raise _skipped() from None
+    budget.left -= search.used
+    if not found:
         raise ConditionError("không có câu trả lời nào làm điều kiện này đúng: mục này sẽ không bao giờ hiện", 0,
                              "xem lại 'và'/'hoặc' và các giá trị so sánh.")
+
+
+def _skipped() -> CheckSkipped:
+    return CheckSkipped(
+        "chưa kiểm tra được điều kiện này có lúc nào đúng không: "
+        "thử các tổ hợp câu trả lời cần quá nhiều bước", 0,
+        f"kiểm tra dừng sau {vi_number(CONDITION_CHECK_STEPS)} bước cho một điều kiện, "
+        f"{vi_number(PROCEDURE_CHECK_STEPS)} bước cho cả thủ tục; viết điều kiện ngắn hơn, với ít câu hỏi hơn, "
+        "hoặc bớt số điều kiện. Mục vẫn hiện khi câu trả lời làm điều kiện đúng.")
 
 
 def _offset(node) -> int:
@@ -352,10 +441,10 @@ def _check_kinds(node, questions, top=False) -> None:
         raise ConditionError("một giá trị đứng riêng không phải là điều kiện", 0)
 
 
-def _answer_space(node, questions):
-    """Every combination of answers that can matter to ``node``: each choice,
-    yes/no and unanswered; for numbers and dates, the constants compared
-    against and values just around them."""
+def _answer_domains(node, questions) -> list[tuple[str, list]]:
+    """The answers that can matter to ``node``, question by question: each
+    choice, yes/no and unanswered; for numbers and dates, the constants
+    compared against and values just around them."""
     refs: list = []
     _questions_in(node, refs)
     names = sorted({r[1] for r in refs})
@@ -373,9 +462,80 @@ def _answer_space(node, questions):
         else:  # ngay: ISO strings compare in date order
             domain = sorted({c for c in constants[name]} | {"0000-01-01", "9999-12-31"} |
                             {_next_day(c) for c in constants[name]})
-        domains.append([*domain, None])
-    for values in itertools.islice(itertools.product(*domains), 100_000):
-        yield dict(zip(names, values))
+        domains.append((name, [*domain, None]))
+    return domains
+
+
+class _OutOfSteps(Exception):
+    pass
+
+
+_UNKNOWN = object()  # a question not given an answer yet by the search (None is "unanswered")
+
+
+class _Search:
+    """Whether some combination of answers makes a condition true: a
+    depth-first search that gives answers one question at a time and drops
+    a branch as soon as the answers given so far decide the condition
+    (three-valued: true, false, or not decided yet).  Exact over the answer
+    domains, like trying every combination, but usually visiting a handful;
+    stops with _OutOfSteps after ``steps`` nodes looked at."""
+
+    def __init__(self, node: Compiled, steps: int) -> None:
+        self.node, self.steps, self.used = node, steps, 0
+        self.given: dict[str, Any] = {}
+
+    def satisfiable(self, domains: list[tuple[str, list]], i: int = 0) -> bool:
+        truth = self.truth(self.node)
+        if truth is not None:
+            return truth
+        name, values = domains[i]  # undecided: some question is still without an answer
+        for value in values:
+            self.given[name] = value
+            if self.satisfiable(domains, i + 1):
+                return True
+        del self.given[name]
+        return False
+
+    def truth(self, node) -> bool | None:
+        """True or False if every answer still to give agrees, else None."""
+        if self.used == self.steps:
+            raise _OutOfSteps
+        self.used += 1
+        kind = node[0]
+        if kind in ("or", "and"):
+            decisive = kind == "or"  # a true part decides "or", a false one "and"
+            result: bool | None = not decisive
+            for x in node[1:]:
+                t = self.truth(x)
+                if t is decisive:
+                    return decisive
+                if t is None:
+                    result = None
+            return result
+        if kind == "not":
+            t = self.truth(node[1])
+            return None if t is None else not t
+        if kind == "q":
+            value = self.given.get(node[1], _UNKNOWN)
+            return None if value is _UNKNOWN else value is True
+        if kind == "v":
+            return node[1] is True
+        if kind == "in":
+            value = self.value(node[1])
+            return None if value is _UNKNOWN else any(_comparable(value, v) and value == v for v in node[2])
+        if kind == "cmp":
+            a, b = self.value(node[2]), self.value(node[3])
+            return None if a is _UNKNOWN or b is _UNKNOWN else _compare(node[1], a, b)
+        raise ValueError(f"unknown node {kind!r}")
+
+    def value(self, node):
+        if node[0] == "q":
+            return self.given.get(node[1], _UNKNOWN)
+        if node[0] == "v":
+            return node[1]
+        t = self.truth(node)
+        return _UNKNOWN if t is None else t
 
 
 def _collect_constants(node, constants) -> None:
@@ -438,6 +598,8 @@ def _wrap(node, questions, labels) -> str:
 def parse_answer(q: model.Question, raw: str):
     """An answer typed by a person: có/không, a choice code or label, a number, a date."""
     text = raw.strip()
+    if len(text) > MAX_ANSWER_CHARS:
+        raise ValueError(f"câu trả lời quá dài ({vi_number(len(text))} ký tự, tối đa {MAX_ANSWER_CHARS})")
     folded = text.lower()
     if q.kind == "co-khong":
         if folded in ("có", "co", "c", "yes", "y", "1", "đúng", "dung"):
@@ -449,14 +611,18 @@ def parse_answer(q: model.Question, raw: str):
         for code, label in q.choices.items():
             if folded in (code.lower(), label.lower()):
                 return code
-        if text.isdigit() and 1 <= int(text) <= len(q.choices):
+        if re.fullmatch(r"[0-9]{1,9}", text) and 1 <= int(text) <= len(q.choices):
             return list(q.choices)[int(text) - 1]
         raise ValueError("chọn một trong: " + ", ".join(f"{c} ({label})" for c, label in q.choices.items()))
     if q.kind == "so":
+        bounds = f"cần một số từ -{vi_number(MAX_NUMBER)} đến {vi_number(MAX_NUMBER)}"
         try:
-            return int(text) if re.fullmatch(r"-?\d+", text) else float(text)
+            value = int(text) if re.fullmatch(r"-?[0-9]+", text) else float(text)
         except ValueError:
-            raise ValueError("cần một số") from None
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError(bounds) from None
+        if not math.isfinite(value) or abs(value) > MAX_NUMBER:  # "nan", "inf", "1e999", 10**13
+            raise ValueError(bounds)
+        return value
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
         raise ValueError("cần một ngày dạng YYYY-MM-DD")
     return text

@@ -30,6 +30,11 @@ class ContentError:
         return text
 
 
+def shown(value: str, limit: int = 60) -> str:
+    """A value quoted in a message, cut short: a value may be half a megabyte."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
 class ContentErrors(Exception):
     """Raised when content is invalid; carries every error found."""
 
@@ -41,17 +46,41 @@ class ContentErrors(Exception):
         return "\n".join(e.format() for e in self.errors)
 
 
+# A file can hold tens of thousands of mistakes (half a megabyte of unknown
+# keys): past this many errors, or warnings, in one file the rest are counted
+# but not kept, and checks skip the work of their hints (``full``).
+MAX_ERRORS_PER_FILE = 200
+
+
 class ErrorSink:
     """Collects errors (and warnings) while loading, so one run reports many."""
 
     def __init__(self) -> None:
         self.items: list[ContentError] = []
+        self._counts: dict[tuple[str, bool], int] = {}
 
     def add(self, path: str, line: int, column: int, message: str, hint: str = "") -> None:
-        self.items.append(ContentError(path, line, column, message, hint))
+        self._keep(ContentError(path, line, column, message, hint))
 
     def warn(self, path: str, line: int, column: int, message: str, hint: str = "") -> None:
-        self.items.append(ContentError(path, line, column, message, hint, warning=True))
+        self._keep(ContentError(path, line, column, message, hint, warning=True))
+
+    def _keep(self, item: ContentError) -> None:
+        key = (item.path, item.warning)
+        n = self._counts[key] = self._counts.get(key, 0) + 1
+        if n <= MAX_ERRORS_PER_FILE:
+            self.items.append(item)
+        elif n == MAX_ERRORS_PER_FILE + 1:  # said once, where the first one left out is
+            what = "cảnh báo" if item.warning else "lỗi"
+            self.items.append(ContentError(
+                item.path, item.line, item.column,
+                f"quá nhiều {what} trong tệp: chỉ báo {MAX_ERRORS_PER_FILE} {what} đầu tiên",
+                f"sửa các {what} đã báo rồi chạy lại sotay validate để xem phần còn lại.", item.warning))
+
+    def full(self, path: str) -> bool:
+        """True once ``path`` has as many errors as are reported: a check may
+        skip working out a hint nobody will see."""
+        return self._counts.get((path, False), 0) >= MAX_ERRORS_PER_FILE
 
     @property
     def errors(self) -> list[ContentError]:

@@ -19,7 +19,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from .. import urls
 from . import model
-from .errors import ContentError, ErrorSink
+from .errors import ContentError, ErrorSink, shown
 from .conditions import parse_answer
 from .legal import status_warnings
 from .markdown import check_pages, is_page
@@ -486,12 +486,15 @@ def _check_references(refs: list[Reference], hb: Handbook, files: list[Path], pu
         "page": _link_targets(hb, files),
         "form_file": {rel for rel in published if rel.startswith(FORMS_DIR)},
     }
+    ordered: dict[str, list[str]] = {}
     for ref in refs:
         pool = known[ref.kind]
         if ref.value in pool:
             continue
         message, hint = _REF_MESSAGES[ref.kind]
-        close = difflib.get_close_matches(ref.value, sorted(pool), n=1, cutoff=0.8)
+        if ref.kind not in ordered:
+            ordered[ref.kind] = sorted(pool)
+        close = [] if sink.full(ref.path) else difflib.get_close_matches(ref.value[:100], ordered[ref.kind], n=1, cutoff=0.8)
         if close:
             hint = f"có phải ý bạn là '{close[0]}'? ({hint})"
-        sink.add(ref.path, ref.line, ref.column, message.format(ref.value), hint + ".")
+        sink.add(ref.path, ref.line, ref.column, message.format(shown(ref.value)), hint + ".")

@@ -11,6 +11,12 @@ Allowed, and nothing else:
 Everything is HTML-escaped first, so ``<script>``, ``{{ … }}`` and any other
 markup appear literally.  The result is a ``Markup`` so Jinja does not escape
 it twice.
+
+Every scan is linear in the length of the text, whatever the text (content
+files may hold half a megabyte of ``[[[[`` or ``**a **a``): a link's label
+holds no ``[`` and its target no ``[``, so no two link attempts read the
+same characters; bold is paired by one pass over the ``**`` (``_bold``);
+italic never reads past the next ``*``.
 """
 
 from __future__ import annotations
@@ -19,8 +25,7 @@ import re
 
 from markupsafe import Markup, escape
 
-LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\s]+)\)")
-_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+LINK = re.compile(r"\[([^\[\]\n]+)\]\(([^\[)\s]+)\)")
 _ITALIC = re.compile(r"(?<![\*\w])\*(?=\S)([^*]+?)(?<=\S)\*(?![\*\w])")
 _SAFE_TARGET = re.compile(r"^(https?://|mailto:|tel:|/(?!/)|\.{0,2}/?[\w\-./#]+$)", re.IGNORECASE)
 _BAD_SCHEME = re.compile(r"^\s*[a-z][a-z0-9+.\-]*:", re.IGNORECASE)
@@ -73,8 +78,44 @@ def render_inline(text: str, abbreviations: Abbreviations | None = None, resolve
     return Markup("".join(parts))
 
 
+def _bold(text: str, before: str = "", after: str = "") -> str:
+    """Each ``**words**`` as ``before + words + after``: what
+    ``re.sub(r"\\*\\*(?=\\S)(.+?)(?<=\\S)\\*\\*", …)`` gives, in one pass.
+
+    From left to right, a ``**`` followed by a non-space opens; it closes at
+    the first ``**`` after at least one character that follows a non-space,
+    on the same line; an opener with no closer is left as it is and the
+    search goes on at its next character."""
+    # Every "**" (overlapping: "***" holds two) that may close: after a non-space.
+    closers, j = [], text.find("**", 1)
+    while j >= 0:
+        if not text[j - 1].isspace():
+            closers.append(j)
+        j = text.find("**", j + 1)
+    if not closers:
+        return text
+    out, pos, k, newline = [], 0, 0, -1
+    i = text.find("**")
+    while i >= 0 and k < len(closers):
+        if i + 2 < len(text) and not text[i + 2].isspace():
+            while k < len(closers) and closers[k] < i + 3:
+                k += 1  # closers only move right, as openers do
+            if newline < i + 2:
+                newline = text.find("\n", i + 2)
+                newline = len(text) if newline < 0 else newline
+            if k < len(closers) and closers[k] < newline:
+                j = closers[k]
+                out += [text[pos:i], before, text[i + 2 : j], after]
+                pos = j + 2
+                i = text.find("**", pos)
+                continue
+        i = text.find("**", i + 1)
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def _emphasis(text: str, abbreviations: Abbreviations | None) -> str:
-    text = _BOLD.sub(r"<strong>\1</strong>", text)
+    text = _bold(text, "<strong>", "</strong>")
     text = _ITALIC.sub(r"<em>\1</em>", text)
     return abbreviations.apply(text) if abbreviations else text
 
@@ -82,5 +123,5 @@ def _emphasis(text: str, abbreviations: Abbreviations | None) -> str:
 def plain_text(text: str) -> str:
     """The words of an inline-markup text without the markup: for search."""
     text = LINK.sub(r"\1", text)
-    text = _BOLD.sub(r"\1", text)
+    text = _bold(text)
     return _ITALIC.sub(r"\1", text)

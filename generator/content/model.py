@@ -17,6 +17,12 @@ from typing import Any
 # Ids written by editors (file names, training ids): lower-case ASCII words joined by hyphens.
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
+# Bounds of lists that code reads with a hard limit (declared with max_items).
+QUIZ_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # a quiz question's choices are lettered: at most 26
+MAX_QUESTIONS = 30  # situation questions of one procedure (real ones ask fewer than ten)
+MAX_CHOICES = 20  # choices of a 'mot-lua-chon' question
+MAX_PRACTICE_DOCUMENTS = 50  # documents of a practice dossier, referred to by number
+
 
 class Inline(str):
     """Text that may use the small inline markup documented in ``inline.py``."""
@@ -32,10 +38,12 @@ class Time(str):
 
 class Condition(str):
     """A condition over the procedure's questions (see conditions.py); carries
-    where its text starts in the file so errors point inside it."""
+    where its text starts in the file so errors point inside it, and its
+    parsed form once the validator has read it."""
 
     line = 0
     column = 0
+    tree: list | None = None
 
 
 class FormFile(str):
@@ -55,6 +63,7 @@ def spec(
     minimum: int | None = None,
     maximum: int | None = None,
     min_items: int = 0,
+    max_items: int | None = None,
 ) -> Any:
     """Declare one schema field.
 
@@ -67,6 +76,7 @@ def spec(
 
     ``ref`` names a registry the value must exist in: ``field`` (lĩnh vực),
     ``legal`` (văn bản pháp luật) or ``procedure`` (another procedure id).
+    ``min_items``/``max_items`` bound the entries of a list or a block of keys.
     """
     meta = {
         "key": key,
@@ -79,6 +89,7 @@ def spec(
         "minimum": minimum,
         "maximum": maximum,
         "min_items": min_items,
+        "max_items": max_items,
     }
     if default is dataclasses.MISSING:
         return field(metadata=meta)
@@ -302,7 +313,7 @@ class Question:
     kind: str = spec("kieu", "Kiểu câu trả lời.", label="Kiểu trả lời", choices=QUESTION_KINDS, default="co-khong")
     choices: dict[str, str] = spec(
         "lua_chon", "Các lựa chọn (mã: nhãn), chỉ cho kiểu mot-lua-chon.",
-        label="Lựa chọn", default={}, example={"cha": "Cha", "me": "Mẹ"}
+        label="Lựa chọn", default={}, max_items=MAX_CHOICES, example={"cha": "Cha", "me": "Mẹ"},
     )
     help: Inline | None = spec(
         "giai_thich", "Giải thích thêm để trả lời đúng.", label="Giải thích", default=None,
@@ -447,7 +458,7 @@ class Procedure:
                                           label="Cần xác minh", item_label="mục cần xác minh", default=[])
     questions: list[Question] = spec(
         "cau_hoi", "Câu hỏi tình huống cho phần hướng dẫn theo tình huống (xem 'chi_khi').",
-        label="Hướng dẫn theo tình huống", item_label="câu hỏi", default=[]
+        label="Hướng dẫn theo tình huống", item_label="câu hỏi", default=[], max_items=MAX_QUESTIONS,
     )
     notes: list[Note] = spec("luu_y", "Lưu ý cho cán bộ, có thể kèm 'chi_khi'.", label="Lưu ý", default=[])
     training: Training | None = spec(
@@ -533,12 +544,12 @@ class QuizQuestion:
     kind: str = spec("kieu", "Một đáp án đúng hay nhiều đáp án đúng.",
                      label="Kiểu câu hỏi", choices=QUIZ_KINDS, default="mot-dap-an")
     choices: list[str] = spec("lua_chon", "Các lựa chọn (ít nhất hai), theo thứ tự A, B, C…",
-                              label="Lựa chọn", min_items=2,
+                              label="Lựa chọn", min_items=2, max_items=len(QUIZ_LETTERS),
                               example=["30 ngày", "60 ngày", "90 ngày"])
     answers: list[int] = spec(
         "dap_an", "Số thứ tự các lựa chọn đúng, đếm từ 1 (ví dụ [2] là lựa chọn thứ hai, tức B).",
         label="Đáp án",
-        min_items=1, minimum=1, maximum=26, example=[2],
+        min_items=1, max_items=len(QUIZ_LETTERS), minimum=1, maximum=len(QUIZ_LETTERS), example=[2],
     )
     explanation: Inline = spec(
         "giai_thich", "Vì sao đáp án đúng (hiện sau khi học viên nộp bài; không có trong bản in cho học viên).",
@@ -567,7 +578,7 @@ class Defect:
     document: int | None = spec(
         "giay_to", "Số thứ tự giấy tờ có lỗi trong 'giay_to', đếm từ 1; bỏ trống nếu lỗi thuộc cả bộ hồ sơ (thiếu giấy tờ, quá hạn…).",
         label="Giấy tờ có lỗi",
-        default=None, minimum=1, maximum=50, example=1,
+        default=None, minimum=1, maximum=MAX_PRACTICE_DOCUMENTS, example=1,
     )
     kind: str = spec("loai", "Loại lỗi.", label="Loại lỗi", choices=DEFECT_KINDS, example="thieu-chu-ky")
     description: Inline = spec("mo_ta", "Lỗi là gì (chỉ có trong bản giảng viên).",
@@ -588,7 +599,7 @@ class PracticeDossier:
                              label="Bối cảnh",
                              example="Anh Minh nộp hồ sơ khai sinh cho con ngày 20/11/2026.")
     documents: list[PracticeDocument] = spec("giay_to", "Các giấy tờ trong bộ hồ sơ, như học viên nhìn thấy.",
-                                             label="Giấy tờ", min_items=1)
+                                             label="Giấy tờ", min_items=1, max_items=MAX_PRACTICE_DOCUMENTS)
     defects: list[Defect] = spec("loi", "Các lỗi cài sẵn học viên phải tìm (chỉ có trong bản giảng viên).",
                                  label="Lỗi cài sẵn", min_items=1)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import model
-from .errors import ErrorSink
+from .errors import ErrorSink, shown
 from .files import content_files
 from .validate import Context, Reference, convert, item_location, location
 from .yamlsource import compose, read_text
@@ -107,8 +107,8 @@ def check_training(procedures: dict[str, model.Procedure], sessions: dict[str, m
                     line, col = item_location(block, kind, i)
                     written = items.get((kind, key))
                     if not written:
-                        sink.add(s.path, line, col, f"không có {_name(kind)} mã '{key}'",
-                                 _suggest(key, [k for (kd, k) in items if kd == kind], covered, items, kind))
+                        sink.add(s.path, line, col, f"không có {_name(kind)} mã '{shown(key)}'",
+                                 "" if sink.full(s.path) else _suggest(key, [k for (kd, k) in items if kd == kind], covered, items, kind))
                     elif written[0].procedure.id not in covered:
                         sink.add(s.path, line, col,
                                  f"{_name(kind)} '{key}' thuộc thủ tục '{written[0].procedure.id}', không có trong 'thu_tuc' của buổi học",

@@ -21,7 +21,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .. import urls
 from . import conditions, model
 from .inline import LINK as INLINE_LINK
-from .errors import ErrorSink
+from .errors import ErrorSink, shown
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _NULL_TAG = "tag:yaml.org,2002:null"
@@ -34,6 +34,9 @@ _TYPE_NAMES = {
 }
 _FORM_FILE = re.compile(r"^mau/([a-z0-9]+(-[a-z0-9]+)*/)*[a-z0-9]+(-[a-z0-9]+)*\.(pdf|docx?|odt)$")
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+# Integers in content are amounts, days, counts, positions: a dozen digits is
+# plenty; more is a slip (or an attempt to make int() slow or refuse).
+MAX_INT_DIGITS = 15
 _URL = re.compile(r"^(https?://[^\s<>\"']+|mailto:[^\s<>\"']+|tel:[+0-9 .\-()]+)$", re.IGNORECASE)
 
 
@@ -120,10 +123,10 @@ def _convert_object(node: Node, cls: type, ctx: Context) -> Any:
         key = key_node.value if isinstance(key_node, ScalarNode) else None
         f = fields.get(key) if isinstance(key, str) else None
         if f is None:
-            close = difflib.get_close_matches(str(key), list(fields), n=1, cutoff=0.6)
+            close = [] if ctx.sink.full(ctx.path) else difflib.get_close_matches(str(key)[:100], list(fields), n=1, cutoff=0.6)
             hint = f"có phải ý bạn là '{close[0]}'?" if close else "các khóa hợp lệ: " + ", ".join(fields)
             suggested.update(close)
-            ctx.error(key_node, f"khóa không hợp lệ '{key}'", hint)
+            ctx.error(key_node, f"khóa không hợp lệ '{shown(str(key))}'", hint)
             ok = False
             continue
         locs[f.name] = (value_node.start_mark.line + 1, value_node.start_mark.column + 1)
@@ -171,6 +174,8 @@ def _convert_list(node: Node, item_tp: Any, ctx: Context, meta: dict) -> list | 
     minimum = meta.get("min_items") or 0
     if len(node.value) < minimum:
         ctx.error(node, f"danh sách '{meta.get('key')}' cần ít nhất {minimum} mục")
+    if _too_many(node, meta, ctx):
+        return None
     item_meta = {k: meta.get(k) for k in ("choices", "ref", "minimum", "maximum", "key")}
     items = ItemList(convert(child, item_tp, ctx, item_meta) for child in node.value)
     items.positions = [(child.start_mark.line + 1, child.start_mark.column + 1) for child in node.value]
@@ -189,11 +194,25 @@ def item_location(obj: Any, attr: str, index: int) -> tuple[int, int]:
     return positions[index] if index < len(positions) else location(obj, attr)
 
 
+def _too_many(node: SequenceNode | MappingNode, meta: dict, ctx: Context) -> bool:
+    """More entries than ``max_items``: the error is at the first one too many."""
+    maximum = meta.get("max_items")
+    if maximum is None or len(node.value) <= maximum:
+        return False
+    extra = node.value[maximum]
+    ctx.error(extra[0] if isinstance(extra, tuple) else extra,
+              f"'{meta.get('key')}' có {len(node.value)} mục, tối đa {maximum}: mục này là mục thứ {maximum + 1}",
+              "bớt các mục thừa; nội dung cần nhiều hơn thì tách thành nhiều mục, câu hỏi hoặc thủ tục.")
+    return True
+
+
 def _convert_dict(node: Node, value_tp: Any, ctx: Context, meta: dict) -> dict | None:
     if not isinstance(node, MappingNode):
         if _is_null(node):
             return {}
         ctx.error(node, f"cần một khối khóa: giá trị, nhưng gặp {_describe(node)}")
+        return None
+    if _too_many(node, meta, ctx):
         return None
     result = {}
     for key_node, value_node in node.value:
@@ -208,10 +227,15 @@ def _convert_int(node: Node, ctx: Context, meta: dict) -> int | None:
         ctx.error(node, f"'{meta.get('key')}' cần một số nguyên, nhưng gặp {_describe(node)}",
                   "viết số không có dấu nháy, không dấu chấm phân cách hàng nghìn (ví dụ: 8000).")
         return None
+    digits = node.value.replace("_", "").lstrip("+-")
+    if len(digits) > MAX_INT_DIGITS:  # before int(): a long digit string is slow to convert, or refused
+        ctx.error(node, f"'{meta.get('key')}' có số quá dài ({len(digits)} chữ số, tối đa {MAX_INT_DIGITS})",
+                  "số trong nội dung là số tiền, số ngày, số lượng: viết đúng số, không thêm chữ số thừa.")
+        return None
     try:
         value = int(node.value.replace("_", ""), 10)
     except ValueError:
-        ctx.error(node, f"'{node.value}' không phải số nguyên thập phân", "viết số như 8000.")
+        ctx.error(node, f"'{shown(node.value)}' không phải số nguyên thập phân", "viết số như 8000.")
         return None
     lo, hi = meta.get("minimum"), meta.get("maximum")
     if lo is not None and value < lo:
@@ -256,8 +280,8 @@ def _convert_text(node: Node, tp: Any, ctx: Context, meta: dict) -> str | None:
         return None
     if node.style is None and node.tag != _STR_TAG:
         what = _TYPE_NAMES.get(node.tag, "giá trị khác")
-        ctx.error(node, f"'{node.value}' được YAML hiểu là {what}, nhưng ở đây cần một chuỗi",
-                  f"đặt trong dấu nháy kép: \"{node.value}\".")
+        ctx.error(node, f"'{shown(node.value)}' được YAML hiểu là {what}, nhưng ở đây cần một chuỗi",
+                  f"đặt trong dấu nháy kép: \"{shown(node.value)}\".")
         return None
     value = node.value.strip()
     if not value:
@@ -265,12 +289,12 @@ def _convert_text(node: Node, tp: Any, ctx: Context, meta: dict) -> str | None:
         return None
     choices = meta.get("choices")
     if choices and value not in choices:
-        close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.5)
+        close = [] if ctx.sink.full(ctx.path) else difflib.get_close_matches(value[:100], list(choices), n=1, cutoff=0.5)
         hint = (f"có phải ý bạn là '{close[0]}'? " if close else "") + "giá trị hợp lệ: " + ", ".join(choices)
-        ctx.error(node, f"giá trị '{value}' không hợp lệ cho '{key}'", hint)
+        ctx.error(node, f"giá trị '{shown(value)}' không hợp lệ cho '{key}'", hint)
         return None
     if tp is model.Url and not _URL.match(value):
-        ctx.error(node, f"đường dẫn '{value}' không hợp lệ",
+        ctx.error(node, f"đường dẫn '{shown(value)}' không hợp lệ",
                   "chỉ dùng liên kết http(s)://, mailto: hoặc tel:.")
         return None
     if tp is model.Condition:
@@ -279,21 +303,21 @@ def _convert_text(node: Node, tp: Any, ctx: Context, meta: dict) -> str | None:
         m = node.start_mark
         condition.line, condition.column = m.line + 1, m.column + 1 + quoted
         try:
-            conditions.parse(value)
+            condition.tree = conditions.parse(value)
         except conditions.ConditionError as err:
             ctx.sink.add(ctx.path, condition.line, condition.column + err.offset, f"điều kiện: {err.message}", err.hint)
             return None
         return condition
     if tp is model.FormFile:
         if not _FORM_FILE.match(value) or ".." in value.split("/"):
-            ctx.error(node, f"tệp mẫu '{value}' không hợp lệ",
+            ctx.error(node, f"tệp mẫu '{shown(value)}' không hợp lệ",
                       "ghi đường dẫn trong thư mục handbook/mau/, chữ thường không dấu, ví dụ mau/to-khai-khai-sinh.docx "
                       "(chỉ nhận .pdf, .doc, .docx, .odt).")
             return None
         m = node.start_mark
         ctx.references.append(Reference("form_file", value, ctx.path, m.line + 1, m.column + 1))
     if tp is model.Time and not _TIME.match(value):
-        ctx.error(node, f"giờ '{value}' không đúng dạng HH:MM", "ví dụ: \"15:00\".")
+        ctx.error(node, f"giờ '{shown(value)}' không đúng dạng HH:MM", "ví dụ: \"15:00\".")
         return None
     if meta.get("ref"):
         m = node.start_mark
@@ -318,7 +342,7 @@ def _check_links(value: str, node: Node, ctx: Context) -> bool:
         if _EXTERNAL.match(target):
             continue
         if not _INTERNAL.match(target) or "/../" in target + "/":
-            ctx.error(node, f"liên kết '{target}' không được phép",
+            ctx.error(node, f"liên kết '{shown(target)}' không được phép",
                       "chỉ dùng http(s)://, mailto:, tel: hoặc trang trong sổ tay viết từ gốc, "
                       f"ví dụ [Đăng ký khai sinh]({urls.link(urls.procedure('ho-tich', 'dang-ky-khai-sinh'))}).")
             ok = False
@@ -405,9 +429,12 @@ def _check_questions(p: model.Procedure, ctx: Context) -> None:
         elif q.kind == "mot-lua-chon" and len(q.choices) < 2:
             ctx.sink.add(ctx.path, line, col, "câu hỏi 'mot-lua-chon' cần ít nhất hai lựa chọn")
     infos = question_infos(p)
+    budget = conditions.CheckBudget()
     for c in all_conditions(p):
         try:
-            conditions.check(conditions.parse(c), infos)
+            conditions.check(c.tree or conditions.parse(c), infos, budget)
+        except conditions.CheckSkipped as skipped:
+            ctx.sink.warn(ctx.path, c.line, c.column + skipped.offset, f"điều kiện: {skipped.message}", skipped.hint)
         except conditions.ConditionError as err:
             ctx.sink.add(ctx.path, c.line, c.column + err.offset, f"điều kiện: {err.message}", err.hint)
     if p.questions and not all_conditions(p):
@@ -447,7 +474,7 @@ def _check_triage_option(o: model.TriageOption, node: Node, ctx: Context) -> Non
 
 
 _TRAINING_ID = re.compile(model.SLUG)
-_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_LETTERS = model.QUIZ_LETTERS
 
 
 def _check_training_key(obj: Any, ctx: Context, kind: str) -> None:

@@ -25,6 +25,10 @@ from .files import read_content
 
 MAX_FILE_BYTES = 512 * 1024
 MAX_DEPTH = 64  # nesting levels of lists/blocks; content needs fewer than 10
+# Values (keys, scalars, lists, blocks) in one file: the largest real file,
+# the legal registry, holds about 1,500.  Bounds the time every later check
+# takes, since each looks at each value a few times.
+MAX_NODES = 20_000
 
 # Characters that are never legitimate in content: C0 controls except tab and
 # newline, DEL, C1 controls, zero-width and bidirectional controls.
@@ -122,20 +126,35 @@ def _pos(text: str, index: int) -> tuple[int, int]:
     return line, col
 
 
+class _LimitError(yaml.composer.ComposerError):
+    """A bound of ours, hit while composing: reported as it is (PyYAML's own
+    errors are parsed again by the pure-Python parser for its wording)."""
+
+    def __init__(self, message: str, hint: str, mark) -> None:
+        super().__init__(None, None, message, mark)
+        self.hint = hint
+
+
 class _StrictChecks:
     """Composer hooks that record problems instead of building unsafe structures."""
 
     _path: str
     _sink: ErrorSink
     _depth: int
+    _nodes: int
 
     def compose_node(self, parent, index):  # type: ignore[override]
         # PyYAML composes recursively: "[[[[…" thousands deep would raise
         # RecursionError.  Content never nests more than a few levels.
         if self._depth >= MAX_DEPTH:
-            raise yaml.composer.ComposerError(
-                None, None, f"cấu trúc lồng nhau quá sâu (tối đa {MAX_DEPTH} mức)", self.peek_event().start_mark
-            )
+            raise _LimitError(f"cấu trúc lồng nhau quá sâu (tối đa {MAX_DEPTH} mức)",
+                              "viết phẳng hơn: nội dung không cần khối hay danh sách lồng quá vài mức.",
+                              self.peek_event().start_mark)
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise _LimitError(f"tệp có quá nhiều giá trị (tối đa {MAX_NODES:_} khóa, giá trị và mục danh sách)".replace("_", "."),
+                              "giá trị này vượt giới hạn; tách nội dung thành nhiều tệp hoặc rút gọn.",
+                              self.peek_event().start_mark)
         self._depth += 1
         try:
             return self._compose_node(parent, index)
@@ -183,7 +202,7 @@ class _StrictComposer(_StrictChecks, yaml.SafeLoader):
 
     def __init__(self, stream: str, path: str, sink: ErrorSink):
         yaml.SafeLoader.__init__(self, stream)
-        self._path, self._sink, self._depth = path, sink, 0
+        self._path, self._sink, self._depth, self._nodes = path, sink, 0, 0
 
 
 if CParser is not None:
@@ -198,7 +217,7 @@ if CParser is not None:
             CParser.__init__(self, stream)
             yaml.composer.Composer.__init__(self)
             yaml.resolver.Resolver.__init__(self)
-            self._path, self._sink, self._depth = path, sink, 0
+            self._path, self._sink, self._depth, self._nodes = path, sink, 0, 0
 
         def compose_scalar_node(self, anchor):
             event = self.peek_event()
@@ -236,8 +255,15 @@ def decode_text(raw: bytes, display: str, sink: ErrorSink) -> str | None:
                  "mở tệp và lưu lại với mã hóa UTF-8; nếu chép từ Word dùng bảng mã cũ, chuyển mã sang Unicode (Unikey: Ctrl+Shift+F6).")
         return None
     ok = True
+    line, line_start, seen = 1, 0, 0  # positions found as the scan goes: linear, however many there are
     for m in _FORBIDDEN.finditer(text):
-        line, col = _pos(text, m.start())
+        last = sink.full(display)  # this one is reported as "too many", and the scan stops
+        i = m.start()
+        line += text.count("\n", seen, i)
+        newline = text.rfind("\n", seen, i)
+        line_start = newline + 1 if newline >= 0 else line_start
+        seen = i
+        col = i - line_start + 1
         ch = m.group()
         name = _FORBIDDEN_NAMES.get(ch) or (
             "ký tự điều khiển hướng chữ" if "\u202a" <= ch <= "\u2069" else "ký tự điều khiển"
@@ -245,6 +271,8 @@ def decode_text(raw: bytes, display: str, sink: ErrorSink) -> str | None:
         sink.add(display, line, col, f"{name} U+{ord(ch):04X} không được phép",
                  "xóa ký tự này (thường lẫn vào khi chép từ Word hoặc trang web).")
         ok = False
+        if last:
+            break
     if "\t" in text:
         i = text.index("\t")
         line, col = _pos(text, i)
@@ -267,6 +295,10 @@ def compose(text: str, display: str, sink: ErrorSink) -> Node | None:
         loader = _FastComposer(text, display, scratch)
         try:
             node = loader.get_single_node()
+        except _LimitError as exc:
+            sink.items.extend(scratch.items)
+            _report_limit(exc, display, sink)
+            return None
         except yaml.YAMLError:
             pass  # parsed again below, for PyYAML's error message
         else:
@@ -281,6 +313,9 @@ def compose(text: str, display: str, sink: ErrorSink) -> Node | None:
     loader = _StrictComposer(text, display, sink)
     try:
         node = loader.get_single_node()
+    except _LimitError as exc:
+        _report_limit(exc, display, sink)
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -297,6 +332,11 @@ def compose(text: str, display: str, sink: ErrorSink) -> Node | None:
         return None
     _check_duplicates(node, display, sink)
     return node
+
+
+def _report_limit(exc: _LimitError, display: str, sink: ErrorSink) -> None:
+    m = exc.problem_mark
+    sink.add(display, m.line + 1, m.column + 1, exc.problem, exc.hint)
 
 
 def _check_duplicates(node: Node, display: str, sink: ErrorSink) -> None:

@@ -20,7 +20,8 @@ Each model type maps to (see ``_value_schema``):
 * ``Url``, ``Time``, ``FormFile``: a string with the validator's own pattern;
 * ``dt.date``: a string, ``format: date`` and ``YYYY-MM-DD`` pattern;
 * ``int``: ``integer`` with ``minimum``/``maximum``; ``bool``: ``boolean``;
-* ``list[X]``: ``array`` of X with ``minItems``; ``dict[str, X]``: an object of X;
+* ``list[X]``: ``array`` of X with ``minItems``/``maxItems``; ``dict[str, X]``:
+  an object of X, with ``maxProperties`` from ``max_items``;
 * a dataclass: ``$ref`` to ``$defs/<Class>``, closed (``additionalProperties:
   false``), ``required`` = the fields without a default;
 * ``X | None``, and lists or dicts without ``min_items``, also accept an empty
@@ -154,6 +155,8 @@ class _Builder:
         if origin is list:
             item_meta = {k: meta.get(k) for k in ("choices", "ref", "minimum", "maximum")}
             schema = {"type": "array", "items": self.value(typing.get_args(tp)[0], item_meta)}
+            if meta.get("max_items") is not None:
+                schema["maxItems"] = meta["max_items"]
             if meta.get("min_items"):
                 schema["minItems"] = meta["min_items"]
                 return schema
@@ -164,6 +167,8 @@ class _Builder:
                 "propertyNames": {"pattern": _NON_BLANK},
                 "additionalProperties": self.value(typing.get_args(tp)[1], {}),
             }
+            if meta.get("max_items") is not None:
+                schema["maxProperties"] = meta["max_items"]
             return _nullable(schema)  # empty means an empty block
         if tp is bool:
             return {"type": "boolean"}

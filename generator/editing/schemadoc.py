@@ -7,8 +7,9 @@ import types
 import typing
 from dataclasses import dataclass
 
-from ..content import model
-from ..content.validate import type_hints
+from ..content import conditions, model, yamlsource
+from ..content.errors import MAX_ERRORS_PER_FILE
+from ..content.validate import MAX_INT_DIGITS, type_hints
 
 _TYPE_NAMES = {
     str: "chuỗi",
@@ -96,3 +97,41 @@ def sections() -> list[dict]:
         {"anchor": anchor, "title": title, "doc": (cls.__doc__ or "").strip(), "fields": describe(cls)}
         for cls, anchor, title in SECTIONS
     ]
+
+
+def limits() -> list[tuple[str, str]]:
+    """The bounds the validator enforces, in words, from the constants it uses
+    (the "Giới hạn" section): what, and its limit."""
+    vi = conditions.vi_number
+    rows = [
+        ("Một tệp nội dung", f"tối đa {vi(yamlsource.MAX_FILE_BYTES // 1024)} KB"),
+        ("Khối và danh sách lồng nhau trong tệp YAML", f"tối đa {yamlsource.MAX_DEPTH} mức"),
+        ("Khóa, giá trị và mục danh sách trong một tệp", f"tối đa {vi(yamlsource.MAX_NODES)}"),
+        ("Số nguyên (số tiền, số ngày, số lượng…)",
+         f"tối đa {MAX_INT_DIGITS} chữ số, trong khoảng riêng của từng khóa (xem các dòng dưới)"),
+        ("Một điều kiện chi_khi", f"tối đa {vi(conditions.MAX_CONDITION_CHARS)} ký tự; "
+                                  f"tối đa {conditions.MAX_DEPTH} mức ngoặc hoặc 'không' lồng nhau"),
+        ("Số trong điều kiện, và câu trả lời kiểu số",
+         f"số hữu hạn, tối đa {conditions.MAX_NUMBER_DIGITS} chữ số, giá trị tuyệt đối không quá {vi(conditions.MAX_NUMBER)}"),
+        ("Câu trả lời gõ ở sotay guide hoặc ghi trong tra_loi", f"tối đa {conditions.MAX_ANSWER_CHARS} ký tự"),
+        ("Kiểm tra điều kiện \"không bao giờ đúng\" (thử các tổ hợp câu trả lời)",
+         f"tối đa {vi(conditions.CONDITION_CHECK_STEPS)} bước cho mỗi điều kiện, "
+         f"{vi(conditions.PROCEDURE_CHECK_STEPS)} bước cho cả thủ tục; quá giới hạn thì bỏ qua kiểm tra này "
+         "và báo một cảnh báo (không phải lỗi)"),
+        ("Lỗi báo cho một tệp", f"{MAX_ERRORS_PER_FILE} lỗi (và {MAX_ERRORS_PER_FILE} cảnh báo) đầu tiên; "
+                                "sửa xong, chạy lại sotay validate để xem phần còn lại"),
+    ]
+    seen: set[tuple] = set()
+    for cls, _, title in SECTIONS:
+        for f in model.schema_fields(cls):
+            meta = f.metadata
+            bounds = []
+            if meta.get("max_items") is not None:
+                bounds.append(f"tối đa {meta['max_items']} mục")
+            if meta.get("minimum") is not None and meta.get("maximum") is not None:
+                bounds.append(f"mỗi số từ {vi(meta['minimum'])} đến {vi(meta['maximum'])}")
+            key = (meta["key"], title)
+            if bounds and key not in seen:
+                seen.add(key)
+                rows.append((f"{meta['key']} — {title}", "; ".join(bounds)))
+    return rows

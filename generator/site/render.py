@@ -279,9 +279,9 @@ class Renderer:
         )
 
     def render_schema(self) -> str:
-        from ..editing.schemadoc import sections
+        from ..editing.schemadoc import limits, sections
 
-        return self.env.get_template("schema.html").render(sections=sections())
+        return self.env.get_template("schema.html").render(sections=sections(), limits=limits())
 
     def render_glossary(self) -> str:
         entries = sorted(self.hb.glossary.values(), key=lambda e: vi_sort_key(e.id))

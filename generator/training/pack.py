@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from ..content import model
 from ..content.sessions import Item, training_items
 
-LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+LETTERS = model.QUIZ_LETTERS
 
 
 # --- the pack: one session laid out for rendering -----------------------------

@@ -67,19 +67,71 @@ CASES = [
     ("truong-xac-minh-sai", "ngay_ra_soat: 2025-11-20", "ngay_ra_soat: 2025-11-20\ncan_xac_minh:\n  - truong: phii\n    ly_do: x", "truong: phii", "không phải một khóa"),
 ]
 
+# Bounds: content made to make a check slow or crash it (the test runs each
+# with a time limit).  ``at`` may be (text, characters after its start).
+LAST = "phu_trach: Công chức Tư pháp - Hộ tịch"
+GUIDE = ("\ncau_hoi:\n  - ma: qua_han\n    hoi: Quá hạn chưa?\n    nhan: Quá hạn\n"
+         "  - ma: so_tre\n    hoi: Mấy trẻ?\n    nhan: Số trẻ\n    kieu: so\nluu_y:\n")
+
+
+def guided(*conditions: str) -> str:
+    """The procedure's last line, then its questions and a note per condition."""
+    return LAST + GUIDE + "".join(f'  - noi_dung: Lưu ý.\n    chi_khi: "{c}"\n' for c in conditions).rstrip("\n")
+
+
+YES_NO = [f"q{i:02d}" for i in range(1, 18)]
+NEVER = " và ".join([YES_NO[0], "không " + YES_NO[0], *YES_NO[1:]])  # the old checker tried 100,000 answers for each
+QUIZ = ("\ndao_tao:\n  muc_tieu: [Biết thời hạn.]\n  cau_hoi_kiem_tra:\n    - ma: thoi-han\n      hoi: Thời hạn?\n"
+        "      lua_chon: [" + ", ".join(f"Lựa chọn {i}" for i in range(1, 28)) + "]\n      dap_an: [1]\n"
+        "      giai_thich: Vì luật.\n      can_cu: {van_ban: 60/2014/QH13}")
+MAX_NODES = 20_000  # generator/content/yamlsource.py: the error is at the value after that many
+CASES += [
+    ("dinh-dang-ngoac-vuong", "miễn lệ phí.", "miễn lệ phí. [bấm](javascript:alert(1)) " + "[" * 65_000,
+     "Đăng ký khai sinh cho trẻ", "không được phép"),
+    ("dinh-dang-lien-ket-mo", "miễn lệ phí.", "miễn lệ phí. " + "[a](b" * 13_000 + " [bấm](javascript:alert(1))",
+     "Đăng ký khai sinh cho trẻ", "không được phép"),
+    ("dieu-kien-long-sau", LAST, guided("(" * 25 + "qua_han" + ")" * 25), "(" * 5 + "qua_han", "lồng nhau quá sâu"),
+    ("dieu-kien-khong-lap", LAST, guided("không " * 25 + "qua_han"), "không " * 5 + "qua_han", "lồng nhau quá sâu"),
+    ("dieu-kien-qua-dai", LAST, guided("so_tre > " + "9" * 5000), "so_tre > 9", "điều kiện quá dài"),
+    ("dieu-kien-so-dai", LAST, guided("so_tre > 1" + "0" * 400 + ".5"), "1" + "0" * 20, "số quá dài"),
+    ("dieu-kien-so-qua-lon", LAST, guided("qua_han và so_tre < 10000000000001"), "10000000000001", "quá lớn"),
+    ("cau-hoi-co-khong-nhieu", LAST,
+     LAST + "\ncau_hoi:\n" + "".join(f"  - ma: {q}\n    hoi: Câu {q}?\n    nhan: Câu {q}\n" for q in YES_NO)
+     + "luu_y:\n" + "".join(f'  - noi_dung: Lưu ý {i}.\n    chi_khi: "{NEVER}"\n' for i in range(60)).rstrip("\n"),
+     NEVER, "không bao giờ hiện"),
+    ("cau-hoi-qua-nhieu", LAST,
+     LAST + "\ncau_hoi:\n" + "".join(f"  - ma: c{i}\n    hoi: Câu {i}?\n    nhan: Câu {i}\n" for i in range(1, 32))
+     + '  - ma: c32\n    hoi: Câu 32?\n    nhan: Câu 32\nluu_y:\n  - noi_dung: Lưu ý.\n    chi_khi: c1',
+     "ma: c31\n", "tối đa 30"),
+    ("trac-nghiem-qua-nhieu-lua-chon", LAST, LAST + QUIZ, "Lựa chọn 27", "tối đa 26"),
+    ("so-nguyen-dai", "ten: Tờ khai đăng ký khai sinh\n", "ten: Tờ khai đăng ký khai sinh\n    so_luong: " + "9" * 5000 + "\n",
+     "9999", "số quá dài"),
+    ("ky-tu-rong-0-nhieu", "ten: Đăng ký khai sinh", "ten: Đăng ký" + "\u200b" * 300 + " khai sinh",
+     ("\u200b", 200), "quá nhiều lỗi"),
+    ("qua-nhieu-gia-tri", "tu_khoa: [làm giấy khai sinh]\n", "", None, None),  # written below: the list comes first
+]
+
 
 def main() -> None:
     lines = []
     for name, old, new, at, message in CASES:
         assert old in BASE, name
         text = BASE.replace(old, new, 1)
+        if name == "qua-nhieu-gia-tri":
+            # Nodes in order: the root block, the key tu_khoa, its list, then the items.
+            head = "tu_khoa: ["
+            text = head + "a, " * (MAX_NODES + 100) + "a]\n" + text
+            at, message = (head, len(head) + 3 * (MAX_NODES - 3)), "quá nhiều giá trị"
+        extra = 0
+        if isinstance(at, tuple):
+            at, extra = at
         # Files sort after the fixture files so cross-file errors land on them.
         path = HERE / f"z-{name}.yml"
         path.write_bytes(text.encode("utf-8"))
         if at is None:
             line, col = 1, 1
         else:
-            index = text.index(at) + (len("linh_vuc: ho-tich\n") if name == "khoa-lap-goc" else 0)
+            index = text.index(at) + extra + (len("linh_vuc: ho-tich\n") if name == "khoa-lap-goc" else 0)
             line = text.count("\n", 0, index) + 1
             col = index - (text.rfind("\n", 0, index) + 1) + 1
         if name == "cu-phap-nhay-chua-dong":
