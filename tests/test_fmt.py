@@ -19,13 +19,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, note, settings, strategies as st
+from hypothesis import HealthCheck, assume, given, note, settings, strategies as st
 
 import generator.cli.fmt  # noqa: F401  (registers `sotay fmt` until generator/cli/__init__.py imports it)
 from generator.editing import fmt as fmtlib
 from generator.editing.comments import scanned_comments
 from generator.editing.fmt import WIDTH, canonical_data, fold_positions, format_files, format_text
 from generator.content.handbook import load_handbook, procedure_files
+from generator.content.yamlsource import legacy_encoding
 
 from conftest import REPO
 from test_loader import KHAI_SINH, line_of, replace_in
@@ -165,6 +166,9 @@ def dump_any(data: dict, flow: bool) -> str:
 def test_generated_procedure_keeps_its_model_and_comments_through_fmt(data, flow, seed):
     text = HEADER + sprinkle_comments(dump_any(data, flow), seed)
     note(text)
+    # Random letters can look like Vietnamese typed in a legacy encoding ("aÓ … eÁ"),
+    # which the loader rightly refuses: fmt's promise is for files the loader accepts.
+    assume(legacy_encoding(text) is None)
     assert yaml.safe_load(text) == data  # the comments went where they change nothing
     with fresh_handbook() as root:
         path = root / rel_path(data["linh_vuc"])

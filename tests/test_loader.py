@@ -270,6 +270,6 @@ def test_parallel_load_is_the_same_as_serial(mini, monkeypatch):
     assert len(serial.errors) >= 2
     assert {k: dataclasses.asdict(v) for k, v in parallel_hb.procedures.items()} == \
         {k: dataclasses.asdict(v) for k, v in serial_hb.procedures.items()}
-    from generator.content.validate import location
+    from generator.content.located import location
     for pid, proc in serial_hb.procedures.items():
         assert location(parallel_hb.procedures[pid], "title") == location(proc, "title")

@@ -31,12 +31,13 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given, note, settings, strategies as st
+from hypothesis import assume, given, note, settings, strategies as st
 from markupsafe import escape
 
 from generator.content import model
 from generator.site.build import build_site
 from generator.content.handbook import load_handbook
+from generator.content.yamlsource import legacy_encoding
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini"
 DATA = FIXTURE / "handbook" / "data"
@@ -256,6 +257,9 @@ def valid_procedures(draw) -> dict:
         p["can_xac_minh"] = draw(small_list(VERIFICATIONS))
     p["ngay_ra_soat"] = draw(DATES)
     p["phu_trach"] = draw(TEXT)
+    # Random letters can look like text typed in a legacy encoding ("aÓ … eÁ"), which
+    # the loader rightly refuses; a valid procedure is one a person could have written.
+    assume(legacy_encoding(dump(p)) is None)
     return p
 
 
@@ -316,10 +320,11 @@ def test_valid_procedure_builds_and_content_is_escaped(data, markup):
         html = (site / "thu-tuc" / data["linh_vuc"] / NEW_ID / "index.html").read_text(encoding="utf-8")
     title = data["ten"].strip()
     assert f'<h1 id="{NEW_ID}">{escape(title)}</h1>' in html
-    # The browser title shows the title once escaped: not raw, not escaped twice.
+    # The browser title shows the title once escaped: not raw, not escaped twice
+    # (with runs of spaces shown as one, as a browser shows them anyway).
     head_title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
     assert "<" not in head_title
-    assert htmllib.unescape(head_title).startswith(title + " - ")
+    assert htmllib.unescape(head_title).startswith(" ".join(title.split()) + " - ")
     assert str(escape(data["co_quan_thuc_hien"].strip())) in html
     for subject in data["doi_tuong"]:
         assert str(escape(subject.strip())) in html

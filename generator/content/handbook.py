@@ -26,7 +26,8 @@ from .markdown import check_pages, is_page
 from ..textutil import fold, vi_sort_key
 from .sessions import check_training, load_sessions, session_files
 from .files import content_files, display_path, located
-from .validate import Context, Reference, convert, location
+from .located import Context, Reference, location
+from .validate import convert
 from .wording import date_vi
 from .yamlsource import compose, decode_text, read_text
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from . import model
 from ..textutil import fold
-from .validate import location
+from .located import location
 from .wording import date_vi
 
 IN_FORCE = "con-hieu-luc"

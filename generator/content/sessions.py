@@ -17,7 +17,8 @@ from pathlib import Path
 from . import model
 from .errors import ErrorSink, shown
 from .files import content_files
-from .validate import Context, Reference, convert, item_location, location
+from .located import Context, Reference, item_location, location
+from .validate import convert
 from .yamlsource import compose, read_text
 
 SESSIONS_DIR = "handbook/dao-tao"

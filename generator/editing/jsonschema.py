@@ -44,8 +44,9 @@ from typing import Any
 
 import yaml
 
-from ..content import conditions, model, validate
+from ..content import conditions, model, rules, validate
 from ..content.errors import ErrorSink
+from ..content.located import Context
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMA_FILE = "schema/thu-tuc.schema.json"
@@ -261,8 +262,8 @@ def _extra_rules(cls: type, f: dataclasses.Field, schema: dict) -> None:
     """Rules the validator applies to single values beyond the field
     declaration, written with the same constants it uses."""
     if cls is model.Question and f.name == "key":
-        pattern = ecma_pattern(validate._QUESTION_KEY)
-        reserved = sorted(k for k in conditions.KEYWORDS if validate._QUESTION_KEY.match(k))
+        pattern = ecma_pattern(rules.QUESTION_KEY)
+        reserved = sorted(k for k in conditions.KEYWORDS if rules.QUESTION_KEY.match(k))
         schema["pattern"] = pattern
         schema["patternErrorMessage"] = _QUESTION_KEY_MESSAGE
         if reserved:
@@ -334,7 +335,7 @@ def object_example(cls: type) -> dict | None:
 def _accepted(cls: type, data: dict) -> bool:
     node = yaml.compose(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     sink = ErrorSink()
-    validate.convert(node, cls, validate.Context("<ví dụ>", sink))
+    validate.convert(node, cls, Context("<ví dụ>", sink))
     return not sink.errors
 
 
