@@ -10,13 +10,12 @@ with ``--debug``).
 
 from __future__ import annotations
 
-import tempfile
-import traceback
 from pathlib import Path
 
 import click
 
 from .. import __version__
+from ..crashlog import unexpected_message
 from ..site.build import BuildFailed
 from ..site.outputs import OutputRefused
 from ..content.errors import ContentErrors
@@ -101,12 +100,7 @@ class SotayGroup(VietnameseHelp, click.Group):
         except Exception as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            log = Path(tempfile.gettempdir()) / "sotay-loi.log"
-            log.write_text(traceback.format_exc(), encoding="utf-8")
-            raise SotayError(
-                f"Lỗi không mong muốn: {exc}\nChi tiết đã ghi vào {log}; chạy lại với --debug để xem, "
-                "và báo cho nhóm phát triển kèm tệp này."
-            ) from exc
+            raise SotayError(unexpected_message(exc)) from exc
 
 
 @click.group(name="sotay", cls=SotayGroup, context_settings={"help_option_names": ["-h", "--help"]})
