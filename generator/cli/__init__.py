@@ -10,11 +10,12 @@ with ``--debug``).
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import click
 
-from .. import __version__
+from .. import __version__, tempdirs
 from ..crashlog import unexpected_message
 from ..site.build import BuildFailed
 from ..site.outputs import OutputRefused
@@ -71,6 +72,12 @@ class SotayGroup(VietnameseHelp, click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except tempdirs.Stopped as exc:
+            # SIGTERM or SIGHUP: temporary folders are gone already (the
+            # exception unwound through their clean-up); exit as killed by it.
+            with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
+                click.echo(f"Đã dừng (nhận tín hiệu {exc}).", err=True)
+            raise SystemExit(128 + exc.signum) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
             raise
         except BrokenPipeError:
@@ -151,4 +158,5 @@ from . import content, diff, due, fmt, guide, legal, search, site, stale, traini
 
 
 def main() -> None:
+    tempdirs.stop_on_signals()
     cli(prog_name="sotay")

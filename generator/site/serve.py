@@ -8,8 +8,6 @@ in place and every page shows a banner with the errors until they are fixed.
 from __future__ import annotations
 
 import contextlib
-import shutil
-import tempfile
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,6 +19,7 @@ from . import outputs
 from .build import BuildCache, BuildFailed, build_site
 from .outputs import OutputRefused
 from ..content.errors import ContentErrors, os_error_message
+from .. import tempdirs
 from ..crashlog import unexpected_message
 from ..content.handbook import DATA_DIR, PROCEDURES_DIR
 
@@ -84,8 +83,8 @@ def preview(root: Path, host: str, port: int, echo: Callable[[str], None],
             debug: bool = False) -> Iterator[PreviewServer]:
     """A live-reload server for the handbook under ``root``, its first build
     done; ``server.serve()`` runs it.  Its temporary site is removed on exit."""
-    site_dir = Path(tempfile.mkdtemp(prefix="sotay-serve-")) / "site"
-    try:
+    with tempdirs.temporary("sotay-serve-") as workdir:
+        site_dir = workdir / "site"
         server: PreviewServer
 
         def report(error: str | None) -> None:
@@ -113,8 +112,6 @@ def preview(root: Path, host: str, port: int, echo: Callable[[str], None],
             yield server
         finally:
             server.shutdown()
-    finally:
-        shutil.rmtree(site_dir.parent, ignore_errors=True)
 
 
 def serve(root: Path, host: str, port: int, echo: Callable[[str], None], debug: bool = False) -> None:
