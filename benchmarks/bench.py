@@ -335,7 +335,7 @@ def bench_ours(project: Path, n: int) -> dict:
 
 def search_latency(project: Path) -> dict:
     """Query latency of the CLI search, in process.  The first open builds the
-    whoosh cache (.cache/sotay/search) unless the build left one; the second
+    search cache (.cache/sotay/search-index) unless the build left one; the second
     opens it as every later `sotay search` does."""
     from generator.content.handbook import load_handbook
     from generator.search.index import SearchIndex, search_documents

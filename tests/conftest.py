@@ -13,6 +13,15 @@ FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True, scope="session")
+def user_cache_dir(tmp_path_factory) -> Path:
+    """sotay's per-user files (the search cache's key) go to a folder of this
+    test run, not the user's own cache folder; subprocesses inherit it."""
+    folder = tmp_path_factory.mktemp("user-cache")
+    __import__("os").environ["XDG_CACHE_HOME"] = str(folder)
+    return folder
+
+
 @pytest.fixture
 def mini(tmp_path, monkeypatch) -> Path:
     """A copy of the two-procedure fixture handbook, as the current directory."""

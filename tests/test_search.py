@@ -4,13 +4,12 @@ the lean site search index."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from generator.content.handbook import load_handbook
-from generator.search.index import CACHE_DIR
+from generator.search.index import CACHE_FILE
 
 from conftest import REPO, write
 
@@ -63,17 +62,17 @@ def test_index_follows_content_changes(mini, run):
 
 def test_cache_survives_deletion_and_corruption(mini, run):
     search_json(run, "ket hon")
-    cache = mini / CACHE_DIR
-    assert (cache / "fingerprint").exists()
-    shutil.rmtree(cache)
+    cache = mini / CACHE_FILE
+    assert cache.is_file()
+    cache.unlink()
     assert search_json(run, "ket hon")[0]["id"] == "dang-ky-ket-hon"
-    for f in cache.iterdir():
-        if f.name != "fingerprint":
-            f.write_bytes(b"\0garbage" * 10)
-    assert search_json(run, "ket hon")[0]["id"] == "dang-ky-ket-hon"
-    for f in cache.iterdir():
-        f.unlink()
-    (cache / "fingerprint").write_text("not a hash")
+    good = cache.read_bytes()
+    for broken in (b"", b"\0garbage" * 10, good[:len(good) // 2], good[:-1] + bytes([good[-1] ^ 1])):
+        cache.write_bytes(broken)
+        assert search_json(run, "ket hon")[0]["id"] == "dang-ky-ket-hon"
+        assert cache.read_bytes() not in (broken, b"")  # rebuilt
+    cache.unlink()
+    cache.mkdir()  # not even a file
     assert search_json(run, "ket hon")[0]["id"] == "dang-ky-ket-hon"
 
 

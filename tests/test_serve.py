@@ -105,3 +105,93 @@ def test_rebuilds_reuse_only_what_did_not_change(mini, tmp_path):
     replace_in(mini, KHAI_SINH, "linh_vuc: [", "linh_vuc: ho-tich")
     rebuild()
     assert errors[-1] is None and "Đăng ký khai sinh (đã sửa)" in page("dang-ky-khai-sinh")
+
+
+def page_if(page: str, condition) -> str | None:
+    return page if condition(page) else None
+
+
+def _failure(kind: str, root) -> Exception:
+    """Unexpected failures of a rebuild: a bug, a system error naming a path, a template's missing key."""
+    return {
+        "bug": RuntimeError("lỗi lập trình giả lập"),
+        "os": PermissionError(13, "Permission denied", str(root / "site-tam")),
+        "template": KeyError("thieu_khoa"),
+    }[kind]
+
+
+@pytest.mark.parametrize("kind", ["bug", "os", "template"])
+def test_an_unexpected_rebuild_failure_keeps_serving_the_last_good_build(mini, monkeypatch, kind):
+    """A rebuild that crashes (not a content error) must not leave requests
+    hanging: pages still come back, with the error on them, until a rebuild
+    succeeds again."""
+    import threading
+
+    import generator.site.serve as serve_module
+
+    real_build = serve_module.build_site
+    failing = threading.Event()
+
+    def build_site(*args, **kwargs):
+        if failing.is_set():
+            raise _failure(kind, mini)
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(serve_module, "build_site", build_site)
+    said = []
+    with serve_module.preview(mini, "127.0.0.1", free_port(), said.append) as server:
+        thread = threading.Thread(target=server.serve, daemon=True)
+        thread.start()
+        try:
+            url = server.url + "thu-tuc/ho-tich/dang-ky-khai-sinh/"
+            assert "Bước 1. Tiếp nhận hồ sơ" in wait_for(lambda: fetch(url))  # once the server listens
+
+            failing.set()
+            replace_in(mini, KHAI_SINH, "ten: Tiếp nhận hồ sơ", "ten: Tiếp nhận và kiểm tra")
+            page = wait_for(lambda: page_if(fetch(url), lambda p: "Bản dựng mới có lỗi" in p))
+            # One sentence: for a system error, the path and the cause, as the command line says it.
+            sentence = "site-tam: " if kind == "os" else "Lỗi không mong muốn"
+            assert sentence in page and "Traceback" not in page
+            assert "Bước 1. Tiếp nhận hồ sơ" in page  # the last good build
+            assert "Bản dựng mới có lỗi" in fetch(server.url)  # every page answers, not only this one
+            assert '"docs"' in fetch(server.url + "search/search_index.json")  # and every file
+            assert any(sentence in m for m in said) and not any("Traceback" in m for m in said)
+
+            failing.clear()
+            replace_in(mini, KHAI_SINH, "ten: Tiếp nhận và kiểm tra", "ten: Tiếp nhận và xem xét")
+            page = wait_for(lambda: page_if(fetch(url), lambda p: "Bản dựng mới có lỗi" not in p))
+            assert "Bước 1. Tiếp nhận và xem xét" in page
+        finally:
+            server.shutdown()
+            thread.join(10)
+
+
+def test_with_debug_an_unexpected_rebuild_failure_shows_its_traceback(mini, tmp_path, monkeypatch):
+    import generator.site.serve as serve_module
+
+    def build_site(*args, **kwargs):
+        raise RuntimeError("lỗi lập trình giả lập")
+
+    monkeypatch.setattr(serve_module, "build_site", build_site)
+    quiet, loud = [], []
+    serve_module.make_builder(mini, tmp_path / "site", quiet.append)()
+    serve_module.make_builder(mini, tmp_path / "site", loud.append, debug=True)()
+    assert "Lỗi không mong muốn: lỗi lập trình giả lập" in quiet[0] and "Traceback" not in quiet[0]
+    assert "Lỗi không mong muốn: lỗi lập trình giả lập" in loud[0] and "Traceback" in loud[0]
+
+
+def test_error_banner_uses_a_font_that_draws_vietnamese_marks():
+    """Monospace fonts often draw Vietnamese tone marks apart from their letters;
+    the banner uses the site's own text font, then sans-serif ones."""
+    import re
+
+    from generator.site.serve import PreviewServer
+
+    server = PreviewServer.__new__(PreviewServer)
+    server.build_error = "procedures/a.yml:1:1: khóa không hợp lệ 'tomtat'"
+    html = server._inject_js_into_html(b"<html><body><p>x</p></body></html>", 1).decode()
+    style = re.search(r'<div role="alert" style="([^"]*)"', html)[1]
+    families = re.search(r"font(?:-family)?:\s*(?:[\d.]+px(?:/[\d.]+)?\s+)?([^;]+)", style)[1]
+    assert "monospace" not in style and "courier" not in style.lower()
+    assert families.rstrip().endswith("sans-serif")
+    assert "--md-text-font-family" in families

@@ -10,13 +10,13 @@ with ``--debug``).
 
 from __future__ import annotations
 
-import tempfile
-import traceback
+import contextlib
 from pathlib import Path
 
 import click
 
-from .. import __version__
+from .. import __version__, tempdirs
+from ..crashlog import unexpected_message
 from ..site.build import BuildFailed
 from ..site.outputs import OutputRefused
 from ..content import model
@@ -72,6 +72,12 @@ class SotayGroup(VietnameseHelp, click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except tempdirs.Stopped as exc:
+            # SIGTERM or SIGHUP: temporary folders are gone already (the
+            # exception unwound through their clean-up); exit as killed by it.
+            with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
+                click.echo(f"Đã dừng (nhận tín hiệu {exc}).", err=True)
+            raise SystemExit(128 + exc.signum) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
             raise
         except BrokenPipeError:
@@ -101,12 +107,7 @@ class SotayGroup(VietnameseHelp, click.Group):
         except Exception as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            log = Path(tempfile.gettempdir()) / "sotay-loi.log"
-            log.write_text(traceback.format_exc(), encoding="utf-8")
-            raise SotayError(
-                f"Lỗi không mong muốn: {exc}\nChi tiết đã ghi vào {log}; chạy lại với --debug để xem, "
-                "và báo cho nhóm phát triển kèm tệp này."
-            ) from exc
+            raise SotayError(unexpected_message(exc)) from exc
 
 
 @click.group(name="sotay", cls=SotayGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -175,4 +176,5 @@ from . import content, diff, due, fmt, guide, legal, search, site, stale, traini
 
 
 def main() -> None:
+    tempdirs.stop_on_signals()
     cli(prog_name="sotay")

@@ -81,7 +81,8 @@ def export(zip_path: str) -> None:
 @cli.command()
 @click.option("--port", default=8000, show_default=True, help="Cổng phục vụ.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Địa chỉ lắng nghe (mặc định chỉ máy này).")
-def serve(port: int, host: str) -> None:
+@click.pass_context
+def serve(ctx: click.Context, port: int, host: str) -> None:
     """Xem trước sổ tay, tự dựng lại khi sửa tệp YAML hoặc trang.
 
     Nếu bản sửa có lỗi, lỗi hiện ở cửa sổ lệnh và trên trang; trang vẫn
@@ -94,4 +95,4 @@ def serve(port: int, host: str) -> None:
         sotay serve --port 8080
     """
     root = project_root()
-    serve_site(root, host, port, echo=lambda msg: click.echo(msg, err=True))
+    serve_site(root, host, port, echo=lambda msg: click.echo(msg, err=True), debug=bool(ctx.obj and ctx.obj.get("debug")))

@@ -63,6 +63,7 @@ from ruamel.yaml.scalarstring import (
 )
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .. import tempdirs
 from ..content import model
 from .comments import FormatError, entries, find_comments, insert_comments, key_text, place, ruamel_comments, scanned_comments
 from ..content.errors import ContentError, ErrorSink
@@ -422,7 +423,7 @@ def format_files(root: Path, paths: list[Path], *, write: bool) -> list[FileResu
             candidates[p] = (text, formatted, values)
 
     if candidates:
-        with tempfile.TemporaryDirectory(prefix="sotay-fmt-") as tmp:
+        with tempdirs.temporary("sotay-fmt-") as tmp:
             copies: dict[Path, Path] = {}
             for i, (p, (_, formatted, _)) in enumerate(candidates.items()):
                 copy = Path(tmp) / str(i) / p.parent.name / p.name

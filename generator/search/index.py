@@ -3,8 +3,8 @@
 ``search_documents`` decides what is searchable about a procedure; the same
 documents feed the whoosh index (CLI search, "related" suggestions at build
 time) and the site's lunr index (see ``plugin.py``), so both search the same
-words.  The whoosh index is a cache: it lives in ``.cache/sotay/search`` and is
-rebuilt whenever the documents change, or when it is missing or unreadable.
+words.  The whoosh index is built in memory; ``cache.py`` keeps its files on
+disk, in a form that cannot run code, for the next run with the same documents.
 """
 
 from __future__ import annotations
@@ -14,23 +14,21 @@ import hashlib
 import heapq
 import json
 import math
-import os
-import shutil
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from whoosh import index as whoosh_index
+import whoosh
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.filedb.filestore import RamStorage
 
-from . import analysis
+from . import analysis, cache as index_cache
 from ..content.handbook import Handbook
 from ..content.inline import plain_text
 from ..urls import procedure_url
 
-CACHE_DIR = ".cache/sotay/search"
+CACHE_FILE = index_cache.CACHE_FILE
 # Bump when the analyser or the documents change shape: old caches are rebuilt.
 INDEX_VERSION = "4"
 # How much a match counts in each field.
@@ -274,18 +272,22 @@ class SearchIndex:
 
     @classmethod
     def open(cls, root: Path, docs: list[SearchDoc]) -> SearchIndex:
-        """Open the cached index for ``docs``, building it first if it is
-        missing, stale or unreadable."""
-        cache = root / CACHE_DIR
-        wanted = fingerprint(docs)
-        try:
-            if (cache / "fingerprint").read_text(encoding="utf-8") == wanted:
-                ix = whoosh_index.open_dir(str(cache))
+        """The index of ``docs``: from the cache under ``root`` when it holds
+        the index of these very documents, else built (and cached)."""
+        wanted = f"{fingerprint(docs)} whoosh {whoosh.versionstring()}"
+        files = index_cache.load(root, wanted)  # only files this user's sotay wrote
+        if files is not None:
+            storage = RamStorage()
+            storage.files = files
+            try:
+                ix = storage.open_index()
                 if ix.doc_count() == len(docs):
                     return cls(ix)
-        except Exception:  # missing or corrupt cache: rebuild below
-            pass
-        return cls(whoosh_index.open_dir(str(_rebuild(cache, docs, wanted))))
+            except Exception:  # an index whoosh cannot read: rebuild below
+                pass
+        storage = _build(docs)
+        index_cache.save(root, wanted, storage.files)
+        return cls(storage.open_index())
 
     def close(self) -> None:
         self.searcher.close()
@@ -309,26 +311,12 @@ class SearchIndex:
 
 
 
-def _rebuild(cache: Path, docs: list[SearchDoc], wanted: str) -> Path:
-    """Build the index in a temporary folder, then move it into place; a
-    concurrent build or reader never sees a half-written index."""
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".search-", dir=cache.parent))
-    ix = whoosh_index.create_in(str(tmp), _schema())
-    writer = ix.writer()
+def _build(docs: list[SearchDoc]) -> RamStorage:
+    """The whoosh index of ``docs``, in memory."""
+    storage = RamStorage()
+    writer = storage.create_index(_schema()).writer()
     for d in docs:
         writer.add_document(id=d.id, field=d.field, doc=asdict(d),
                             **{name: getattr(d, name) for name in FIELD_WEIGHTS})
     writer.commit()
-    (tmp / "fingerprint").write_text(wanted, encoding="utf-8")
-    old = cache.with_name(cache.name + f".old-{os.getpid()}")
-    try:
-        if cache.exists():
-            cache.rename(old)
-        tmp.rename(cache)
-    except OSError:
-        # Another process put its index in place first: use ours from where it is.
-        return tmp
-    finally:
-        shutil.rmtree(old, ignore_errors=True)
-    return cache
+    return storage

@@ -11,12 +11,9 @@ import dataclasses
 import fcntl
 import gc
 import io
-import itertools
 import logging
 import os
-import shutil
 import signal
-import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +25,7 @@ from mkdocs.utils.yaml import yaml_load
 
 from . import outputs
 from .render import MemoryBytecodeCache
+from .. import tempdirs
 
 PLUGIN = "sotay"  # our plugin's name in mkdocs.yml (its entry point in pyproject.toml)
 
@@ -156,8 +154,13 @@ def _build_site(root: Path, site_dir: Path | None, offline: bool, cache: BuildCa
         plugin.handoff = None  # not for a later build in this process
         sink.raise_if_any()
     with build_lock(site_dir):
-        tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
+        # Our temporary folder beside the site holds the new build, then the
+        # previous site; see generator/tempdirs.py for how leftovers are swept.
+        prefix = f".{site_dir.name}.building-"
+        tempdirs.sweep(site_dir.parent, prefix)
+        work = tempdirs.make(site_dir.parent, prefix)
         try:
+            tmp = work / "site"
             config["site_dir"] = str(tmp)
             with quiet_mkdocs() as log_output:
                 try:
@@ -168,24 +171,28 @@ def _build_site(root: Path, site_dir: Path | None, offline: bool, cache: BuildCa
                         config.plugins.on_shutdown()
                 except (MkDocsException, OSError) as exc:
                     raise BuildFailed(f"{exc}\n{log_output.getvalue()}".strip()) from exc
-            _swap(tmp, site_dir, background=cache is not None)
+            _swap(tmp, site_dir, work / "old")
         except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
+            tempdirs.remove(work)
             raise
+    if cache is not None:  # sotay serve: the new site is live already; the reload need not wait for this
+        threading.Thread(target=tempdirs.remove, args=(work,), name="sotay-rmtree").start()
+    else:
+        tempdirs.remove(work)
     return site_dir
 
 
-def _swap(new: Path, target: Path, background: bool = False) -> None:
+def _swap(new: Path, target: Path, old: Path) -> None:
     """Put ``new`` in place of ``target`` with two renames, so readers never see a half site.
+    The previous site is moved to ``old``; the caller removes it.
 
-    Ctrl-C and SIGTERM are held back between the renames, so an interrupt
-    cannot leave the site missing.  ``target`` is checked again here, under
-    the build lock: only an empty folder or one of our builds is replaced.
+    Stop signals (Ctrl-C, SIGTERM, SIGHUP) are held back between the renames,
+    so an interrupt cannot leave the site missing.  ``target`` is checked again
+    here, under the build lock: only an empty folder or one of our builds is replaced.
     """
     outputs.mark(new)
     outputs.check_replaceable(target)
-    old = target.with_name(f".{target.name}.old-{os.getpid()}-{next(_SWAPS)}")
-    blocked = {signal.SIGINT, signal.SIGTERM}
+    blocked = set(tempdirs.STOP_SIGNALS)
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
     try:
         had_old = target.exists()
@@ -199,10 +206,3 @@ def _swap(new: Path, target: Path, background: bool = False) -> None:
             raise
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-    if background:  # sotay serve: the new site is live already; the reload need not wait for this
-        threading.Thread(target=shutil.rmtree, args=(old, True), name="sotay-rmtree").start()
-    else:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-_SWAPS = itertools.count()

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import tempfile
 import zipfile
 from pathlib import Path
 
 from ..content.wording import date_vi
 from . import outputs
 from .build import build_site
+from .. import tempdirs
 
 README_NAME = outputs.EXPORT_README
 LUNR_DIR = "assets/javascripts/lunr/"
@@ -63,8 +63,8 @@ def export_zip(root: Path, dest: Path, today: dt.date | None = None) -> Path:
     today = today or dt.date.today()
     dest = outputs.output_file(root, dest, outputs.is_our_zip)  # refused before the build, not after
     folder = dest.stem
-    with tempfile.TemporaryDirectory(prefix="sotay-export-") as tmp:
-        site = build_site(root, Path(tmp) / folder, offline=True)
+    with tempdirs.temporary("sotay-export-") as tmp:
+        site = build_site(root, tmp / folder, offline=True)
         text = README_TEXT.format(day=date_vi(today), folder=folder)
         # Notepad on older Windows needs the BOM to read UTF-8, and CRLF line ends.
         (site / README_NAME).write_bytes("\ufeff".encode() + text.replace("\n", "\r\n").encode("utf-8"))

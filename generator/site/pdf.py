@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
+
+from .. import tempdirs
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -31,7 +32,7 @@ def print_pdf(html: Path, pdf: Path, timeout: int = 120) -> None:
     browser = chromium_path()
     if browser is None:
         raise PrintFailed("không tìm thấy Chromium")
-    with tempfile.TemporaryDirectory(prefix="sotay-chromium-") as profile:
+    with tempdirs.temporary("sotay-chromium-") as profile:
         try:
             done = subprocess.run(
                 [browser, *FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={pdf}", html.resolve().as_uri()],

@@ -7,9 +7,9 @@ in place and every page shows a banner with the errors until they are fixed.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from collections.abc import Callable
+import contextlib
+import traceback
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from markupsafe import escape
@@ -17,8 +17,18 @@ from mkdocs.livereload import LiveReloadServer
 
 from . import outputs
 from .build import BuildCache, BuildFailed, build_site
-from ..content.errors import ContentErrors
+from .outputs import OutputRefused
+from ..content.errors import ContentErrors, os_error_message
+from .. import tempdirs
+from ..crashlog import unexpected_message
 from ..content.handbook import DATA_DIR, PROCEDURES_DIR
+
+# The site's own text font (Material's system stack, as mkdocs.yml has `font: false`),
+# then common sans-serif fonts that draw Vietnamese: combining marks stay on their
+# letters (a monospace fallback often draws them detached).
+BANNER_FONTS = ("var(--md-text-font-family,-apple-system,BlinkMacSystemFont,Helvetica,Arial,sans-serif),"
+                "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,'Noto Sans',Helvetica,Arial,sans-serif")
+
 
 class PreviewServer(LiveReloadServer):
     """A live-reload server that overlays the current build error on every page."""
@@ -32,7 +42,7 @@ class PreviewServer(LiveReloadServer):
         banner = (
             '<div role="alert" style="position:fixed;z-index:1000;left:0;right:0;bottom:0;max-height:50vh;'
             'overflow:auto;background:#fff3f3;color:#7a0000;border-top:3px solid #c00;padding:1em;'
-            'font:14px/1.5 monospace;white-space:pre-wrap">'
+            f'font:15px/1.5 {BANNER_FONTS};white-space:pre-wrap">'
             "<strong>Bản dựng mới có lỗi — đang hiển thị bản dựng tốt gần nhất.</strong>\n"
             f"{escape(self.build_error)}</div>"
         ).encode()
@@ -40,52 +50,74 @@ class PreviewServer(LiveReloadServer):
         return content[:end] + banner + content[end:] if end >= 0 else content + banner
 
 
-def make_builder(root: Path, site_dir: Path, report: Callable[[str | None], None]) -> Callable[[], None]:
+def make_builder(root: Path, site_dir: Path, report: Callable[[str | None], None],
+                 debug: bool = False) -> Callable[[], None]:
+    """The rebuild the server runs on every change.  It never raises (but for
+    Ctrl-C): the live-reload server would otherwise hold every request until a
+    later rebuild succeeds.  Every failure goes to ``report`` instead, and the
+    previous site stays in place (``build_site`` swaps only a complete build)."""
     cache = BuildCache()  # unchanged procedure files are not read, nor their pages rendered, again
 
     def rebuild() -> None:
+        nonlocal cache
         try:
             build_site(root, site_dir, cache=cache)
         except ContentErrors as exc:
             report(exc.report())
-        except BuildFailed as exc:
-            report(str(exc))
+        except (BuildFailed, OutputRefused) as exc:
+            cause = exc.__cause__
+            report(os_error_message(cause) if isinstance(cause, OSError) else str(exc))
+        except Exception as exc:  # a bug, a full disk…: say so in one sentence, keep serving
+            cache = BuildCache()  # whatever the failed build left in it is not trusted
+            # As the command line says it: an OS error names the path and the cause.
+            message = os_error_message(exc) if isinstance(exc, OSError) else unexpected_message(exc)
+            report(f"{message}\n\n{traceback.format_exc()}" if debug else message)
         else:
             report(None)
 
     return rebuild
 
 
-def serve(root: Path, host: str, port: int, echo: Callable[[str], None]) -> None:
-    site_dir = Path(tempfile.mkdtemp(prefix="sotay-serve-")) / "site"
-    server: PreviewServer
+@contextlib.contextmanager
+def preview(root: Path, host: str, port: int, echo: Callable[[str], None],
+            debug: bool = False) -> Iterator[PreviewServer]:
+    """A live-reload server for the handbook under ``root``, its first build
+    done; ``server.serve()`` runs it.  Its temporary site is removed on exit."""
+    with tempdirs.temporary("sotay-serve-") as workdir:
+        site_dir = workdir / "site"
+        server: PreviewServer
 
-    def report(error: str | None) -> None:
-        server.build_error = error
-        if error:
-            echo("Bản dựng có lỗi (vẫn phục vụ bản tốt gần nhất):\n" + error)
-        else:
-            echo("Đã dựng lại sổ tay.")
+        def report(error: str | None) -> None:
+            server.build_error = error
+            if error:
+                echo("Bản dựng có lỗi (vẫn phục vụ bản tốt gần nhất):\n" + error)
+            else:
+                echo("Đã dựng lại sổ tay.")
 
-    builder = make_builder(root, site_dir, report)
-    server = PreviewServer(builder=builder, host=host, port=port, root=str(site_dir))
-    builder()
-    if not site_dir.exists():
-        site_dir.mkdir(parents=True)
-        (site_dir / "index.html").write_text(
-            "<!doctype html><html lang=vi><meta charset=utf-8><title>Sổ tay</title><body>"
-            "<p>Chưa dựng được sổ tay; sửa lỗi trong nội dung, trang sẽ tự tải lại.</p></body></html>",
-            encoding="utf-8",
-        )
-        outputs.mark(site_dir)  # ours: the first good build replaces it
-    for folder in (PROCEDURES_DIR, "handbook", DATA_DIR, "mkdocs.yml"):
-        if (root / folder).exists():
-            server.watch(str(root / folder))
-    echo(f"Đang phục vụ sổ tay tại {server.url} — nhấn Ctrl+C để dừng.")
-    try:
-        server.serve()
-    except KeyboardInterrupt:
-        echo("Đã dừng.")
-    finally:
-        server.shutdown()
-        shutil.rmtree(site_dir.parent, ignore_errors=True)
+        builder = make_builder(root, site_dir, report, debug)
+        server = PreviewServer(builder=builder, host=host, port=port, root=str(site_dir))
+        builder()
+        if not site_dir.exists():
+            site_dir.mkdir(parents=True)
+            (site_dir / "index.html").write_text(
+                "<!doctype html><html lang=vi><meta charset=utf-8><title>Sổ tay</title><body>"
+                "<p>Chưa dựng được sổ tay; sửa lỗi trong nội dung, trang sẽ tự tải lại.</p></body></html>",
+                encoding="utf-8",
+            )
+            outputs.mark(site_dir)  # ours: the first good build replaces it
+        for folder in (PROCEDURES_DIR, "handbook", DATA_DIR, "mkdocs.yml"):
+            if (root / folder).exists():
+                server.watch(str(root / folder))
+        try:
+            yield server
+        finally:
+            server.shutdown()
+
+
+def serve(root: Path, host: str, port: int, echo: Callable[[str], None], debug: bool = False) -> None:
+    with preview(root, host, port, echo, debug) as server:
+        echo(f"Đang phục vụ sổ tay tại {server.url} — nhấn Ctrl+C để dừng.")
+        try:
+            server.serve()
+        except KeyboardInterrupt:
+            echo("Đã dừng.")

@@ -1,0 +1,160 @@
+"""sotay's temporary folders, and their removal however sotay stops.
+
+Every temporary folder sotay makes is named ``<prefix><pid>-<random>`` (the
+pid of the process that made it) and holds a marker file naming that pid.
+Stopping sotay with Ctrl-C, SIGTERM or SIGHUP raises ``Stopped`` (see
+``stop_on_signals``), so the code that made a folder removes it on the way
+out.  A process killed outright (SIGKILL, power cut) cannot: the next run that
+uses the same place sweeps it, once no process has that pid.  Only folders
+that match the naming pattern exactly, belong to this user and hold a marker
+with the same pid are ever removed, so nothing sotay did not make is touched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import stat
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+MARKER = ".sotay-tam"
+# The signals that stop sotay; build.py holds them back while it swaps folders.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def _marker_text(pid: int) -> str:
+    return f"sotay {pid}\n"
+
+
+def make(parent: Path, prefix: str) -> Path:
+    """A new empty folder (but for its marker) ``parent/<prefix><pid>-<random>``.
+
+    Stop signals are held back until the marker is written: a stop at that
+    moment (the folder has just appeared) removes it here, and a folder never
+    exists without its marker, which would make it unrecognisable later."""
+    path = None
+    try:
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:
+            path = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
+            (path / MARKER).write_text(_marker_text(os.getpid()), encoding="ascii")
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # a pending stop is raised here
+    except BaseException:
+        if path is not None:
+            remove(path)
+        raise
+    return path
+
+
+def remove(path: Path) -> None:
+    """Remove one of our folders, its marker last: if this is cut short, what
+    is left is still recognisably ours and the next sweep finishes the job."""
+    try:
+        entries = list(os.scandir(path))
+    except FileNotFoundError:
+        return
+    for entry in entries:
+        if entry.name == MARKER:
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry.path)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path / MARKER)
+    with contextlib.suppress(OSError):
+        os.rmdir(path)
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process ``pid`` exists (when unsure: yes, so nothing is removed)."""
+    if pid <= 0:
+        return True  # 0 and below name process groups, never a pid we wrote
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # PermissionError: it exists, under another user
+    return True
+
+
+def leftovers(parent: Path, prefix: str) -> list[Path]:
+    """Our folders in ``parent`` made with ``prefix`` by processes that are gone."""
+    pattern = re.compile(re.escape(prefix) + r"([0-9]{1,10})-[a-z0-9_]+")
+    found = []
+    try:
+        entries = list(os.scandir(parent))
+    except OSError:
+        return []
+    for entry in entries:
+        match = pattern.fullmatch(entry.name)
+        if not match:
+            continue
+        pid = int(match[1])
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+                continue
+            marker = Path(entry.path) / MARKER
+            if not stat.S_ISREG(os.lstat(marker).st_mode):
+                continue
+            with open(marker, "rb") as handle:
+                if handle.read(64) != _marker_text(pid).encode():
+                    continue
+        except OSError:
+            continue
+        if pid != os.getpid() and not _alive(pid):
+            found.append(Path(entry.path))
+    return found
+
+
+def sweep(parent: Path, prefix: str) -> None:
+    """Remove what sotay processes that were killed left in ``parent``."""
+    for path in leftovers(parent, prefix):
+        remove(path)
+
+
+@contextlib.contextmanager
+def temporary(prefix: str, parent: Path | None = None) -> Iterator[Path]:
+    """A temporary folder (in the system's temporary directory unless
+    ``parent``), removed on exit; earlier runs' leftovers are swept first."""
+    parent = Path(parent or tempfile.gettempdir())
+    sweep(parent, prefix)
+    path = make(parent, prefix)
+    try:
+        yield path
+    finally:
+        remove(path)
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP arrived: unwind as for Ctrl-C, so temporary folders
+    are removed and nothing is left half-replaced."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+    def __str__(self) -> str:
+        return signal.Signals(self.signum).name
+
+
+def _raise_stopped(signum, frame) -> None:
+    raise Stopped(signum)
+
+
+def stop_on_signals() -> None:
+    """Turn SIGTERM and SIGHUP into ``Stopped`` in this process (the main
+    thread), unless they are ignored (``nohup`` must keep working).  Ctrl-C
+    already raises KeyboardInterrupt."""
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(signum) == signal.SIG_DFL:
+            signal.signal(signum, _raise_stopped)

@@ -1,0 +1,135 @@
+"""The search cache can never run code: whoosh reads its index files with
+pickle, so a cache file (or an old cache folder) crafted by someone else must
+not reach it; `sotay search` ignores it and rebuilds."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import stat
+from pathlib import Path
+
+import pytest
+from whoosh.filedb.filestore import FileStorage, RamStorage
+
+import generator.search.index as search_index
+from generator.content.handbook import load_handbook
+from generator.search import cache as index_cache
+from generator.search.index import fingerprint, search_documents
+
+CACHE_FILE = index_cache.CACHE_FILE
+
+LEGACY_DIR = ".cache/sotay/search"  # where earlier versions kept a whoosh index
+
+
+class Payload:
+    """Unpickling this creates the file ``path``: proof that code ran."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = str(path)
+
+    def __reduce__(self):
+        return (open, (self.path, "w"))
+
+
+def crafted_whoosh_files(storage, payload: Payload, docs) -> None:
+    """A whoosh index (valid in every other respect) whose stored document is the payload."""
+    ix = storage.create_index(search_index._schema())
+    writer = ix.writer()
+    for d in docs:
+        writer.add_document(id=d.id, field=d.field, doc=payload, title=d.title)
+    writer.commit()
+
+
+def plant_everywhere(root: Path, marker: Path) -> None:
+    """A crafted pickle at every place a search cache was or is read from."""
+    hb, _ = load_handbook(root)
+    docs = search_documents(hb)
+    payload = Payload(marker)
+    # The folder earlier versions opened with whoosh, with the fingerprint they expected.
+    legacy = root / LEGACY_DIR
+    legacy.mkdir(parents=True)
+    crafted_whoosh_files(FileStorage(str(legacy)), payload, docs)
+    (legacy / "fingerprint").write_text(fingerprint(docs), encoding="utf-8")
+    # The cache file: the same crafted index, framed as sotay frames it, for
+    # these very documents, but authenticated with a key that is not the user's.
+    memory = RamStorage()
+    crafted_whoosh_files(memory, payload, docs)
+    tag = f"{fingerprint(docs)} whoosh {__import__('whoosh').versionstring()}"
+    framed = index_cache._pack(tag, memory.files)
+    cache = root / CACHE_FILE
+    cache.write_bytes(index_cache.MAGIC + index_cache._mac(b"k" * 32, framed) + framed)
+    # And a bare pickle at the cache path's neighbours.
+    for name in ("search-index.tmp", "search.pickle"):
+        (cache.parent / name).write_bytes(pickle.dumps(payload))
+
+
+def search_ids(run, *query) -> list[str]:
+    result = run("search", *query, "--json")
+    assert result.exit_code == 0, result.output
+    return [row["id"] for row in json.loads(result.output)]
+
+
+def test_a_crafted_cache_never_runs_code(mini, run, tmp_path):
+    marker = tmp_path / "code-ran"
+    plant_everywhere(mini, marker)
+    assert search_ids(run, "khai", "sinh")[0] == "dang-ky-khai-sinh"
+    assert not marker.exists()
+    assert search_ids(run, "ket", "hon")[0] == "dang-ky-ket-hon"  # and from the cache it rebuilt
+    assert not marker.exists()
+
+
+def test_a_cache_tampered_after_sotay_wrote_it_is_rebuilt(mini, run, tmp_path):
+    """The real cache, its whoosh files swapped for crafted ones: the MAC no longer matches."""
+    marker = tmp_path / "code-ran"
+    search_ids(run, "khai", "sinh")
+    cache = mini / CACHE_FILE
+    data = cache.read_bytes()
+    head = len(index_cache.MAGIC) + index_cache.MAC_SIZE
+    tag, _ = index_cache._unpack(data[head:])
+    memory = RamStorage()
+    crafted_whoosh_files(memory, Payload(marker), search_documents(load_handbook(mini)[0]))
+    cache.write_bytes(data[:head] + index_cache._pack(tag, memory.files))
+    assert search_ids(run, "khai", "sinh")[0] == "dang-ky-khai-sinh"
+    assert not marker.exists()
+
+
+def test_the_cache_is_reused_only_under_this_users_key(mini, run, monkeypatch, tmp_path):
+    built = []
+    real_build = search_index._build
+    monkeypatch.setattr(search_index, "_build", lambda docs: built.append(1) or real_build(docs))
+    search_ids(run, "khai", "sinh")
+    search_ids(run, "ket", "hon")
+    assert len(built) == 1  # the second search used the cache
+    # Another user (or this project copied to another machine): another key, so the cache is rebuilt.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other-user"))
+    assert search_ids(run, "khai", "sinh")[0] == "dang-ky-khai-sinh"
+    assert len(built) == 2
+
+
+@pytest.mark.parametrize("problem", ["readable by others", "symlink", "inside the project"])
+def test_no_cache_without_a_private_key(mini, run, monkeypatch, tmp_path, problem):
+    home = tmp_path / "home-cache"
+    key = home / "sotay" / index_cache.KEY_NAME
+    key.parent.mkdir(parents=True)
+    if problem == "readable by others":
+        key.write_bytes(b"k" * 32)
+        key.chmod(0o644)
+    elif problem == "symlink":
+        (tmp_path / "elsewhere").write_bytes(b"k" * 32)
+        (tmp_path / "elsewhere").chmod(0o600)
+        key.symlink_to(tmp_path / "elsewhere")
+    else:
+        home = mini / ".cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    assert search_ids(run, "khai", "sinh")[0] == "dang-ky-khai-sinh"
+    assert not (mini / ".cache/sotay").exists()  # nothing cached that could not be authenticated
+
+
+def test_the_key_is_created_private(mini, run, user_cache_dir):
+    search_ids(run, "khai", "sinh")
+    key = user_cache_dir / "sotay" / index_cache.KEY_NAME
+    info = key.stat()
+    assert stat.S_IMODE(info.st_mode) == 0o600 and info.st_size == index_cache.KEY_SIZE
+    assert not [p for p in key.parent.iterdir() if p.name != key.name]  # no temporary file left
