@@ -1,5 +1,7 @@
 """The hostile/broken input corpus (tests/hostile): each file is refused with
-its error at the expected place, with no traceback, and nothing is written."""
+its error at the expected place, with no traceback, and nothing is written.
+Procedures are added beside the fixture's; registries (tests/hostile/data)
+replace the fixture's file of the same name."""
 
 import shutil
 from pathlib import Path
@@ -13,6 +15,7 @@ from generator.content.yamlsource import MAX_FILE_BYTES
 
 HOSTILE = Path(__file__).parent / "hostile"
 EXPECTED = [line.split(": ", 1) for line in (HOSTILE / "expected.txt").read_text(encoding="utf-8").splitlines()]
+EXPECTED_DATA = [line.split(": ", 1) for line in (HOSTILE / "data/expected.txt").read_text(encoding="utf-8").splitlines()]
 
 
 def test_corpus_is_large_enough():
@@ -29,6 +32,20 @@ def test_hostile_file_is_refused_at_its_location(mini, where, message):
     found = [(e.line, e.column, e.message) for e in sink.errors if e.path == rel]
     assert any((l, c) == (int(line), int(column)) and message in m for l, c, m in found), found
     # The CLI's build refuses it too, and writes nothing.
+    with pytest.raises(ContentErrors):
+        build_site(mini)
+    assert not (mini / "site").exists()
+
+
+@pytest.mark.parametrize("where,message", EXPECTED_DATA, ids=[w.split(":")[0] for w, _ in EXPECTED_DATA])
+def test_hostile_registry_is_refused_at_its_location(mini, where, message):
+    name, line, column = where.split(":")
+    registry = name.split("--")[0] + ".yml"
+    shutil.copyfile(HOSTILE / "data" / name, mini / "handbook/data" / registry)
+    rel = f"handbook/data/{registry}"
+    _, sink = load_handbook(mini)
+    found = [(e.line, e.column, e.message) for e in sink.errors if e.path == rel]
+    assert any((l, c) == (int(line), int(column)) and message in m for l, c, m in found), found
     with pytest.raises(ContentErrors):
         build_site(mini)
     assert not (mini / "site").exists()

@@ -25,6 +25,7 @@ from .legal import status_warnings
 from ..textutil import fold, vi_sort_key
 from .sessions import check_training, load_sessions, session_files
 from .files import content_files, display_path, located
+from .ids import check_registry_keys
 from .validate import Context, Reference, convert, location
 from .yamlsource import compose, decode_text, read_text
 
@@ -138,11 +139,14 @@ def _data_file(root: Path, name: str, sink: ErrorSink, digests: dict[str, str]):
 
 
 def _load_registry(root: Path, name: str, cls: type, sink: ErrorSink, refs: list[Reference],
-                   digests: dict[str, str]) -> dict:
+                   digests: dict[str, str], registry: str) -> dict:
+    """``registry``: the Handbook attribute it fills, which says what its keys
+    become (see ids.py)."""
     loaded = _data_file(root, name, sink, digests)
     if loaded is None:
         return {}
     display, node = loaded
+    check_registry_keys(registry, node, display, sink)
     ctx = Context(display, sink, refs)
     entries = convert(node, dict[str, cls], ctx) or {}
     result = {}
@@ -245,7 +249,7 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
     registries = {}
     digests = hb.registry_digests
     for attr, (name, cls) in REGISTRY_FILES.items():
-        registries[attr] = _load_registry(root, name, cls, sink, refs, digests)
+        registries[attr] = _load_registry(root, name, cls, sink, refs, digests, attr)
     hb.fields, hb.legal, hb.glossary = registries["fields"], registries["legal"], registries["glossary"]
     if loaded := _data_file(root, LOCAL_FILE, sink, digests):
         hb.local = convert(loaded[1], model.LocalSettings, Context(loaded[0], sink, refs))
@@ -253,7 +257,7 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
         hb.synonyms = [s for s in convert(loaded[1], list[model.Synonym], Context(loaded[0], sink, refs)) or [] if s]
 
     hb.holidays = load_holidays(root, sink, digests)
-    hb.triage = _load_registry(root, TRIAGE_FILE, model.TriageTree, sink, refs, digests)
+    hb.triage = _load_registry(root, TRIAGE_FILE, model.TriageTree, sink, refs, digests, "triage")
 
     # MkDocs publishes all of handbook/: only regular files there (the walk reports the rest).
     published = [p.relative_to(root / DOCS_DIR).as_posix() for p in content_files(root, DOCS_DIR, None, sink)]
