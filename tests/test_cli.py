@@ -97,6 +97,35 @@ def test_new_interactive_asks_the_essentials(mini, run):
     assert run("validate").exit_code == 0
 
 
+def test_new_refuses_a_title_that_gives_no_id_and_asks_for_one(mini, run):
+    before = sorted(p.name for p in (mini / "procedures/ho-tich").iterdir())
+    for title in ("!!!", "  ?? — …  ", "“”", "中文"):
+        result = run("new", "--field", "ho-tich", "--title", title, "--code", "", "--level", "xa")
+        assert result.exit_code == 1, (title, result.output)
+        assert "không có chữ hay chữ số nào để tạo mã định danh" in result.output and "--id" in result.output
+        assert "Traceback" not in result.output
+    result = run("new", input="ho-tich\n!!!\n")  # the same when the title is typed at the prompt
+    assert result.exit_code == 1 and "đặt mã bằng --id" in result.output
+    assert sorted(p.name for p in (mini / "procedures/ho-tich").iterdir()) == before  # no ".yml", nothing
+    result = run("new", "--field", "ho-tich", "--title", "!!!", "--id", "thu-tuc-dac-biet", "--code", "", "--level", "xa")
+    assert result.exit_code == 0 and (mini / "procedures/ho-tich/thu-tuc-dac-biet.yml").exists()
+
+
+def test_new_cuts_a_long_title_into_a_bounded_id_at_a_word(mini, run):
+    title = "Đăng ký khai sinh " * 20
+    result = run("new", "--field", "ho-tich", "--title", title, "--code", "", "--level", "xa")
+    assert result.exit_code == 0, result.output
+    [made] = [p for p in (mini / "procedures/ho-tich").iterdir() if p.stem.startswith("dang-ky-khai-sinh-dang")]
+    assert 70 < len(made.stem) <= 80 and ("dang-ky-khai-sinh-" * 20).startswith(made.stem + "-")  # whole words
+    assert run("validate", str(made)).exit_code == 0
+    # one word longer than the limit is cut at the limit
+    result = run("new", "--field", "ho-tich", "--title", "a" * 300, "--code", "", "--level", "xa")
+    assert result.exit_code == 0 and (mini / f"procedures/ho-tich/{'a' * 80}.yml").exists()
+    # an id given with --id is held to the same bound
+    result = run("new", "--field", "ho-tich", "--title", "Thủ tục", "--id", "x-" * 50 + "y", "--code", "", "--level", "xa")
+    assert result.exit_code == 1 and "tối đa 80" in result.output and "--id" in result.output
+
+
 def test_build_command_and_broken_build(mini, run):
     result = run("build")
     assert result.exit_code == 0 and (mini / "site/index.html").exists()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 from pathlib import Path
 
 import click
@@ -16,8 +15,8 @@ from ..content.files import content_files
 from ..content.handbook import PROCEDURES_DIR, apply_strict, load_handbook, placeholder_errors
 from ..urls import procedure_url
 from ..editing.fmt import format_files
-from ..editing.scaffold import scaffold_procedure
-from ..textutil import slugify, vi_sort_key
+from ..editing.scaffold import new_procedure_id, scaffold_procedure
+from ..textutil import vi_sort_key
 from . import SotayError, cli, project_root
 
 
@@ -125,10 +124,10 @@ def new(field_id: str | None, title: str | None, code: str | None, level: str | 
         raise SotayError(f"Lỗi: không có lĩnh vực '{field_id}'. Các lĩnh vực: {', '.join(hb.fields)}")
     if title is None:
         title = click.prompt("Tên thủ tục").strip()
-    proc_id = proc_id or slugify(title)
-    if not re.match(model.SLUG, proc_id):
-        raise SotayError(f"Lỗi: mã định danh '{proc_id}' không hợp lệ; đặt bằng --id, dùng chữ thường không dấu, "
-                         "số và dấu gạch ngang, ví dụ dang-ky-lai-khai-sinh.")
+    try:
+        proc_id = new_procedure_id(title, proc_id)
+    except ValueError as err:
+        raise SotayError(f"Lỗi: {err}") from None
     target = root / PROCEDURES_DIR / field_id / f"{proc_id}.yml"
     exists = SotayError(f"Lỗi: tệp {target.relative_to(root)} đã có; chọn tên khác bằng --id.")
     if os.path.lexists(target):
