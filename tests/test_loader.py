@@ -273,3 +273,66 @@ def test_parallel_load_is_the_same_as_serial(mini, monkeypatch):
     from generator.content.validate import location
     for pid, proc in serial_hb.procedures.items():
         assert location(parallel_hb.procedures[pid], "title") == location(proc, "title")
+
+
+def test_indentation_errors_say_which_indentation_is_out_of_step(mini):
+    """A key or line indented out of step with its neighbours is named as
+    such, with both indentations, at the start of the line, not as the
+    symptom PyYAML sees ("mapping values are not allowed here")."""
+    cases = [
+        # over-indented key: read as the rest of the value above, then ':'
+        ("  loai: trong-ngay\n  gio_cat", "  loai: trong-ngay\n    gio_cat", "    gio_cat",
+         "dòng này thụt 4 dấu cách, các khóa cùng cấp thụt 2", "dấu nháy kép"),
+        # over-indented key in a list item
+        ("    cong_truc_tuyen:", "     cong_truc_tuyen:", "     cong_truc_tuyen",
+         "dòng này thụt 5 dấu cách, các khóa cùng cấp thụt 4", "thẳng cột"),
+        # under-indented key in a list item
+        ("    cong_truc_tuyen:", "   cong_truc_tuyen:", "   cong_truc_tuyen",
+         "dòng này thụt 3 dấu cách, các khóa cùng cấp thụt 4", "thẳng cột"),
+        ("    vai_tro: Công chức Tư pháp", "   vai_tro: Công chức Tư pháp", "   vai_tro: Công chức Tư pháp",
+         "dòng này thụt 3 dấu cách, các khóa cùng cấp thụt 4", "thẳng cột"),
+        # a key at the list's dash: a forgotten "- "?
+        ("  - ten: Giấy chứng sinh\n    loai: ban-chinh", "  - ten: Giấy chứng sinh\n  loai: ban-chinh", "  loai: ban-chinh",
+         "dòng này thụt 2 dấu cách, các khóa cùng cấp thụt 4", "bắt đầu dòng bằng '- '"),
+        # under-indented nested key, and the first key of a block too deep
+        ("  gio_cat:", " gio_cat:", " gio_cat", "dòng này thụt 1 dấu cách, các khóa cùng cấp thụt 2", "thẳng cột"),
+        ("  loai: trong-ngay\n", "    loai: trong-ngay\n", '  gio_cat: "15:00"',
+         "dòng này thụt 2 dấu cách, các khóa cùng cấp thụt 4", "thẳng cột"),
+        ("linh_vuc: ho-tich", " linh_vuc: ho-tich", " linh_vuc", "dòng này thụt 1 dấu cách, các khóa cùng cấp thụt 0", "thẳng cột"),
+        # list items out of step
+        ("  - hinh_thuc: truc-tuyen", "   - hinh_thuc: truc-tuyen", "   - hinh_thuc: truc-tuyen",
+         "dòng này thụt 3 dấu cách, các mục cùng cấp của danh sách thụt 2", "thẳng cột"),
+        ("  - ten: Giấy chứng sinh", " - ten: Giấy chứng sinh", " - ten: Giấy chứng sinh",
+         "dòng này thụt 1 dấu cách, các mục cùng cấp của danh sách thụt 2", "thẳng cột"),
+        # a continuation line not indented under its key
+        ("tom_tat: Đăng ký khai sinh cho trẻ em, **đúng hạn** miễn lệ phí.",
+         "tom_tat: Đăng ký khai sinh cho trẻ em,\nđúng hạn miễn lệ phí.", "đúng hạn miễn",
+         "dòng này thụt 0 dấu cách, không sâu hơn khóa 'tom_tat'", "thụt sâu hơn khóa (ví dụ 2 dấu cách)"),
+        ("tom_tat: Đăng ký khai sinh cho trẻ em, **đúng hạn** miễn lệ phí.",
+         "tom_tat: Đăng ký khai sinh\n  cho trẻ em,\n**đúng hạn** miễn lệ phí.", "**đúng",
+         "không sâu hơn khóa 'tom_tat' ở dòng 7", "nối vào dòng 7"),
+        ("  - ten: Giấy chứng sinh\n", "  - ten: Giấy chứng sinh do\n    cơ sở y tế cấp\n", "    cơ sở y tế",
+         "dòng này thụt 4 dấu cách, không sâu hơn khóa 'ten'", "ví dụ 6 dấu cách"),
+    ]
+    original = (mini / KHAI_SINH).read_text(encoding="utf-8")
+    for old, new, at, message, hint in cases:
+        assert old in original, old
+        text = original.replace(old, new, 1)
+        (mini / KHAI_SINH).write_text(text, encoding="utf-8")
+        line = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith(at))
+        column = len(at) - len(at.lstrip(" ")) + 1
+        errs = errors_for(mini, KHAI_SINH)
+        assert len(errs) == 1, (new, errs)
+        _, l, c, m, h = errs[0]
+        assert (l, c) == (line, column) and m.startswith("lỗi cú pháp YAML: thụt lề không khớp: "), (new, errs)
+        assert message in m and hint in h and "dấu hai chấm không đúng chỗ" not in m, (new, errs)
+
+
+def test_colon_in_a_value_and_missing_colon_are_still_named(mini):
+    replace_in(mini, KHAI_SINH, "ten: Đăng ký khai sinh\n", "ten: Đăng ký: khai sinh\n")
+    [(_, line, column, message, _)] = errors_for(mini, KHAI_SINH)
+    assert (line, column) == (1, 13) and "dấu hai chấm không đúng chỗ" in message and "thụt lề" not in message
+    replace_in(mini, KHAI_SINH, "ten: Đăng ký: khai sinh\n", "ten: Đăng ký khai sinh\n")
+    replace_in(mini, KHAI_SINH, "linh_vuc: ho-tich", "linh_vuc ho-tich")
+    [(_, line, column, message, hint)] = errors_for(mini, KHAI_SINH)
+    assert (line, column, message) == (3, 1, "lỗi cú pháp YAML: thiếu dấu hai chấm sau khóa 'linh_vuc'")
