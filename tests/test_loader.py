@@ -178,14 +178,30 @@ def test_same_code_and_title_in_two_files(mini):
     copy = mini / "procedures/ho-tich/dang-ky-khai-sinh-2.yml"
     copy.write_text((mini / KHAI_SINH).read_text(encoding="utf-8"), encoding="utf-8")
     _, sink = load_handbook(mini)
-    messages = [(e.path, e.message) for e in sink.errors]
-    # Reported once, on one file, naming the other.
-    assert len(messages) == 2
-    for path, message in messages:
+    found = [(e.path, e.line, e.message) for e in sink.errors]
+    # Reported in both files, each naming the other with its line: whichever the editor opens shows it.
+    assert len(found) == 4
+    for path, line, message in found:
         other = ({KHAI_SINH, "procedures/ho-tich/dang-ky-khai-sinh-2.yml"} - {path}).pop()
-        assert message.endswith(f"trùng với {other}")
-    assert any("mã thủ tục '1.000001'" in m for _, m in messages)
-    assert any("tên thủ tục" in m for _, m in messages)
+        assert message.endswith(f"trùng với {other}:{line}")  # the same line: the files are copies
+    assert sorted((p, m.split(" trùng")[0]) for p, _, m in found) == sorted(
+        (p, what) for p in (KHAI_SINH, "procedures/ho-tich/dang-ky-khai-sinh-2.yml")
+        for what in ("mã thủ tục '1.000001'", "tên thủ tục"))
+
+
+def test_a_title_written_in_three_files_names_the_two_others_in_each(mini):
+    for name in ("a-thu-tuc", "z-thu-tuc"):
+        text = (mini / KHAI_SINH).read_text(encoding="utf-8").replace('ma_thu_tuc: "1.000001"\n', "")
+        # Same title but for case and Unicode form, one line lower in the second copy.
+        if name == "z-thu-tuc":
+            text = "# bản sao\n" + text.replace("ten: Đăng ký khai sinh", "ten: ĐĂNG KÝ KHAI SINH")
+        (mini / f"procedures/ho-tich/{name}.yml").write_text(text, encoding="utf-8")
+    _, sink = load_handbook(mini)
+    titles = {e.path: e for e in sink.errors if e.message.startswith("tên thủ tục trùng")}
+    assert set(titles) == {KHAI_SINH, "procedures/ho-tich/a-thu-tuc.yml", "procedures/ho-tich/z-thu-tuc.yml"}
+    assert titles[KHAI_SINH].message == (
+        "tên thủ tục trùng với procedures/ho-tich/a-thu-tuc.yml:1, procedures/ho-tich/z-thu-tuc.yml:2")
+    assert (titles["procedures/ho-tich/z-thu-tuc.yml"].line, titles["procedures/ho-tich/z-thu-tuc.yml"].column) == (2, 6)
 
 
 def test_deadline_and_channel_rules(mini):

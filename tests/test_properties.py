@@ -693,6 +693,9 @@ def test_near_valid_procedure_is_refused_at_the_mutation(kind, data):
     errors = sink.errors
     assert errors, f"mutation {m.label} was accepted"
     for e in errors:
+        if m.label in ("duplicate_title", "duplicate_code") and e.path != rel:
+            assert f"trùng với {rel}:" in e.message, e.format()  # the existing file names the new one
+            continue
         assert e.path == rel, e.format()
         assert e.line >= 1 and e.column >= 1, e.format()
         assert_vietnamese(e.message)

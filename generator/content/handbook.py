@@ -388,20 +388,27 @@ def apply_strict(hb: Handbook, sink: ErrorSink, *, partly_repealed: bool = False
 
 
 def _check_unique(hb: Handbook, sink: ErrorSink) -> None:
-    seen_codes: dict[str, model.Procedure] = {}
-    seen_titles: dict[str, model.Procedure] = {}
-    for p in hb.procedures.values():
-        if p.code:
-            other = seen_codes.setdefault(p.code, p)
-            if other is not p:
-                line, col = location(p, "code")
-                sink.add(p.path, line, col, f"mã thủ tục '{p.code}' trùng với {other.path}",
-                         "mỗi mã quốc gia chỉ gắn với một thủ tục; kiểm tra lại mã.")
-        title = unicodedata.normalize("NFC", p.title).casefold()
-        other = seen_titles.setdefault(title, p)
-        if other is not p:
-            line, col = location(p, "title")
-            sink.add(p.path, line, col, f"tên thủ tục trùng với {other.path}", "đặt tên phân biệt rõ hai thủ tục.")
+    """A national code or a title written in two procedures is reported in
+    each of them, naming the others (path:line): whichever file the editor
+    opens, the new one or the old one, shows it."""
+    rules = (
+        ("code", lambda p: p.code, lambda p, others: f"mã thủ tục '{p.code}' trùng với {others}",
+         "mỗi mã quốc gia chỉ gắn với một thủ tục; kiểm tra lại mã ở các tệp được nêu."),
+        ("title", lambda p: unicodedata.normalize("NFC", p.title).casefold(),
+         lambda p, others: f"tên thủ tục trùng với {others}", "đặt tên phân biệt rõ các thủ tục."),
+    )
+    for attr, key, message, hint in rules:
+        groups: dict[str, list[model.Procedure]] = {}
+        for p in hb.procedures.values():
+            if key(p):
+                groups.setdefault(key(p), []).append(p)
+        for group in groups.values():
+            if len(group) < 2:
+                continue
+            for p in group:
+                others = ", ".join(f"{o.path}:{location(o, attr)[0]}" for o in group if o is not p)
+                line, col = location(p, attr)
+                sink.add(p.path, line, col, message(p, others), hint)
 
 
 def _triage_options(q: model.TriageQuestion):
