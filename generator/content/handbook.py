@@ -21,7 +21,7 @@ from .. import urls
 from . import model
 from .errors import ContentError, ErrorSink
 from .conditions import parse_answer
-from .legal import status_warnings
+from .legal import close_documents, status_warnings
 from ..textutil import fold, vi_sort_key
 from .sessions import check_training, load_sessions, session_files
 from .files import content_files, display_path, located
@@ -461,7 +461,9 @@ def _check_synonyms(hb: Handbook, sink: ErrorSink) -> None:
 
 _REF_MESSAGES = {
     "field": ("lĩnh vực '{}' không có trong handbook/data/linh-vuc.yml", "thêm lĩnh vực vào sổ đăng ký hoặc dùng một khóa có sẵn"),
-    "legal": ("văn bản '{}' không có trong handbook/data/van-ban.yml", "thêm văn bản vào sổ đăng ký văn bản (số, ký hiệu đúng như bản gốc)"),
+    "legal": ("văn bản '{}' không có trong handbook/data/van-ban.yml",
+              "xem các văn bản đã có trong handbook/data/van-ban.yml; văn bản chưa có thì thêm vào đó "
+              "(số, ký hiệu đúng như bản gốc)"),
     "procedure": ("không có thủ tục '{}'", "dùng tên tệp (không có .yml) của một thủ tục trong procedures/"),
     "local_fee": ("mức thu '{}' không có trong handbook/data/dia-phuong.yml", "thêm mức thu vào mục muc_thu của tệp địa phương"),
     "form_file": ("không có tệp mẫu 'handbook/{}'", "đặt tệp vào thư mục handbook/mau/ hoặc sửa đường dẫn"),
@@ -499,7 +501,11 @@ def _check_references(refs: list[Reference], hb: Handbook, files: list[Path], pu
         if ref.value in pool:
             continue
         message, hint = _REF_MESSAGES[ref.kind]
-        close = difflib.get_close_matches(ref.value, sorted(pool), n=1, cutoff=0.8)
+        if ref.kind == "legal":  # numbers that look alike are different documents: see close_documents
+            close = close_documents(hb.legal, ref.value)
+        else:
+            close = difflib.get_close_matches(ref.value, sorted(pool), n=1, cutoff=0.8)
         if close:
-            hint = f"có phải ý bạn là '{close[0]}'? ({hint})"
+            shown = " hoặc ".join(f"'{c}'" for c in close)
+            hint = f"có phải ý bạn là {shown}? ({hint})"
         sink.add(ref.path, ref.line, ref.column, message.format(ref.value), hint + ".")
