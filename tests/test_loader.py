@@ -352,3 +352,29 @@ def test_colon_in_a_value_and_missing_colon_are_still_named(mini):
     replace_in(mini, KHAI_SINH, "linh_vuc: ho-tich", "linh_vuc ho-tich")
     [(_, line, column, message, hint)] = errors_for(mini, KHAI_SINH)
     assert (line, column, message) == (3, 1, "lỗi cú pháp YAML: thiếu dấu hai chấm sau khóa 'linh_vuc'")
+
+
+def test_review_date_in_the_future_is_an_error_at_the_value(mini):
+    import datetime as dt
+
+    _, sink = load_handbook(mini, today=dt.date(2025, 11, 19))
+    found = {(e.path, e.line, e.column): e for e in sink.errors}
+    for rel in (KHAI_SINH, "procedures/ho-tich/dang-ky-ket-hon.yml"):
+        e = found[(rel, line_of(mini, rel, "ngay_ra_soat"), 15)]
+        assert e.message == "ngày rà soát 20/11/2025 ở tương lai (hôm nay là 19/11/2025)"
+        assert "rà soát xong hôm nay thì ghi 2025-11-19" in e.hint
+    assert len(sink.errors) == 2
+    assert load_handbook(mini, today=dt.date(2025, 11, 20))[1].errors == []  # today itself is fine
+    # only the files asked for are checked, like every rule of a procedure
+    _, sink = load_handbook(mini, only=[mini / KHAI_SINH], today=dt.date(2025, 11, 19))
+    assert [e.path for e in sink.errors] == [KHAI_SINH]
+
+
+def test_issue_date_of_a_document_in_the_future_is_an_error_at_the_value(mini):
+    import datetime as dt
+
+    _, sink = load_handbook(mini, today=dt.date(2014, 11, 19))
+    [e] = [e for e in sink.errors if e.path == "handbook/data/van-ban.yml"]
+    assert (e.line, e.column) == (line_of(mini, "handbook/data/van-ban.yml", "ngay_ban_hanh"), 18)
+    assert e.message == "văn bản '60/2014/QH13' có ngày ban hành 20/11/2014 ở tương lai (hôm nay là 19/11/2014)"
+    assert "ngay_hieu_luc" in e.hint  # the date it takes effect may be ahead; that is another key

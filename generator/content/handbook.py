@@ -6,6 +6,7 @@ to get the model.  It never raises on bad content: errors go into the sink.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import hashlib
 import multiprocessing
@@ -235,10 +236,11 @@ def _load_procedures(paths: list[Path], root: Path, cache: dict | None) -> list:
 
 
 def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | None = None,
-                  cache: dict | None = None) -> tuple[Handbook, ErrorSink]:
+                  cache: dict | None = None, today: dt.date | None = None) -> tuple[Handbook, ErrorSink]:
     """Load and validate everything; ``only`` limits which procedure files are reported on.
     ``cache`` (a dict kept between calls by ``sotay serve``) skips procedure
-    files that have not changed since the last call.
+    files that have not changed since the last call.  ``today`` (default:
+    ``today_in_vietnam()``) is what a review or issue date may not be after.
 
     Cross-references are always resolved against the whole catalogue, so a
     single file can be checked without false "missing procedure" errors.
@@ -278,6 +280,7 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
 
     if only is None:
         hb.sessions = load_sessions(root, sink, refs)
+    _check_dates(hb, sink, today or today_in_vietnam())
     _check_unique(hb, sink)
     _check_references(refs, hb, all_files, published, sink)
     _check_legal_status(hb, sink)
@@ -385,6 +388,34 @@ def apply_strict(hb: Handbook, sink: ErrorSink, *, partly_repealed: bool = False
     extra = strict_errors(hb, sink, partly_repealed=partly_repealed)
     sink.items = [e for e in sink.items if not e.warning] + extra
     return sink
+
+
+VIETNAM = dt.timezone(dt.timedelta(hours=7))
+
+
+def today_in_vietnam() -> dt.date:
+    """The date an editor in Vietnam sees, or the machine's own if later:
+    a check run on a machine in UTC between midnight and 7:00 in Vietnam
+    must not call today's review date a day in the future."""
+    return max(dt.datetime.now(VIETNAM).date(), dt.date.today())
+
+
+def _check_dates(hb: Handbook, sink: ErrorSink, today: dt.date) -> None:
+    """Dates of what has already happened are not in the future: a
+    procedure's last review (ngay_ra_soat) and a document's issue date
+    (ngay_ban_hanh; its entry into force may well be ahead)."""
+    for p in hb.procedures.values():
+        if p.reviewed > today:
+            line, col = location(p, "reviewed")
+            sink.add(p.path, line, col, f"ngày rà soát {p.reviewed:%d/%m/%Y} ở tương lai (hôm nay là {today:%d/%m/%Y})",
+                     f"ghi ngày đã rà soát xong, không ghi trước; rà soát xong hôm nay thì ghi {today.isoformat()}.")
+    display = _display(hb.root / DATA_DIR / REGISTRY_FILES["legal"][0], hb.root)
+    for doc_id, doc in hb.legal.items():
+        if doc.issued > today:
+            line, col = location(doc, "issued")
+            sink.add(display, line, col, f"văn bản '{doc_id}' có ngày ban hành {doc.issued:%d/%m/%Y} ở tương lai "
+                     f"(hôm nay là {today:%d/%m/%Y})",
+                     "ghi đúng ngày ký ban hành trên văn bản; ngày văn bản bắt đầu có hiệu lực ghi ở 'ngay_hieu_luc'.")
 
 
 def _check_unique(hb: Handbook, sink: ErrorSink) -> None:
