@@ -149,10 +149,12 @@ class FileDiff:
     changes: list[Change] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # broken: what failed, and on which side
     summary: str = ""  # one line for an added or removed procedure, or why it is broken
+    warnings: list[str] = field(default_factory=list)  # what the reviewer should ask about
 
     def to_json(self) -> dict:
         return {"path": self.path, "id": self.id, "title": self.title, "status": self.status,
-                "changes": [c.to_json() for c in self.changes], "errors": self.errors, "summary": self.summary}
+                "changes": [c.to_json() for c in self.changes], "errors": self.errors, "summary": self.summary,
+                "warnings": self.warnings}
 
 
 # --- showing values ---------------------------------------------------------------------
@@ -581,7 +583,31 @@ def compare_file(path: str, old: bytes | None, new: bytes | None) -> FileDiff | 
     changes = procedure_changes(before, after)
     if not changes:  # a difference outside the schema's fields; say so rather than hide it
         changes = [Change("", "changed", "Nội dung đã sửa")]
-    return FileDiff(path, pid, title, "changed", changes)
+    return FileDiff(path, pid, title, "changed", changes, warnings=review_warnings(before, after))
+
+
+def _per_channel(p: model.Procedure, attr: str) -> dict[str, list]:
+    """The deadlines (``attr`` "deadline") or fees ("fees") each channel sets for itself."""
+    found: dict[str, list] = {}
+    for c in p.channels:
+        if getattr(c, attr) is not None:
+            found.setdefault(c.kind, []).append(getattr(c, attr))
+    return found
+
+
+def review_warnings(old: model.Procedure, new: model.Procedure) -> list[str]:
+    """A deadline or a fee (the general ones or a channel's own) changed
+    while the review date did not: the editor is asked to check it against
+    the legal text and record the review (CONTRIBUTING.md)."""
+    if new.reviewed != old.reviewed:
+        return []
+    deadlines = old.deadline != new.deadline or _per_channel(old, "deadline") != _per_channel(new, "deadline")
+    fees = old.fees != new.fees or _per_channel(old, "fees") != _per_channel(new, "fees")
+    what = [name for name, changed in (("thời hạn", deadlines), ("phí, lệ phí", fees)) if changed]
+    if not what:
+        return []
+    return [f"{_cap(' và '.join(what))} đã thay đổi nhưng ngày rà soát (ngay_ra_soat) vẫn là "
+            f"{new.reviewed:%d/%m/%Y}: đối chiếu với văn bản rồi ghi ngày rà soát mới."]
 
 
 def compare(old_files: dict[str, bytes], new_files: dict[str, bytes]) -> list[FileDiff]:
@@ -638,6 +664,7 @@ def to_markdown(diffs: list[FileDiff], base_name: str = "", head_name: str = "")
         if d.status == "changed":
             lines.append(head)
             lines += [f"  - {md_escape(c.text)}" for c in d.changes]
+            lines += [f"  - ⚠️ {md_escape(w)}" for w in d.warnings]
         elif d.status == "broken":
             lines.append(f"{head}: ⚠️ {d.summary}")
             lines += [f"  - `{e.replace('`', chr(39))}`" for e in d.errors[:5]]
