@@ -430,3 +430,22 @@ def test_diff_command_warns_when_a_fee_or_deadline_changed_without_a_new_review_
     assert output.index(warning) > khai_sinh and output.index(warning) > output.index("miễn phí → 8.000 đồng")
     data = {d["path"]: d for d in json.loads(run("diff", "HEAD", "--json").output)}
     assert data[KET_HON]["warnings"] == [] and data[KHAI_SINH]["warnings"][0].startswith("Phí, lệ phí đã thay đổi")
+
+
+@pytestmark_git
+def test_validate_reminds_of_the_review_date_after_editing_a_fee_or_deadline(mini, run):
+    assert "cảnh báo" not in run("validate").output  # not a git repository: nothing to compare with
+    make_repo(mini)
+    commit(mini, "Bản đầu")
+    rewrite(mini, KET_HON, "  so: 5", "  so: 3")
+    line = next(n for n, row in enumerate((mini / KET_HON).read_text(encoding="utf-8").splitlines(), 1)
+                if row.startswith("ngay_ra_soat"))
+    for args in (("validate",), ("validate", KET_HON), ("validate", "--strict")):
+        result = run(*args)
+        assert result.exit_code == 0, result.output  # a reminder, not an error
+        assert (f"{KET_HON}:{line}:15: cảnh báo: thời hạn đã sửa so với bản đã commit nhưng ngày rà soát vẫn là "
+                "20/11/2025") in result.output
+    rewrite(mini, KET_HON, "ngay_ra_soat: 2025-11-20", "ngay_ra_soat: 2025-11-21")
+    assert "cảnh báo" not in run("validate").output
+    commit(mini, "Sửa thời hạn")
+    assert "cảnh báo" not in run("validate").output  # committed: nothing left to remind

@@ -16,6 +16,7 @@ from ..content.handbook import PROCEDURES_DIR, apply_strict, load_handbook, plac
 from ..urls import procedure_url
 from ..editing.fmt import format_files
 from ..editing.scaffold import new_procedure_id, scaffold_procedure
+from ..editing.semdiff import uncommitted_review_warnings
 from ..textutil import vi_sort_key
 from . import SotayError, cli, project_root
 
@@ -52,6 +53,8 @@ def validate(paths: tuple[Path, ...], strict: bool) -> None:
     else:  # locally a reminder; in the pull request's strict check, an error
         for e in placeholder_errors(hb):  # hb holds only the files asked for
             sink.warn(e.path, e.line, e.column, e.message, e.hint)
+    # A deadline or fee edited since the last commit under an old review date: a reminder, even with --strict.
+    sink.items += uncommitted_review_warnings(root, hb.procedures.values())
     for w in sink.warnings:
         click.echo(w.format(), err=True)
     sink.raise_if_any()

@@ -26,9 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from ..content import model
-from ..content.errors import ErrorSink
+from ..content.errors import ContentError, ErrorSink
 from ..content.files import read_content
 from ..content.handbook import PROCEDURES_DIR, load_procedure_text, procedure_files
+from ..content.validate import location
 from ..content.yamlsource import MAX_FILE_BYTES
 from ..site.render import deadline_text, vnd
 from ..textutil import fold
@@ -595,19 +596,53 @@ def _per_channel(p: model.Procedure, attr: str) -> dict[str, list]:
     return found
 
 
-def review_warnings(old: model.Procedure, new: model.Procedure) -> list[str]:
-    """A deadline or a fee (the general ones or a channel's own) changed
-    while the review date did not: the editor is asked to check it against
-    the legal text and record the review (CONTRIBUTING.md)."""
+def _unreviewed_change(old: model.Procedure, new: model.Procedure) -> str | None:
+    """"Thời hạn", "Phí, lệ phí" or both, when a deadline or a fee (the
+    general ones or a channel's own) changed while the review date did not."""
     if new.reviewed != old.reviewed:
-        return []
+        return None
     deadlines = old.deadline != new.deadline or _per_channel(old, "deadline") != _per_channel(new, "deadline")
     fees = old.fees != new.fees or _per_channel(old, "fees") != _per_channel(new, "fees")
     what = [name for name, changed in (("thời hạn", deadlines), ("phí, lệ phí", fees)) if changed]
-    if not what:
+    return _cap(" và ".join(what)) if what else None
+
+
+def review_warnings(old: model.Procedure, new: model.Procedure) -> list[str]:
+    """What the reviewer should ask about: a deadline or fee changed without
+    a new review date (CONTRIBUTING.md asks for one with every change)."""
+    what = _unreviewed_change(old, new)
+    if what is None:
         return []
-    return [f"{_cap(' và '.join(what))} đã thay đổi nhưng ngày rà soát (ngay_ra_soat) vẫn là "
+    return [f"{what} đã thay đổi nhưng ngày rà soát (ngay_ra_soat) vẫn là "
             f"{new.reviewed:%d/%m/%Y}: đối chiếu với văn bản rồi ghi ngày rà soát mới."]
+
+
+def uncommitted_review_warnings(root: Path, procedures) -> list[ContentError]:
+    """For ``sotay validate``: a warning at the review date of each procedure
+    whose deadline or fee differs from the last commit (git HEAD) while its
+    review date does not.  Nothing outside a git repository or before the
+    first commit."""
+    try:
+        head = _ok(root, "rev-parse", "--verify", "-q", "HEAD^{commit}")
+        committed = files_at(root, head) if head else {}
+    except GitError:
+        return []
+    found = []
+    for p in procedures:
+        data = committed.get(p.path)
+        try:
+            if data is None or (root / p.path).read_bytes() == data:
+                continue
+        except OSError:
+            continue
+        before = _load(data, p.path)[0]
+        what = _unreviewed_change(before, p) if before is not None else None
+        if what is not None:
+            line, col = location(p, "reviewed")
+            found.append(ContentError(
+                p.path, line, col, f"{what.lower()} đã sửa so với bản đã commit nhưng ngày rà soát vẫn là "
+                f"{p.reviewed:%d/%m/%Y}", "đối chiếu với văn bản rồi ghi ngày rà soát mới (ngày hôm nay).", warning=True))
+    return found
 
 
 def compare(old_files: dict[str, bytes], new_files: dict[str, bytes]) -> list[FileDiff]:
