@@ -207,6 +207,36 @@ def test_click_messages_at_prompts_are_vietnamese(mini, run, monkeypatch):
         assert not [w for w in english if w in result.output], (kind, result.output)
 
 
+def test_new_refuses_a_title_that_gives_no_id_and_asks_for_one(mini, run, monkeypatch):
+    before = sorted(p.name for p in (mini / "procedures/ho-tich").iterdir())
+    for title in ("!!!", "  ?? — …  ", "“”", "中文"):
+        result = run("new", "--field", "ho-tich", "--title", title, "--code", "", "--level", "xa")
+        assert result.exit_code == 1, (title, result.output)
+        assert "không có chữ hay chữ số nào để tạo mã định danh" in result.output and "--id" in result.output
+        assert "Traceback" not in result.output
+    monkeypatch.setattr("generator.cli.content.can_prompt", lambda: True)  # as at a terminal
+    result = run("new", input="ho-tich\n!!!\n")  # the same when the title is typed at the prompt
+    assert result.exit_code == 1 and "đặt mã bằng --id" in result.output
+    assert sorted(p.name for p in (mini / "procedures/ho-tich").iterdir()) == before  # no ".yml", nothing
+    result = run("new", "--field", "ho-tich", "--title", "!!!", "--id", "thu-tuc-dac-biet", "--code", "", "--level", "xa")
+    assert result.exit_code == 0 and (mini / "procedures/ho-tich/thu-tuc-dac-biet.yml").exists()
+
+
+def test_new_cuts_a_long_title_into_a_bounded_id_at_a_word(mini, run):
+    title = "Đăng ký khai sinh " * 20
+    result = run("new", "--field", "ho-tich", "--title", title, "--code", "", "--level", "xa")
+    assert result.exit_code == 0, result.output
+    [made] = [p for p in (mini / "procedures/ho-tich").iterdir() if p.stem.startswith("dang-ky-khai-sinh-dang")]
+    assert 70 < len(made.stem) <= 80 and ("dang-ky-khai-sinh-" * 20).startswith(made.stem + "-")  # whole words
+    assert run("validate", str(made)).exit_code == 0
+    # one word longer than the limit is cut at the limit
+    result = run("new", "--field", "ho-tich", "--title", "a" * 300, "--code", "", "--level", "xa")
+    assert result.exit_code == 0 and (mini / f"procedures/ho-tich/{'a' * 80}.yml").exists()
+    # an id given with --id is held to the same bound
+    result = run("new", "--field", "ho-tich", "--title", "Thủ tục", "--id", "x-" * 50 + "y", "--code", "", "--level", "xa")
+    assert result.exit_code == 1 and "tối đa 80" in result.output and "--id" in result.output
+
+
 def test_build_command_and_broken_build(mini, run):
     result = run("build")
     assert result.exit_code == 0 and (mini / "site/index.html").exists()
@@ -229,3 +259,18 @@ def test_unexpected_error_is_one_sentence_and_debug_shows_traceback(mini, run, m
     from generator.cli import cli
     debug = CliRunner().invoke(cli, ["--debug", "validate"])
     assert isinstance(debug.exception, RuntimeError)
+
+
+def test_validate_refuses_a_review_date_after_today(mini, run):
+    import datetime as dt
+
+    ahead = dt.date.today() + dt.timedelta(days=30)
+    replace_in(mini, KHAI_SINH, "ngay_ra_soat: 2025-11-20", f"ngay_ra_soat: {ahead.isoformat()}")
+    for args in (("validate",), ("validate", KHAI_SINH)):
+        result = run(*args)
+        assert result.exit_code == 1
+        line = line_of(mini, KHAI_SINH, "ngay_ra_soat")
+        assert f"{KHAI_SINH}:{line}:15: ngày rà soát {ahead:%d/%m/%Y} ở tương lai" in result.output
+        assert "gợi ý: ghi ngày đã rà soát xong" in result.output
+    replace_in(mini, KHAI_SINH, f"ngay_ra_soat: {ahead.isoformat()}", f"ngay_ra_soat: {dt.date.today().isoformat()}")
+    assert run("validate").exit_code == 0

@@ -451,6 +451,39 @@ def test_check_exits_1_on_unformatted_files_and_0_after_fmt(mini, run):
     assert run("validate").exit_code == 0
 
 
+def test_check_shows_what_would_change_as_a_diff(mini, run):
+    result = run("fmt", "--check", KHAI_SINH)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    start = lines.index(f"cần định dạng: {KHAI_SINH}")
+    assert lines[start + 1:start + 3] == [f"--- {KHAI_SINH} (hiện tại)", f"+++ {KHAI_SINH} (sau khi định dạng)"]
+    shown = lines[start + 3:lines.index("", start)]
+    assert shown[0].startswith("@@ ")
+    assert "-cap_thuc_hien: [xa]" in shown and "+cap_thuc_hien:" in shown and "+  - xa" in shown
+    assert all(line[:1] in " +-@…" for line in shown)
+    assert (mini / KHAI_SINH).read_text(encoding="utf-8").startswith("ten: Đăng ký khai sinh\nma_thu_tuc")  # untouched
+
+
+def test_check_cuts_a_long_diff_and_says_so(mini, run):
+    words = ", ".join(f"từ khóa {i}" for i in range(120))
+    replace_in(mini, KHAI_SINH, "tu_khoa: [làm giấy khai sinh]", f"tu_khoa: [{words}]")
+    lines = run("fmt", "--check", KHAI_SINH).output.splitlines()
+    start = lines.index(f"cần định dạng: {KHAI_SINH}")
+    shown = lines[start + 1:lines.index("", start)]
+    assert len(shown) == 61  # 60 lines of the diff, then how many more
+    assert shown[-1].startswith("… còn ") and "dòng khác biệt nữa" in shown[-1]
+    assert f"sotay fmt {KHAI_SINH}" in shown[-1]
+
+
+def test_check_says_when_only_the_way_the_file_is_saved_differs(mini, run):
+    assert run("fmt", KHAI_SINH).exit_code == 0
+    path = mini / KHAI_SINH
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # a byte order mark, as some editors save
+    result = run("fmt", "--check", KHAI_SINH)
+    assert result.exit_code == 1
+    assert f"{KHAI_SINH}: chỉ khác ở cách lưu tệp (dấu BOM" in result.output and "@@" not in result.output
+
+
 def test_broken_file_is_refused_with_its_location_and_left_untouched(mini, run):
     replace_in(mini, KHAI_SINH, "    so_tien: 0", "    so_tien: không đồng")
     broken = (mini / KHAI_SINH).read_bytes()

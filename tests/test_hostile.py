@@ -1,7 +1,8 @@
 """The hostile/broken input corpus (tests/hostile): each file is refused with
 its error at the expected place, with no traceback, and nothing is written;
 in a forked process with a time limit, since some files are made to make a
-check slow (see test_bounds.py)."""
+check slow (see test_bounds.py).  Procedures are added beside the fixture's;
+registries (tests/hostile/data) replace the fixture's file of the same name."""
 
 import shutil
 from pathlib import Path
@@ -17,6 +18,7 @@ from test_bounds import within
 
 HOSTILE = Path(__file__).parent / "hostile"
 EXPECTED = [line.split(": ", 1) for line in (HOSTILE / "expected.txt").read_text(encoding="utf-8").splitlines()]
+EXPECTED_DATA = [line.split(": ", 1) for line in (HOSTILE / "data/expected.txt").read_text(encoding="utf-8").splitlines()]
 
 
 def test_corpus_is_large_enough():
@@ -47,6 +49,20 @@ def _refused(root) -> bool:
     except ContentErrors:
         return True
     return False
+
+
+@pytest.mark.parametrize("where,message", EXPECTED_DATA, ids=[w.split(":")[0] for w, _ in EXPECTED_DATA])
+def test_hostile_registry_is_refused_at_its_location(mini, where, message):
+    name, line, column = where.split(":")
+    registry = name.split("--")[0] + ".yml"
+    shutil.copyfile(HOSTILE / "data" / name, mini / "handbook/data" / registry)
+    rel = f"handbook/data/{registry}"
+    _, sink = load_handbook(mini)
+    found = [(e.line, e.column, e.message) for e in sink.errors if e.path == rel]
+    assert any((l, c) == (int(line), int(column)) and message in m for l, c, m in found), found
+    with pytest.raises(ContentErrors):
+        build_site(mini)
+    assert not (mini / "site").exists()
 
 
 def test_oversized_file_refused(mini):

@@ -178,14 +178,30 @@ def test_same_code_and_title_in_two_files(mini):
     copy = mini / "procedures/ho-tich/dang-ky-khai-sinh-2.yml"
     copy.write_text((mini / KHAI_SINH).read_text(encoding="utf-8"), encoding="utf-8")
     _, sink = load_handbook(mini)
-    messages = [(e.path, e.message) for e in sink.errors]
-    # Reported once, on one file, naming the other.
-    assert len(messages) == 2
-    for path, message in messages:
+    found = [(e.path, e.line, e.message) for e in sink.errors]
+    # Reported in both files, each naming the other with its line: whichever the editor opens shows it.
+    assert len(found) == 4
+    for path, line, message in found:
         other = ({KHAI_SINH, "procedures/ho-tich/dang-ky-khai-sinh-2.yml"} - {path}).pop()
-        assert message.endswith(f"trùng với {other}")
-    assert any("mã thủ tục '1.000001'" in m for _, m in messages)
-    assert any("tên thủ tục" in m for _, m in messages)
+        assert message.endswith(f"trùng với {other}:{line}")  # the same line: the files are copies
+    assert sorted((p, m.split(" trùng")[0]) for p, _, m in found) == sorted(
+        (p, what) for p in (KHAI_SINH, "procedures/ho-tich/dang-ky-khai-sinh-2.yml")
+        for what in ("mã thủ tục '1.000001'", "tên thủ tục"))
+
+
+def test_a_title_written_in_three_files_names_the_two_others_in_each(mini):
+    for name in ("a-thu-tuc", "z-thu-tuc"):
+        text = (mini / KHAI_SINH).read_text(encoding="utf-8").replace('ma_thu_tuc: "1.000001"\n', "")
+        # Same title but for case and Unicode form, one line lower in the second copy.
+        if name == "z-thu-tuc":
+            text = "# bản sao\n" + text.replace("ten: Đăng ký khai sinh", "ten: ĐĂNG KÝ KHAI SINH")
+        (mini / f"procedures/ho-tich/{name}.yml").write_text(text, encoding="utf-8")
+    _, sink = load_handbook(mini)
+    titles = {e.path: e for e in sink.errors if e.message.startswith("tên thủ tục trùng")}
+    assert set(titles) == {KHAI_SINH, "procedures/ho-tich/a-thu-tuc.yml", "procedures/ho-tich/z-thu-tuc.yml"}
+    assert titles[KHAI_SINH].message == (
+        "tên thủ tục trùng với procedures/ho-tich/a-thu-tuc.yml:1, procedures/ho-tich/z-thu-tuc.yml:2")
+    assert (titles["procedures/ho-tich/z-thu-tuc.yml"].line, titles["procedures/ho-tich/z-thu-tuc.yml"].column) == (2, 6)
 
 
 def test_deadline_and_channel_rules(mini):
@@ -273,3 +289,92 @@ def test_parallel_load_is_the_same_as_serial(mini, monkeypatch):
     from generator.content.located import location
     for pid, proc in serial_hb.procedures.items():
         assert location(parallel_hb.procedures[pid], "title") == location(proc, "title")
+
+
+def test_indentation_errors_say_which_indentation_is_out_of_step(mini):
+    """A key or line indented out of step with its neighbours is named as
+    such, with both indentations, at the start of the line, not as the
+    symptom PyYAML sees ("mapping values are not allowed here")."""
+    cases = [
+        # over-indented key: read as the rest of the value above, then ':'
+        ("  loai: trong-ngay\n  gio_cat", "  loai: trong-ngay\n    gio_cat", "    gio_cat",
+         "dòng này thụt 4 dấu cách, các khóa cùng cấp thụt 2", "dấu nháy kép"),
+        # over-indented key in a list item
+        ("    cong_truc_tuyen:", "     cong_truc_tuyen:", "     cong_truc_tuyen",
+         "dòng này thụt 5 dấu cách, các khóa cùng cấp thụt 4", "thẳng cột"),
+        # under-indented key in a list item
+        ("    cong_truc_tuyen:", "   cong_truc_tuyen:", "   cong_truc_tuyen",
+         "dòng này thụt 3 dấu cách, các khóa cùng cấp thụt 4", "thẳng cột"),
+        ("    vai_tro: Công chức Tư pháp", "   vai_tro: Công chức Tư pháp", "   vai_tro: Công chức Tư pháp",
+         "dòng này thụt 3 dấu cách, các khóa cùng cấp thụt 4", "thẳng cột"),
+        # a key at the list's dash: a forgotten "- "?
+        ("  - ten: Giấy chứng sinh\n    loai: ban-chinh", "  - ten: Giấy chứng sinh\n  loai: ban-chinh", "  loai: ban-chinh",
+         "dòng này thụt 2 dấu cách, các khóa cùng cấp thụt 4", "bắt đầu dòng bằng '- '"),
+        # under-indented nested key, and the first key of a block too deep
+        ("  gio_cat:", " gio_cat:", " gio_cat", "dòng này thụt 1 dấu cách, các khóa cùng cấp thụt 2", "thẳng cột"),
+        ("  loai: trong-ngay\n", "    loai: trong-ngay\n", '  gio_cat: "15:00"',
+         "dòng này thụt 2 dấu cách, các khóa cùng cấp thụt 4", "thẳng cột"),
+        ("linh_vuc: ho-tich", " linh_vuc: ho-tich", " linh_vuc", "dòng này thụt 1 dấu cách, các khóa cùng cấp thụt 0", "thẳng cột"),
+        # list items out of step
+        ("  - hinh_thuc: truc-tuyen", "   - hinh_thuc: truc-tuyen", "   - hinh_thuc: truc-tuyen",
+         "dòng này thụt 3 dấu cách, các mục cùng cấp của danh sách thụt 2", "thẳng cột"),
+        ("  - ten: Giấy chứng sinh", " - ten: Giấy chứng sinh", " - ten: Giấy chứng sinh",
+         "dòng này thụt 1 dấu cách, các mục cùng cấp của danh sách thụt 2", "thẳng cột"),
+        # a continuation line not indented under its key
+        ("tom_tat: Đăng ký khai sinh cho trẻ em, **đúng hạn** miễn lệ phí.",
+         "tom_tat: Đăng ký khai sinh cho trẻ em,\nđúng hạn miễn lệ phí.", "đúng hạn miễn",
+         "dòng này thụt 0 dấu cách, không sâu hơn khóa 'tom_tat'", "thụt sâu hơn khóa (ví dụ 2 dấu cách)"),
+        ("tom_tat: Đăng ký khai sinh cho trẻ em, **đúng hạn** miễn lệ phí.",
+         "tom_tat: Đăng ký khai sinh\n  cho trẻ em,\n**đúng hạn** miễn lệ phí.", "**đúng",
+         "không sâu hơn khóa 'tom_tat' ở dòng 7", "nối vào dòng 7"),
+        ("  - ten: Giấy chứng sinh\n", "  - ten: Giấy chứng sinh do\n    cơ sở y tế cấp\n", "    cơ sở y tế",
+         "dòng này thụt 4 dấu cách, không sâu hơn khóa 'ten'", "ví dụ 6 dấu cách"),
+    ]
+    original = (mini / KHAI_SINH).read_text(encoding="utf-8")
+    for old, new, at, message, hint in cases:
+        assert old in original, old
+        text = original.replace(old, new, 1)
+        (mini / KHAI_SINH).write_text(text, encoding="utf-8")
+        line = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith(at))
+        column = len(at) - len(at.lstrip(" ")) + 1
+        errs = errors_for(mini, KHAI_SINH)
+        assert len(errs) == 1, (new, errs)
+        _, l, c, m, h = errs[0]
+        assert (l, c) == (line, column) and m.startswith("lỗi cú pháp YAML: thụt lề không khớp: "), (new, errs)
+        assert message in m and hint in h and "dấu hai chấm không đúng chỗ" not in m, (new, errs)
+
+
+def test_colon_in_a_value_and_missing_colon_are_still_named(mini):
+    replace_in(mini, KHAI_SINH, "ten: Đăng ký khai sinh\n", "ten: Đăng ký: khai sinh\n")
+    [(_, line, column, message, _)] = errors_for(mini, KHAI_SINH)
+    assert (line, column) == (1, 13) and "dấu hai chấm không đúng chỗ" in message and "thụt lề" not in message
+    replace_in(mini, KHAI_SINH, "ten: Đăng ký: khai sinh\n", "ten: Đăng ký khai sinh\n")
+    replace_in(mini, KHAI_SINH, "linh_vuc: ho-tich", "linh_vuc ho-tich")
+    [(_, line, column, message, hint)] = errors_for(mini, KHAI_SINH)
+    assert (line, column, message) == (3, 1, "lỗi cú pháp YAML: thiếu dấu hai chấm sau khóa 'linh_vuc'")
+
+
+def test_review_date_in_the_future_is_an_error_at_the_value(mini):
+    import datetime as dt
+
+    _, sink = load_handbook(mini, today=dt.date(2025, 11, 19))
+    found = {(e.path, e.line, e.column): e for e in sink.errors}
+    for rel in (KHAI_SINH, "procedures/ho-tich/dang-ky-ket-hon.yml"):
+        e = found[(rel, line_of(mini, rel, "ngay_ra_soat"), 15)]
+        assert e.message == "ngày rà soát 20/11/2025 ở tương lai (hôm nay là 19/11/2025)"
+        assert "rà soát xong hôm nay thì ghi 2025-11-19" in e.hint
+    assert len(sink.errors) == 2
+    assert load_handbook(mini, today=dt.date(2025, 11, 20))[1].errors == []  # today itself is fine
+    # only the files asked for are checked, like every rule of a procedure
+    _, sink = load_handbook(mini, only=[mini / KHAI_SINH], today=dt.date(2025, 11, 19))
+    assert [e.path for e in sink.errors] == [KHAI_SINH]
+
+
+def test_issue_date_of_a_document_in_the_future_is_an_error_at_the_value(mini):
+    import datetime as dt
+
+    _, sink = load_handbook(mini, today=dt.date(2014, 11, 19))
+    [e] = [e for e in sink.errors if e.path == "handbook/data/van-ban.yml"]
+    assert (e.line, e.column) == (line_of(mini, "handbook/data/van-ban.yml", "ngay_ban_hanh"), 18)
+    assert e.message == "văn bản '60/2014/QH13' có ngày ban hành 20/11/2014 ở tương lai (hôm nay là 19/11/2014)"
+    assert "ngay_hieu_luc" in e.hint  # the date it takes effect may be ahead; that is another key

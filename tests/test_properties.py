@@ -133,7 +133,7 @@ URLS = st.sampled_from(
     ]
 )
 TIMES = st.builds(lambda h, m: f"{h:02d}:{m:02d}", st.integers(0, 23), st.integers(0, 59))
-DATES = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2099, 12, 31))
+DATES = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2025, 12, 31))  # a review is not in the future
 
 
 def optional(strategy):
@@ -685,6 +685,7 @@ def render(m: Mutation) -> tuple[str, tuple[int, int]]:
 def test_near_valid_procedure_is_refused_at_the_mutation(kind, data):
     m = data.draw(near_valid(kind), label="mutation")
     text, where = render(m)
+    assume(legacy_encoding(text) is None)  # the mutation's own error, not a legacy-encoding look-alike
     field_id = m.data.get("linh_vuc") if isinstance(m.data.get("linh_vuc"), str) else None
     folder = field_id if field_id in FIELD_IDS else FIELD_IDS[0]
     rel = rel_path(folder)
@@ -698,6 +699,9 @@ def test_near_valid_procedure_is_refused_at_the_mutation(kind, data):
     errors = sink.errors
     assert errors, f"mutation {m.label} was accepted"
     for e in errors:
+        if m.label in ("duplicate_title", "duplicate_code") and e.path != rel:
+            assert f"trùng với {rel}:" in e.message, e.format()  # the existing file names the new one
+            continue
         assert e.path == rel, e.format()
         assert e.line >= 1 and e.column >= 1, e.format()
         assert_vietnamese(e.message)

@@ -225,6 +225,44 @@ def test_other_fields_generically():
     assert changes(channel) == ["Cách thức 'Trực tiếp': thời hạn riêng: (theo thời hạn chung) → 2 ngày làm việc"]
 
 
+# --- a deadline or fee changed without a new review date ---------------------------------
+
+REVIEWED = ("ngay_ra_soat: 2025-11-20", "ngay_ra_soat: 2026-01-05")
+
+
+@pytest.mark.parametrize("edit,what", [
+    (("  loai: trong-ngay\n  gio_cat: \"15:00\"", "  loai: ngay-lam-viec\n  so: 3"), "Thời hạn"),
+    (('  gio_cat: "15:00"', '  gio_cat: "16:00"'), "Thời hạn"),
+    (("  - hinh_thuc: truc-tiep\n", "  - hinh_thuc: truc-tiep\n    thoi_han: {loai: ngay-lam-viec, so: 2}\n"), "Thời hạn"),
+    (("    so_tien: 0", "    so_tien: 8000"), "Phí, lệ phí"),
+    (("    so_tien: 0", "    theo_dia_phuong: le-phi-ho-tich.ket-hon"), "Phí, lệ phí"),
+    (("ho_so:\n", "  - ten: Phí cấp bản sao\n    loai: phi\n    so_tien: 10000\nho_so:\n"), "Phí, lệ phí"),
+    (("    cong_truc_tuyen: https://dichvucong.gov.vn\n",
+      "    cong_truc_tuyen: https://dichvucong.gov.vn\n    phi: [{ten: Lệ phí nộp trực tuyến, so_tien: 4000}]\n"),
+     "Phí, lệ phí"),
+    (("    so_tien: 0", "    so_tien: 8000", '  gio_cat: "15:00"', '  gio_cat: "16:00"'), "Thời hạn và phí, lệ phí"),
+])
+def test_deadline_or_fee_changed_without_a_new_review_date_warns(edit, what):
+    d = compare_file(KHAI_SINH, ORIGINAL.encode(), edited(*edit).encode())
+    assert d.warnings == [f"{what} đã thay đổi nhưng ngày rà soát (ngay_ra_soat) vẫn là 20/11/2025: "
+                          "đối chiếu với văn bản rồi ghi ngày rà soát mới."]
+    assert f"  - ⚠️ {what} đã thay đổi nhưng ngày rà soát" in to_markdown([d])
+    assert json.loads(to_json([d]))[0]["warnings"] == d.warnings
+    # with a new review date, nothing to ask
+    assert compare_file(KHAI_SINH, ORIGINAL.encode(), edited(*edit, *REVIEWED).encode()).warnings == []
+
+
+def test_other_changes_need_no_warning():
+    for edit in (("ten: Đăng ký khai sinh", "ten: Đăng ký khai sinh cho trẻ"),
+                 ("mien_giam: [Miễn khi đăng ký đúng hạn.]", "mien_giam: [Miễn khi đăng ký đúng hạn., Miễn cho hộ nghèo.]"),
+                 ("  - hinh_thuc: truc-tiep\n", "  - hinh_thuc: buu-chinh\n  - hinh_thuc: truc-tiep\n")):
+        d = compare_file(KHAI_SINH, ORIGINAL.encode(), edited(*edit).encode())
+        expected = ["Phí, lệ phí đã thay đổi nhưng ngày rà soát (ngay_ra_soat) vẫn là 20/11/2025: "
+                    "đối chiếu với văn bản rồi ghi ngày rà soát mới."] if "mien_giam" in edit[0] else []
+        assert d.status == "changed" and d.warnings == expected, edit
+        assert ("⚠️" in to_markdown([d])) == bool(expected)
+
+
 # --- files added, removed, broken ------------------------------------------------
 
 
@@ -242,7 +280,7 @@ def test_added_removed_and_broken_files_and_json_shape():
     assert bad.errors and bad.errors[0].startswith(f"bản mới: {KHAI_SINH}:")
     assert new.title == "Thủ tục mới" and new.summary.startswith("thủ tục mới (mã 1.000001, trong ngày")
     data = json.loads(to_json(diffs))
-    assert [set(d) for d in data] == [{"path", "id", "title", "status", "changes", "errors", "summary"}] * 3
+    assert [set(d) for d in data] == [{"path", "id", "title", "status", "changes", "errors", "summary", "warnings"}] * 3
     changed = json.loads(to_json(compare({KHAI_SINH: ORIGINAL.encode()}, {KHAI_SINH: STEPS_SWAPPED.encode()})))
     assert changed[0]["status"] == "changed" and changed[0]["changes"] == [{
         "field": "quy_trinh", "kind": "moved", "item": "Ghi sổ và trình ký", "before": "2", "after": "1",
@@ -269,6 +307,8 @@ def test_markdown_for_a_pull_request():
         f"- **Đăng ký \\*khai sinh\\*** (`{KHAI_SINH}`)",
         "  - Tên thủ tục: Đăng ký khai sinh → Đăng ký \\*khai sinh\\*",
         "  - Lệ phí 'Lệ phí đăng ký khai sinh': miễn phí → 8.000 đồng",
+        "  - ⚠️ Phí, lệ phí đã thay đổi nhưng ngày rà soát (ngay\\_ra\\_soat) vẫn là 20/11/2025: "
+        "đối chiếu với văn bản rồi ghi ngày rà soát mới.",
     ]
     assert "không có thay đổi" in to_markdown([], "`a`", "`b`")
     assert md_escape("<b>[x](y)</b>") == "\\<b\\>\\[x\\](y)\\</b\\>"
@@ -373,3 +413,39 @@ def test_diff_errors_are_sentences(mini, run):
 def test_diff_help_has_an_example(run):
     result = run("diff", "--help")
     assert result.exit_code == 0 and "Ví dụ:" in result.output and "[BASE [HEAD]]" in result.output
+
+
+@pytestmark_git
+def test_diff_command_warns_when_a_fee_or_deadline_changed_without_a_new_review_date(mini, run):
+    make_repo(mini)
+    commit(mini, "Bản đầu")
+    rewrite(mini, KHAI_SINH, "    so_tien: 0", "    so_tien: 8000")  # review date kept
+    rewrite(mini, KET_HON, "  so: 5", "  so: 3")
+    rewrite(mini, KET_HON, "ngay_ra_soat: 2025-11-20", "ngay_ra_soat: 2025-11-25")  # reviewed again
+    output = run("diff", "HEAD").output
+    warning = ("  - ⚠️ Phí, lệ phí đã thay đổi nhưng ngày rà soát (ngay\\_ra\\_soat) vẫn là 20/11/2025: "
+               "đối chiếu với văn bản rồi ghi ngày rà soát mới.")
+    assert output.count("⚠️") == 1
+    khai_sinh = output.index(f"(`{KHAI_SINH}`)")
+    assert output.index(warning) > khai_sinh and output.index(warning) > output.index("miễn phí → 8.000 đồng")
+    data = {d["path"]: d for d in json.loads(run("diff", "HEAD", "--json").output)}
+    assert data[KET_HON]["warnings"] == [] and data[KHAI_SINH]["warnings"][0].startswith("Phí, lệ phí đã thay đổi")
+
+
+@pytestmark_git
+def test_validate_reminds_of_the_review_date_after_editing_a_fee_or_deadline(mini, run):
+    assert "cảnh báo" not in run("validate").output  # not a git repository: nothing to compare with
+    make_repo(mini)
+    commit(mini, "Bản đầu")
+    rewrite(mini, KET_HON, "  so: 5", "  so: 3")
+    line = next(n for n, row in enumerate((mini / KET_HON).read_text(encoding="utf-8").splitlines(), 1)
+                if row.startswith("ngay_ra_soat"))
+    for args in (("validate",), ("validate", KET_HON), ("validate", "--strict")):
+        result = run(*args)
+        assert result.exit_code == 0, result.output  # a reminder, not an error
+        assert (f"{KET_HON}:{line}:15: cảnh báo: thời hạn đã sửa so với bản đã commit nhưng ngày rà soát vẫn là "
+                "20/11/2025") in result.output
+    rewrite(mini, KET_HON, "ngay_ra_soat: 2025-11-20", "ngay_ra_soat: 2025-11-21")
+    assert "cảnh báo" not in run("validate").output
+    commit(mini, "Sửa thời hạn")
+    assert "cảnh báo" not in run("validate").output  # committed: nothing left to remind

@@ -301,3 +301,64 @@ def test_amendment_after_the_last_review_warns_at_each_citation(mini):
     assert w.message == ("văn bản '60/2014/QH13' được sửa đổi, bổ sung bởi '2/2026/QH15' (02/01/2026), "
                          "sau lần rà soát cuối của thủ tục (20/11/2025)")
     assert "cập nhật ngay_ra_soat" in w.hint
+
+
+# --- "có phải ý bạn là": the same suggestions in validate and legal impact ---------------
+
+LOOKALIKES = """9/2025/NĐ-CP:
+  loai: nghi-dinh
+  trich_yeu: Nghị định số 9
+  co_quan_ban_hanh: Chính phủ
+  ngay_ban_hanh: 2025-01-09
+123/2015/NĐ-CP:
+  loai: nghi-dinh
+  trich_yeu: Nghị định hướng dẫn Luật Hộ tịch
+  co_quan_ban_hanh: Chính phủ
+  ngay_ban_hanh: 2015-11-15
+01/2020/TT-BTP:
+  loai: thong-tu
+  trich_yeu: Thông tư số 01
+  co_quan_ban_hanh: Bộ Tư pháp
+  ngay_ban_hanh: 2020-03-03
+"""
+
+# What was written → what is suggested (nothing: no "có phải ý bạn là").
+SUGGESTIONS = [
+    ("999/2025/NĐ-CP", []),  # two digits more than 9/2025/NĐ-CP: another document, not a typo
+    ("99/2025/NĐ-CP", ["9/2025/NĐ-CP"]),  # one digit more
+    ("132/2015/NĐ-CP", ["123/2015/NĐ-CP"]),  # two digits swapped
+    ("124/2015/NĐ-CP", ["123/2015/NĐ-CP"]),  # one digit wrong
+    ("123/2015/ND-CP", ["123/2015/NĐ-CP"]),  # no diacritic
+    ("123/2015/nđ-cp", ["123/2015/NĐ-CP"]),  # case
+    ("1/2020/TT-BTP", ["01/2020/TT-BTP"]),  # leading zero
+    ("60/2014/QH1", ["60/2014/QH13"]),  # one letter of the kind dropped
+    ("123/2015/TT-BTP", []),  # another kind of document
+    ("123/2016/QĐ-TTg", []),
+    ("9/2024/NĐ-CP", ["9/2025/NĐ-CP"]),  # one digit of the year
+    ("321/2015/NĐ-CP", []),  # two digits moved
+    ("Luật Hộ tịch", []),
+]
+
+
+@pytest.mark.parametrize("written,suggested", SUGGESTIONS)
+def test_unknown_document_suggestions_are_one_typo_away_in_validate_and_impact(mini, run, written, suggested):
+    with (mini / REGISTRY).open("a", encoding="utf-8") as f:
+        f.write(LOOKALIKES)
+    replace_in(mini, KHAI_SINH, "  - van_ban: 60/2014/QH13", f"  - van_ban: {written}")
+    _, sink = load_handbook(mini)
+    [error] = [e for e in sink.errors if e.path == KHAI_SINH]
+    assert error.message == f"văn bản '{written}' không có trong handbook/data/van-ban.yml"
+    if suggested:
+        assert error.hint.startswith(f"có phải ý bạn là '{suggested[0]}'?")
+    else:
+        assert "có phải ý bạn là" not in error.hint and "xem các văn bản đã có trong handbook/data/van-ban.yml" in error.hint
+    replace_in(mini, KHAI_SINH, f"  - van_ban: {written}", "  - van_ban: 60/2014/QH13")
+    result = run("legal", "impact", written)
+    if suggested and suggested[0].casefold().replace("đ", "d") == written.casefold().replace("đ", "d"):
+        assert result.exit_code == 0 and result.output.startswith(suggested[0])  # found as written, loosely
+        return
+    assert result.exit_code == 1
+    if suggested:
+        assert result.output.strip().endswith(f"Có phải ý bạn là: {', '.join(suggested)}?")
+    else:
+        assert "Có phải ý bạn là" not in result.output and "Các văn bản đã có được liệt kê" in result.output

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 from pathlib import Path
 
 import click
@@ -16,8 +15,9 @@ from ..content.files import content_files
 from ..content.handbook import PROCEDURES_DIR, apply_strict, load_handbook, placeholder_errors
 from ..urls import procedure_url
 from ..editing.fmt import format_files
-from ..editing.scaffold import scaffold_procedure
-from ..textutil import slugify, vi_sort_key
+from ..editing.scaffold import new_procedure_id, scaffold_procedure
+from ..editing.semdiff import uncommitted_review_warnings
+from ..textutil import vi_sort_key
 from . import SotayError, can_prompt, cli, project_root
 
 
@@ -53,6 +53,8 @@ def validate(paths: tuple[Path, ...], strict: bool) -> None:
     else:  # locally a reminder; in the pull request's strict check, an error
         for e in placeholder_errors(hb):  # hb holds only the files asked for
             sink.warn(e.path, e.line, e.column, e.message, e.hint)
+    # A deadline or fee edited since the last commit under an old review date: a reminder, even with --strict.
+    sink.items += uncommitted_review_warnings(root, hb.procedures.values())
     for w in sink.warnings:
         click.echo(w.format(), err=True)
     sink.raise_if_any()
@@ -140,10 +142,10 @@ def new(field_id: str | None, title: str | None, code: str | None, level: str | 
     title = " ".join(title.split())
     if not title:
         raise SotayError("Lỗi: tên thủ tục (--title) không được để trống.")
-    proc_id = proc_id or slugify(title)
-    if not re.match(model.SLUG, proc_id):
-        raise SotayError(f"Lỗi: mã định danh '{proc_id}' không hợp lệ; đặt bằng --id, dùng chữ thường không dấu, "
-                         "số và dấu gạch ngang, ví dụ dang-ky-lai-khai-sinh.")
+    try:
+        proc_id = new_procedure_id(title, proc_id)
+    except ValueError as err:
+        raise SotayError(f"Lỗi: {err}") from None
     target = root / PROCEDURES_DIR / field_id / f"{proc_id}.yml"
     exists = SotayError(f"Lỗi: tệp {target.relative_to(root)} đã có; chọn tên khác bằng --id.")
     if os.path.lexists(target):

@@ -13,10 +13,14 @@ from ..content.handbook import procedure_files
 from . import SotayError, cli, project_root
 
 
+DIFF_LINES = 60  # of the diff shown per file by --check
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=True, path_type=Path))
 @click.option("--check", is_flag=True,
-              help="Chỉ kiểm tra, không ghi: liệt kê các tệp chưa đúng định dạng và thoát với mã 1 nếu có.")
+              help="Chỉ kiểm tra, không ghi: liệt kê các tệp chưa đúng định dạng, mỗi tệp kèm các dòng sẽ đổi, "
+                   "và thoát với mã 1 nếu có.")
 def fmt(paths: tuple[Path, ...], check: bool) -> None:
     """Định dạng tệp thủ tục theo một cách trình bày thống nhất.
 
@@ -51,6 +55,8 @@ def fmt(paths: tuple[Path, ...], check: bool) -> None:
     for r in results:
         if r.status == "changed":
             click.echo(f"{'cần định dạng' if check else 'đã định dạng'}: {r.display}")
+            if check:  # what would change, so that the editor sees why
+                click.echo("\n".join(r.diff(DIFF_LINES)) + "\n")
         elif r.status == "refused":
             problems += 1
             click.echo(f"{r.display}: có lỗi nội dung, không định dạng; sửa lỗi trước: sotay validate {r.display}", err=True)

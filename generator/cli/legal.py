@@ -53,7 +53,8 @@ def impact_command(doc_text: str, as_json: bool) -> None:
     doc_id = find_document(hb.legal, doc_text)
     if doc_id is None:
         close = close_documents(hb.legal, doc_text)
-        hint = f" Có phải ý bạn là: {', '.join(close)}?" if close else ""
+        hint = (f" Có phải ý bạn là: {', '.join(close)}?" if close
+                else " Các văn bản đã có được liệt kê trong tệp đó (số, ký hiệu đúng như bản gốc).")
         raise SotayError(f"Lỗi: không có văn bản '{doc_text}' trong handbook/data/van-ban.yml.{hint}")
     result = impact(hb.legal, list(hb.procedures.values()), doc_id)
     doc = result.document

@@ -6,6 +6,7 @@ to get the model.  It never raises on bad content: errors go into the sink.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import hashlib
 import multiprocessing
@@ -21,11 +22,12 @@ from .. import urls
 from . import model
 from .errors import ContentError, ErrorSink, shown
 from .conditions import parse_answer
-from .legal import status_warnings
+from .legal import close_documents, status_warnings
 from .markdown import check_pages, is_page
 from ..textutil import fold, vi_sort_key
 from .sessions import check_training, load_sessions, session_files
 from .files import content_files, display_path, located
+from .ids import check_registry_keys
 from .located import Context, Reference, location
 from .validate import convert
 from .wording import date_vi
@@ -141,11 +143,14 @@ def _data_file(root: Path, name: str, sink: ErrorSink, digests: dict[str, str]):
 
 
 def _load_registry(root: Path, name: str, cls: type, sink: ErrorSink, refs: list[Reference],
-                   digests: dict[str, str]) -> dict:
+                   digests: dict[str, str], registry: str) -> dict:
+    """``registry``: the Handbook attribute it fills, which says what its keys
+    become (see ids.py)."""
     loaded = _data_file(root, name, sink, digests)
     if loaded is None:
         return {}
     display, node = loaded
+    check_registry_keys(registry, node, display, sink)
     ctx = Context(display, sink, refs)
     entries = convert(node, dict[str, cls], ctx) or {}
     result = {}
@@ -234,10 +239,11 @@ def _load_procedures(paths: list[Path], root: Path, cache: dict | None) -> list:
 
 
 def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | None = None,
-                  cache: dict | None = None) -> tuple[Handbook, ErrorSink]:
+                  cache: dict | None = None, today: dt.date | None = None) -> tuple[Handbook, ErrorSink]:
     """Load and validate everything; ``only`` limits which procedure files are reported on.
     ``cache`` (a dict kept between calls by ``sotay serve``) skips procedure
-    files that have not changed since the last call.
+    files that have not changed since the last call.  ``today`` (default:
+    ``today_in_vietnam()``) is what a review or issue date may not be after.
 
     Cross-references are always resolved against the whole catalogue, so a
     single file can be checked without false "missing procedure" errors.
@@ -248,7 +254,7 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
     registries = {}
     digests = hb.registry_digests
     for attr, (name, cls) in REGISTRY_FILES.items():
-        registries[attr] = _load_registry(root, name, cls, sink, refs, digests)
+        registries[attr] = _load_registry(root, name, cls, sink, refs, digests, attr)
     hb.fields, hb.legal, hb.glossary = registries["fields"], registries["legal"], registries["glossary"]
     if loaded := _data_file(root, LOCAL_FILE, sink, digests):
         hb.local = convert(loaded[1], model.LocalSettings, Context(loaded[0], sink, refs))
@@ -256,7 +262,7 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
         hb.synonyms = [s for s in convert(loaded[1], list[model.Synonym], Context(loaded[0], sink, refs)) or [] if s]
 
     hb.holidays = load_holidays(root, sink, digests)
-    hb.triage = _load_registry(root, TRIAGE_FILE, model.TriageTree, sink, refs, digests)
+    hb.triage = _load_registry(root, TRIAGE_FILE, model.TriageTree, sink, refs, digests, "triage")
 
     # MkDocs publishes all of handbook/: only regular files there (the walk reports the rest).
     published = [p.relative_to(root / DOCS_DIR).as_posix() for p in content_files(root, DOCS_DIR, None, sink)]
@@ -277,6 +283,7 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
 
     if only is None:
         hb.sessions = load_sessions(root, sink, refs)
+    _check_dates(hb, sink, today or today_in_vietnam())
     _check_unique(hb, sink)
     _check_references(refs, hb, all_files, published, sink)
     _check_legal_status(hb, sink)
@@ -387,21 +394,56 @@ def apply_strict(hb: Handbook, sink: ErrorSink, *, partly_repealed: bool = False
     return sink
 
 
-def _check_unique(hb: Handbook, sink: ErrorSink) -> None:
-    seen_codes: dict[str, model.Procedure] = {}
-    seen_titles: dict[str, model.Procedure] = {}
+VIETNAM = dt.timezone(dt.timedelta(hours=7))
+
+
+def today_in_vietnam() -> dt.date:
+    """The date an editor in Vietnam sees, or the machine's own if later:
+    a check run on a machine in UTC between midnight and 7:00 in Vietnam
+    must not call today's review date a day in the future."""
+    return max(dt.datetime.now(VIETNAM).date(), dt.date.today())
+
+
+def _check_dates(hb: Handbook, sink: ErrorSink, today: dt.date) -> None:
+    """Dates of what has already happened are not in the future: a
+    procedure's last review (ngay_ra_soat) and a document's issue date
+    (ngay_ban_hanh; its entry into force may well be ahead)."""
     for p in hb.procedures.values():
-        if p.code:
-            other = seen_codes.setdefault(p.code, p)
-            if other is not p:
-                line, col = location(p, "code")
-                sink.add(p.path, line, col, f"mã thủ tục '{p.code}' trùng với {other.path}",
-                         "mỗi mã quốc gia chỉ gắn với một thủ tục; kiểm tra lại mã.")
-        title = unicodedata.normalize("NFC", p.title).casefold()
-        other = seen_titles.setdefault(title, p)
-        if other is not p:
-            line, col = location(p, "title")
-            sink.add(p.path, line, col, f"tên thủ tục trùng với {other.path}", "đặt tên phân biệt rõ hai thủ tục.")
+        if p.reviewed > today:
+            line, col = location(p, "reviewed")
+            sink.add(p.path, line, col, f"ngày rà soát {p.reviewed:%d/%m/%Y} ở tương lai (hôm nay là {today:%d/%m/%Y})",
+                     f"ghi ngày đã rà soát xong, không ghi trước; rà soát xong hôm nay thì ghi {today.isoformat()}.")
+    display = _display(hb.root / DATA_DIR / REGISTRY_FILES["legal"][0], hb.root)
+    for doc_id, doc in hb.legal.items():
+        if doc.issued > today:
+            line, col = location(doc, "issued")
+            sink.add(display, line, col, f"văn bản '{doc_id}' có ngày ban hành {doc.issued:%d/%m/%Y} ở tương lai "
+                     f"(hôm nay là {today:%d/%m/%Y})",
+                     "ghi đúng ngày ký ban hành trên văn bản; ngày văn bản bắt đầu có hiệu lực ghi ở 'ngay_hieu_luc'.")
+
+
+def _check_unique(hb: Handbook, sink: ErrorSink) -> None:
+    """A national code or a title written in two procedures is reported in
+    each of them, naming the others (path:line): whichever file the editor
+    opens, the new one or the old one, shows it."""
+    rules = (
+        ("code", lambda p: p.code, lambda p, others: f"mã thủ tục '{p.code}' trùng với {others}",
+         "mỗi mã quốc gia chỉ gắn với một thủ tục; kiểm tra lại mã ở các tệp được nêu."),
+        ("title", lambda p: unicodedata.normalize("NFC", p.title).casefold(),
+         lambda p, others: f"tên thủ tục trùng với {others}", "đặt tên phân biệt rõ các thủ tục."),
+    )
+    for attr, key, message, hint in rules:
+        groups: dict[str, list[model.Procedure]] = {}
+        for p in hb.procedures.values():
+            if key(p):
+                groups.setdefault(key(p), []).append(p)
+        for group in groups.values():
+            if len(group) < 2:
+                continue
+            for p in group:
+                others = ", ".join(f"{o.path}:{location(o, attr)[0]}" for o in group if o is not p)
+                line, col = location(p, attr)
+                sink.add(p.path, line, col, message(p, others), hint)
 
 
 def _triage_options(q: model.TriageQuestion):
@@ -454,7 +496,9 @@ def _check_synonyms(hb: Handbook, sink: ErrorSink) -> None:
 
 _REF_MESSAGES = {
     "field": ("lĩnh vực '{}' không có trong handbook/data/linh-vuc.yml", "thêm lĩnh vực vào sổ đăng ký hoặc dùng một khóa có sẵn"),
-    "legal": ("văn bản '{}' không có trong handbook/data/van-ban.yml", "thêm văn bản vào sổ đăng ký văn bản (số, ký hiệu đúng như bản gốc)"),
+    "legal": ("văn bản '{}' không có trong handbook/data/van-ban.yml",
+              "xem các văn bản đã có trong handbook/data/van-ban.yml; văn bản chưa có thì thêm vào đó "
+              "(số, ký hiệu đúng như bản gốc)"),
     "procedure": ("không có thủ tục '{}'", "dùng tên tệp (không có .yml) của một thủ tục trong procedures/"),
     "local_fee": ("mức thu '{}' không có trong handbook/data/dia-phuong.yml", "thêm mức thu vào mục muc_thu của tệp địa phương"),
     "form_file": ("không có tệp mẫu 'handbook/{}'", "đặt tệp vào thư mục handbook/mau/ hoặc sửa đường dẫn"),
@@ -495,7 +539,12 @@ def _check_references(refs: list[Reference], hb: Handbook, files: list[Path], pu
         message, hint = _REF_MESSAGES[ref.kind]
         if ref.kind not in ordered:
             ordered[ref.kind] = sorted(pool)
-        close = [] if sink.full(ref.path) else difflib.get_close_matches(ref.value[:100], ordered[ref.kind], n=1, cutoff=0.8)
+        if sink.full(ref.path):
+            close = []
+        elif ref.kind == "legal":  # numbers that look alike are different documents: see close_documents
+            close = close_documents(hb.legal, ref.value)
+        else:
+            close = difflib.get_close_matches(ref.value[:100], ordered[ref.kind], n=1, cutoff=0.8)
         if close:
-            hint = f"có phải ý bạn là '{close[0]}'? ({hint})"
+            hint = "có phải ý bạn là " + " hoặc ".join(f"'{c}'" for c in close) + f"? ({hint})"
         sink.add(ref.path, ref.line, ref.column, message.format(shown(ref.value)), hint + ".")

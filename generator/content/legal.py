@@ -8,7 +8,6 @@ can import this module without a cycle.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -174,6 +173,44 @@ def find_document(legal: dict[str, model.LegalDocument], text: str) -> str | Non
     return matches[0] if len(matches) == 1 else None
 
 
+_NUMBER = re.compile(r"^(\d+)/(\d{4})/(.+)$")  # "123/2015/NĐ-CP", squashed
+
+
+def _one_typo(a: str, b: str) -> bool:
+    """``a`` and ``b`` differ by one keystroke: one character changed, added
+    or dropped, or two neighbouring characters swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
 def close_documents(legal: dict[str, model.LegalDocument], text: str, n: int = 3) -> list[str]:
-    squashed = {_squash(k): k for k in legal}
-    return [squashed[s] for s in difflib.get_close_matches(_squash(text), list(squashed), n=n, cutoff=0.6)]
+    """Registry keys ``text`` may have meant, for "có phải ý bạn là…" (the
+    same for ``sotay validate`` and ``sotay legal impact``): the key written
+    the same but for case, spaces, dots and diacritics; else keys whose
+    number, year and kind ("NĐ-CP") are the same but for one typo in one of
+    them (leading zeros of the number do not count).  "999/2025/NĐ-CP" is
+    two keystrokes from "9/2025/NĐ-CP": nothing is suggested."""
+    wanted = _squash(text)
+    same = sorted(k for k in legal if _squash(k) == wanted)
+    if same:
+        return same[:n]
+    parts = _NUMBER.match(wanted)
+    if parts is None:
+        return []
+    number, year, kind = parts.group(1).lstrip("0") or "0", parts.group(2), parts.group(3)
+    found = []
+    for key in sorted(legal):
+        other = _NUMBER.match(_squash(key))
+        if other is None:
+            continue
+        pairs = [(number, other.group(1).lstrip("0") or "0"), (year, other.group(2)), (kind, other.group(3))]
+        differing = [(a, b) for a, b in pairs if a != b]
+        if not differing or (len(differing) == 1 and _one_typo(*differing[0])):
+            found.append(key)
+    return found[:n]

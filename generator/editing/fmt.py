@@ -36,6 +36,7 @@ same comments; see ``format_files``.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import datetime as dt
 import io
 import os
@@ -328,6 +329,25 @@ class FileResult:
     errors: list[ContentError] = field(default_factory=list)
     message: str = ""
     text: str | None = None  # the formatted text, for "changed"
+    source: str | None = None  # the text as it was, for "changed"
+
+    def diff(self, limit: int = 60) -> list[str]:
+        """What formatting changes, as a unified diff (lines without their
+        newline), cut after ``limit`` lines with a line saying how many more."""
+        return text_diff(self.display, self.source or "", self.text or "", limit)
+
+
+def text_diff(display: str, before: str, after: str, limit: int = 60) -> list[str]:
+    lines = [line.rstrip("\r\n") for line in difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True),
+        fromfile=f"{display} (hiện tại)", tofile=f"{display} (sau khi định dạng)", n=2)]
+    if not lines:  # the same lines: the bytes differ (byte order mark, line endings, Unicode form)
+        return [f"{display}: chỉ khác ở cách lưu tệp (dấu BOM, ký tự xuống dòng hoặc dạng Unicode của chữ có dấu)"]
+    if len(lines) > limit:
+        rest = len(lines) - limit
+        lines = lines[:limit] + [f"… còn {rest} dòng khác biệt nữa; xem toàn bộ bằng cách chạy sotay fmt {display} "
+                                 "rồi git diff"]
+    return lines
 
 
 def _same_model(a: model.Procedure, b: model.Procedure) -> bool:
@@ -439,7 +459,7 @@ def format_files(root: Path, paths: list[Path], *, write: bool) -> list[FileResu
                     continue
                 if write:
                     _write(p, formatted)
-                results[p] = FileResult(p, display, "changed", text=formatted)
+                results[p] = FileResult(p, display, "changed", text=formatted, source=text)
     return [results[p] for p in paths]
 
 

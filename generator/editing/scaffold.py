@@ -4,8 +4,33 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
+from ..content import model
 from ..content.handbook import PLACEHOLDER
+from ..content.ids import MAX_LENGTH, bounded_slug
+
+_EXAMPLE_ID = "dang-ky-lai-khai-sinh"
+
+
+def new_procedure_id(title: str, given: str | None = None) -> str:
+    """The id (file name without .yml) of a new procedure: ``given`` (``--id``)
+    if it is a slug of at most MAX_LENGTH characters, else made from the
+    title, cut after a whole word.  ValueError, with the Vietnamese reason,
+    when neither gives a usable id."""
+    if given:
+        if not re.match(model.SLUG, given):
+            raise ValueError(f"mã định danh '{given}' không hợp lệ; đặt bằng --id, dùng chữ thường không dấu, "
+                             f"số và dấu gạch ngang, ví dụ {_EXAMPLE_ID}.")
+        if len(given) > MAX_LENGTH:
+            raise ValueError(f"mã định danh dài {len(given)} ký tự, tối đa {MAX_LENGTH}; đặt mã ngắn hơn bằng --id, "
+                             f"ví dụ {bounded_slug(given, 40)}.")
+        return given
+    derived = bounded_slug(title)
+    if not derived:
+        raise ValueError(f"tên thủ tục '{title}' không có chữ hay chữ số nào để tạo mã định danh (tên tệp); "
+                         f"đặt mã bằng --id, ví dụ --id {_EXAMPLE_ID}.")
+    return derived
 
 
 def _q(value: str) -> str:

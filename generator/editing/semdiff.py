@@ -26,9 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from ..content import model
-from ..content.errors import ErrorSink
+from ..content.errors import ContentError, ErrorSink
 from ..content.files import read_content
 from ..content.handbook import PROCEDURES_DIR, load_procedure_text, procedure_files
+from ..content.located import location
 from ..content.wording import date_vi, deadline_text, vnd
 from ..content.yamlsource import MAX_FILE_BYTES
 from ..textutil import fold
@@ -149,10 +150,12 @@ class FileDiff:
     changes: list[Change] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # broken: what failed, and on which side
     summary: str = ""  # one line for an added or removed procedure, or why it is broken
+    warnings: list[str] = field(default_factory=list)  # what the reviewer should ask about
 
     def to_json(self) -> dict:
         return {"path": self.path, "id": self.id, "title": self.title, "status": self.status,
-                "changes": [c.to_json() for c in self.changes], "errors": self.errors, "summary": self.summary}
+                "changes": [c.to_json() for c in self.changes], "errors": self.errors, "summary": self.summary,
+                "warnings": self.warnings}
 
 
 # --- showing values ---------------------------------------------------------------------
@@ -570,7 +573,65 @@ def compare_file(path: str, old: bytes | None, new: bytes | None) -> FileDiff | 
     changes = procedure_changes(before, after)
     if not changes:  # a difference outside the schema's fields; say so rather than hide it
         changes = [Change("", "changed", "Nội dung đã sửa")]
-    return FileDiff(path, pid, title, "changed", changes)
+    return FileDiff(path, pid, title, "changed", changes, warnings=review_warnings(before, after))
+
+
+def _per_channel(p: model.Procedure, attr: str) -> dict[str, list]:
+    """The deadlines (``attr`` "deadline") or fees ("fees") each channel sets for itself."""
+    found: dict[str, list] = {}
+    for c in p.channels:
+        if getattr(c, attr) is not None:
+            found.setdefault(c.kind, []).append(getattr(c, attr))
+    return found
+
+
+def _unreviewed_change(old: model.Procedure, new: model.Procedure) -> str | None:
+    """"Thời hạn", "Phí, lệ phí" or both, when a deadline or a fee (the
+    general ones or a channel's own) changed while the review date did not."""
+    if new.reviewed != old.reviewed:
+        return None
+    deadlines = old.deadline != new.deadline or _per_channel(old, "deadline") != _per_channel(new, "deadline")
+    fees = old.fees != new.fees or _per_channel(old, "fees") != _per_channel(new, "fees")
+    what = [name for name, changed in (("thời hạn", deadlines), ("phí, lệ phí", fees)) if changed]
+    return _cap(" và ".join(what)) if what else None
+
+
+def review_warnings(old: model.Procedure, new: model.Procedure) -> list[str]:
+    """What the reviewer should ask about: a deadline or fee changed without
+    a new review date (CONTRIBUTING.md asks for one with every change)."""
+    what = _unreviewed_change(old, new)
+    if what is None:
+        return []
+    return [f"{what} đã thay đổi nhưng ngày rà soát (ngay_ra_soat) vẫn là "
+            f"{new.reviewed:%d/%m/%Y}: đối chiếu với văn bản rồi ghi ngày rà soát mới."]
+
+
+def uncommitted_review_warnings(root: Path, procedures) -> list[ContentError]:
+    """For ``sotay validate``: a warning at the review date of each procedure
+    whose deadline or fee differs from the last commit (git HEAD) while its
+    review date does not.  Nothing outside a git repository or before the
+    first commit."""
+    try:
+        head = _ok(root, "rev-parse", "--verify", "-q", "HEAD^{commit}")
+        committed = files_at(root, head) if head else {}
+    except GitError:
+        return []
+    found = []
+    for p in procedures:
+        data = committed.get(p.path)
+        try:
+            if data is None or (root / p.path).read_bytes() == data:
+                continue
+        except OSError:
+            continue
+        before = _load(data, p.path)[0]
+        what = _unreviewed_change(before, p) if before is not None else None
+        if what is not None:
+            line, col = location(p, "reviewed")
+            found.append(ContentError(
+                p.path, line, col, f"{what.lower()} đã sửa so với bản đã commit nhưng ngày rà soát vẫn là "
+                f"{p.reviewed:%d/%m/%Y}", "đối chiếu với văn bản rồi ghi ngày rà soát mới (ngày hôm nay).", warning=True))
+    return found
 
 
 def compare(old_files: dict[str, bytes], new_files: dict[str, bytes]) -> list[FileDiff]:
@@ -627,6 +688,7 @@ def to_markdown(diffs: list[FileDiff], base_name: str = "", head_name: str = "")
         if d.status == "changed":
             lines.append(head)
             lines += [f"  - {md_escape(c.text)}" for c in d.changes]
+            lines += [f"  - ⚠️ {md_escape(w)}" for w in d.warnings]
         elif d.status == "broken":
             lines.append(f"{head}: ⚠️ {d.summary}")
             lines += [f"  - `{e.replace('`', chr(39))}`" for e in d.errors[:5]]

@@ -3,6 +3,8 @@
 Each case edits the valid file and names the text at which the error must be
 reported; the expected line:column is computed here from the text alone (not
 by running the validator), and written to expected.txt next to the files.
+Registries (handbook/data/) get the same treatment in data/: each file there
+replaces the registry named before its "--", expectations in data/expected.txt.
 Run from this folder: python make_corpus.py
 """
 
@@ -10,6 +12,20 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 BASE = (HERE.parent / "fixtures/mini/procedures/ho-tich/dang-ky-khai-sinh.yml").read_text(encoding="utf-8")
+REGISTRIES = HERE.parent / "fixtures/mini/handbook/data"
+# The fixture has no triage file: a valid one to break.
+TRIAGE = """giay-to-khai-sinh:
+  ten: Làm giấy tờ khai sinh cho trẻ
+  linh_vuc: ho-tich
+  cau_hoi:
+    hoi: Trẻ đã được đăng ký khai sinh chưa?
+    lua_chon:
+      - nhan: Chưa
+        den: dang-ky-khai-sinh
+      - nhan: Kết hôn trước đã
+        den: dang-ky-ket-hon
+"""
+_LAW = "  loai: luat\n  trich_yeu: Luật Hộ tịch\n  co_quan_ban_hanh: Quốc hội\n  ngay_ban_hanh: 2014-11-20\n"
 
 # name, old text, new text, text at the error (first occurrence in the result, or None for 1:1), message part
 CASES = [
@@ -111,6 +127,43 @@ CASES += [
     ("qua-nhieu-gia-tri", "tu_khoa: [làm giấy khai sinh]\n", "", None, None),  # written below: the list comes first
 ]
 
+# Registry keys that become page paths, folder names or anchors (generator/content/ids.py):
+# registry, name, old text, new text, text at the error, message part.
+REGISTRY_CASES = [
+    ("linh-vuc", "ma-co-dau", "ho-tich:\n", "ho-tich:\n  ten: Hộ tịch\nHộ Tịch Mới:\n", "Hộ Tịch Mới", "mã lĩnh vực 'Hộ Tịch Mới' không hợp lệ"),
+    ("linh-vuc", "ma-thoat-ra", "ho-tich:\n", "ho-tich:\n  ten: Hộ tịch\n../../etc:\n", "../../etc", "mã lĩnh vực '../../etc' không hợp lệ"),
+    ("linh-vuc", "ma-chu-hoa", "ho-tich:\n", "ho-tich:\n  ten: Hộ tịch\nHo-Tich:\n", "Ho-Tich", "không hợp lệ"),
+    ("linh-vuc", "ma-qua-dai", "ho-tich:\n", "ho-tich:\n  ten: Hộ tịch\n" + "ho-tich-" * 12 + "x:\n", "ho-tich-ho", "tối đa 80"),
+    ("van-ban", "trung-duong-dan", "60/2014/QH13:\n", "60/2014/QH13:\n" + _LAW + "60-2014-qh13:\n", "60-2014-qh13",
+     "trùng đường dẫn trang với '60/2014/QH13' (dòng 1)"),
+    ("van-ban", "trung-chu-hoa", "60/2014/QH13:\n", "60/2014/QH13:\n" + _LAW + "60/2014/qh13:\n", "60/2014/qh13",
+     "trùng đường dẫn trang với '60/2014/QH13'"),
+    ("van-ban", "trung-dau", "60/2014/QH13:\n", "60/2014/ND-CP:\n" + _LAW + "60/2014/NĐ-CP:\n", "60/2014/NĐ-CP",
+     "trùng đường dẫn trang với '60/2014/ND-CP'"),
+    ("van-ban", "khong-co-chu-so", "60/2014/QH13:\n", "60/2014/QH13:\n" + _LAW + "'!!!':\n", "'!!!'", "không có chữ hay chữ số nào"),
+    ("van-ban", "qua-dai", "60/2014/QH13:\n", "60/2014/QH13:\n" + _LAW + "60/2014/" + "QH" * 50 + ":\n", "60/2014/QHQH", "quá dài"),
+    ("thuat-ngu", "co-dau-cach", "UBND:", "UBND xã: { nghia: Ủy ban nhân dân xã }\nUBND:", "UBND xã", "có dấu cách"),
+    ("thuat-ngu", "trung-chu-hoa", "UBND: { nghia: Ủy ban nhân dân }\n", "UBND: { nghia: Ủy ban nhân dân }\nUbnd: { nghia: x }\n", "Ubnd",
+     "trùng với 'UBND' (dòng 1)"),
+    ("cong-dan-can-gi", "ma-co-dau", "giay-to-khai-sinh:", "Giấy tờ khai sinh:", "Giấy tờ", "mã cây 'Giấy tờ khai sinh' không hợp lệ"),
+]
+
+
+def registry_cases() -> None:
+    folder = HERE / "data"
+    folder.mkdir(exist_ok=True)
+    lines = []
+    for registry, name, old, new, at, message in REGISTRY_CASES:
+        base = TRIAGE if registry == "cong-dan-can-gi" else (REGISTRIES / f"{registry}.yml").read_text(encoding="utf-8")
+        assert old in base, name
+        text = base.replace(old, new, 1)
+        index = text.index(at)
+        line = text.count("\n", 0, index) + 1
+        col = index - (text.rfind("\n", 0, index) + 1) + 1
+        (folder / f"{registry}--{name}.yml").write_bytes(text.encode("utf-8"))
+        lines.append(f"{registry}--{name}.yml:{line}:{col}: {message}")
+    (folder / "expected.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
 
 def main() -> None:
     lines = []
@@ -147,6 +200,7 @@ def main() -> None:
     (HERE / "z-windows-1258.yml").write_bytes("ten: Đăng\n".encode("cp1258"))
     lines.append("z-windows-1258.yml:1:6: không phải UTF-8")
     (HERE / "expected.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    registry_cases()
 
 
 if __name__ == "__main__":
