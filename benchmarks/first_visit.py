@@ -184,12 +184,12 @@ def first_search(browser, base: str, log: Log, path: str, query: str, timeout_ms
     return {"seconds": seconds, "bytes": sum(size for _, size in files), "files": files}
 
 
-def measure(site: Path, paths: list[str], query: str, searches: int = 3) -> dict:
+def measure(site: Path, paths: list[str], query: str, searches: int = 3, timeout_ms: float = 30000) -> dict:
     """First visits to ``paths``, and ``searches`` first searches from the
     first path (each in a fresh context; ``seconds`` is their median)."""
     with serve(site) as (base, log), chromium() as browser:
         visits = {path: visit(browser, base, log, path) for path in paths}
-        runs = [first_search(browser, base, log, paths[0], query) for _ in range(max(1, searches))]
+        runs = [first_search(browser, base, log, paths[0], query, timeout_ms) for _ in range(max(1, searches))]
     search = dict(runs[0], seconds=statistics.median(r["seconds"] for r in runs), runs=[r["seconds"] for r in runs])
     return {"visits": visits, "search": search}
 
