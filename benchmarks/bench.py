@@ -16,6 +16,12 @@ benchmarks/synthetic.py (synthetic procedures only, unless --with-real), then:
   gzip), what a first visit to that page downloads (its HTML plus every
   stylesheet, script and CSS font it references, each gzip-compressed), and
   search/search_index.json (gzip, and per procedure);
+- in Chromium (benchmarks/first_visit.py; skipped, with a note, when Chromium
+  or Playwright is missing): every request of a first visit to the home page
+  and to that procedure page, as a compressing server sends them, and the
+  first search: the time from focusing the search box (the query put in at
+  once: the first words of the page's title) until the first result shows,
+  and what it downloaded (the index, the search worker, the analyser);
 - what `sotay serve` does: one process calls generator.site.serve.make_builder's
   builder (its first build), edits the `tom_tat` of the median page's
   procedure, and times the builder's second run — whatever the preview
@@ -67,6 +73,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
+import first_visit as browser  # noqa: E402  (bench's own first_visit() is the static count)
 import synthetic  # noqa: E402
 
 GZIP_LEVEL = 9
@@ -86,6 +93,8 @@ FIGURES = [
     "first visit: page+CSS+JS+fonts",
     "search index (gzip)",
     "first visit + search index",
+    "browser: first visit home / page",
+    "browser: first results, download",
     "search query p50 / p95",
     "search index open: 1st / cached",
     "`sotay search` command",
@@ -236,6 +245,31 @@ def article_text(pages: list[Path], sample: int = 200) -> float:
     return statistics.mean(sizes) if sizes else 0.0
 
 
+_H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
+
+
+def browser_figures(site: Path, page: Path) -> dict:
+    """First visits to the home page and ``page`` in Chromium, and the first
+    search for the first two words of ``page``'s title (so it finds something)."""
+    reason = browser.available()
+    if reason:
+        return {"browser_skipped": reason}
+    title = _H1.search(page.read_text(encoding="utf-8"))
+    words = unescape(re.sub(r"<[^>]+>", " ", title.group(1) if title else "")).split()
+    query = " ".join(w for w in words if w.isalpha())[:40].lower() or "khai sinh"
+    query = " ".join(query.split()[:2])
+    rel = page.relative_to(site).parent.as_posix() + "/"
+    try:
+        figures = browser.measure(site, ["", rel], query, searches=1, timeout_ms=300_000)
+    except Exception as exc:  # noqa: BLE001 - a browser step failing leaves the other figures
+        return {"browser_skipped": f"failed: {str(exc).splitlines()[0]}"}
+    visits, search = figures["visits"], figures["search"]
+    return {"browser_home_gzip": visits[""]["bytes"], "browser_page_gzip": visits[rel]["bytes"],
+            "browser_home_requests": len(visits[""]["files"]), "browser_page_requests": len(visits[rel]["files"]),
+            "browser_search_query": query, "browser_first_results_seconds": search["seconds"],
+            "browser_search_gzip": search["bytes"]}
+
+
 def measure_site(site: Path, pages: list[Path], procedures: int) -> dict:
     total = count = 0
     for path in site.rglob("*"):
@@ -267,6 +301,7 @@ def measure_site(site: Path, pages: list[Path], procedures: int) -> dict:
         "search_index_bytes": len(index),
         "search_index_gzip": index_gz,
         "search_index_gzip_per_procedure": entries_gz / max(1, procedures),
+        **browser_figures(site, median_page),
     }
 
 
@@ -512,6 +547,8 @@ def per_n_table(n: int, ours: dict, flat: dict | None, sect: dict | None) -> lis
         lambda d: f"{kb(d['first_visit_gzip'])} ({d['first_visit_files']} files)",
         lambda d: f"{kb(d['search_index_gzip'])} ({d['search_index_gzip_per_procedure'] / 1024:.2f} KB/proc)",
         lambda d: kb(d["first_visit_gzip"] + d["search_index_gzip"]),
+        lambda d: f"{kb(d['browser_home_gzip'])} / {kb(d['browser_page_gzip'])}",
+        lambda d: f"{d['browser_first_results_seconds']:.2f} s, {kb(d['browser_search_gzip'])}",
         lambda d: f"{d['search_p50_ms']:.2f} / {d['search_p95_ms']:.2f} ms",
         lambda d: f"{d['search_first_open_seconds']:.2f} / {d['search_open_seconds']:.2f} s",
         lambda d: f"{d['search_command_seconds']:.1f} s",
@@ -520,6 +557,11 @@ def per_n_table(n: int, ours: dict, flat: dict | None, sect: dict | None) -> lis
     ]
     for label, fn in zip(FIGURES, figures, strict=True):
         lines.append(row(label, *cells(fn)))
+    if ours.get("browser_skipped"):
+        lines.append(f"  browser figures skipped: {ours['browser_skipped']}")
+    elif "browser_search_query" in ours:
+        lines.append(f"  browser: gzip of every request of a first visit; first results = from focusing the search "
+                     f"box, query {ours['browser_search_query']!r} put in at once, to the first result shown")
     if sect:
         lines.append(f"  ours vs (b): build time ×{ours['build_seconds'] / sect['build_seconds']:.2f} "
                      f"(CPU ×{ours['build_cpu_seconds'] / sect['build_cpu_seconds']:.2f}), "

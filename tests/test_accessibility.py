@@ -11,7 +11,7 @@ Fixes that keep this green live in our own files: the search dialog's name
 (generator/site/theme/partials/search.html), the navigation sections' names
 (generator/site/theme/partials/nav-item.html), link underlines and contrast
 (handbook/stylesheets/sotay.css, generator/site/theme/assets/stylesheets/sotay-guide.css),
-names of Markdown task-list boxes (guide.js).
+names of Markdown task-list boxes (sotay/site.js).
 """
 
 from __future__ import annotations
@@ -208,7 +208,7 @@ TASK_LIST_PAGE = """\
 
 def test_markdown_task_lists_have_named_boxes(axe_installed, mini, chromium):
     """pymdownx.tasklist leaves its checkboxes without a name (axe: label,
-    critical); guide.js names each after its item."""
+    critical); sotay/site.js names each after its item."""
     from conftest import serve_directory, write
     from generator.site.build import build_site
 

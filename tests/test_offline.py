@@ -218,6 +218,25 @@ def test_search_from_disk_finds_the_procedure(offline_browser, offline_site, que
     assert page.locator("article h1").first.is_visible()
 
 
+@pytest.mark.parametrize("rel", ["index.html", PROCEDURE + "index.html"])
+def test_from_disk_the_index_waits_for_the_first_search(offline_browser, offline_site, rel):
+    """Opened from disk too, a page reads the search index (search_index.js,
+    the whole catalogue) and starts the search worker only once the officer
+    starts to search."""
+    page = offline_browser.page()
+    page.goto(file_url(offline_site, rel))
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(500)
+
+    def searching() -> list[str]:
+        return [u for u in offline_browser.requests
+                if path_of(u).endswith(("/search/search_index.js", "/lunr/min/lunr.vi.min.js")) or "/workers/search." in u]
+
+    assert searching() == []
+    assert path_of(search(page, "khai sinh")[0]) == (offline_site / PROCEDURE / "index.html").as_posix()
+    assert len(searching()) >= 3  # the index, the worker, our analyser
+
+
 def test_navigation_from_disk(offline_browser, offline_site):
     page = offline_browser.page()
     page.goto(file_url(offline_site, "index.html"))

@@ -4,6 +4,7 @@ the same strings give the same tokens and the same query terms (run in Node)."""
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 import shutil
 import subprocess
@@ -91,3 +92,38 @@ def test_typo_and_folding_behave_as_documented():
 
 def test_site_uses_this_analyser(shipped_site):
     assert (shipped_site / "assets/javascripts/lunr/min/lunr.vi.min.js").read_bytes() == JS.read_bytes()
+
+
+# lunr runs a pipeline function on each token of a field, passing the field's
+# whole token list every time; a fresh list per field.  Tokens here count how
+# often they are read as text.
+PIPELINE = """
+const install = require(process.argv[1]);
+const input = JSON.parse(require("fs").readFileSync(0, "utf8"));
+let analyser = null;
+install({Pipeline: {registerFunction: fn => { analyser = fn }}, Index: function () {}});
+let reads = 0;
+function token(str) {
+  return {str, toString() { reads += 1; return this.str }, clone(fn) { return token(fn(this.str)) }};
+}
+const out = input.map(words => {
+  const tokens = words.map(token);
+  return tokens.flatMap((t, i) => analyser(t, i, tokens)).map(t => t.str);
+});
+console.log(JSON.stringify({out, reads}));
+"""
+
+
+def test_site_index_reads_each_token_of_a_field_once():
+    """The browser builds the search index when the officer starts to search:
+    reading a field's whole token list again for every token made that
+    quadratic in the length of a field (a long page held the first results
+    back).  The tokens are those of the Python analyser, field after field."""
+    long_text = " ".join(TEXTS * 40)
+    fields = [TEXTS[0], long_text, TEXTS[1], TEXTS[5]]
+    # As the theme's tokenizer hands them over: lower case, split at the separator.
+    lowered = [[w for w in re.split(analysis.SEPARATOR, unicodedata.normalize("NFC", t).lower()) if w] for t in fields]
+    got = node(PIPELINE, lowered)
+    assert got["out"] == [analysis.index_tokens(t) for t in fields]
+    words = sum(len(w) for w in lowered)
+    assert got["reads"] <= 2 * words, f"{got['reads']} reads for {words} tokens"

@@ -35,6 +35,12 @@ NAV_TOP = "top"  # a top-level entry after the configured ones
 NAV_FIRST = "first"  # right after the home page: where a desk officer starts
 TRAINING_SECTION = "Đào tạo"
 
+# Scripts a kind of page loads after the theme's (theme/main.html); other
+# pages load none of ours but theme/assets/javascripts/sotay/site.js.
+GUIDE_SCRIPTS = ("assets/javascripts/sotay/conditions.js", "assets/javascripts/sotay/duedate.js",
+                 "assets/javascripts/sotay/guide.js")
+QUIZ_SCRIPTS = ("assets/javascripts/sotay/quiz.js",)
+
 
 @dataclass
 class Site:
@@ -81,6 +87,7 @@ class Page:
     toc: ClassVar[bool] = True
     nav: ClassVar[str | None] = None
     label: ClassVar[str] = ""  # the title of pages that show no single entity
+    scripts: ClassVar[tuple[str, ...]] = ()  # theme assets the page needs, in load order
 
     def __init__(self, site: Site, ref: urls.PageRef):
         self.site, self.url, self.key = site, ref.url, ref.key
@@ -133,7 +140,7 @@ class ProcedurePage(Page):
     """Written from the shell (shell.py) on a normal build; through MkDocs
     like any page when the plugin's SHELL_PAGES is off."""
 
-    kind, search = "procedure", SEARCH_OWN
+    kind, search, scripts = "procedure", SEARCH_OWN, GUIDE_SCRIPTS
 
     @property
     def procedure(self):
@@ -233,7 +240,7 @@ class TrainerPage(Page):
 class TraineePage(TrainerPage):
     """No answers, handling or defects: its quiz loads the key (urls.quiz_key) after submitting."""
 
-    kind, nav = "training-trainee", None
+    kind, nav, scripts = "training-trainee", None, QUIZ_SCRIPTS
     trainer = False
 
     @property
@@ -245,7 +252,7 @@ class ShellPage(Page):
     """The placeholder MkDocs renders at a procedure's depth; never published
     (shell.py fills it in for every procedure, then removes it)."""
 
-    kind, label, search = "shell", shell.TITLE, SEARCH_OWN
+    kind, label, search, scripts = "shell", shell.TITLE, SEARCH_OWN, ProcedurePage.scripts
 
     def edit_url(self):
         return shell.EDIT if self.site.repo_url else None

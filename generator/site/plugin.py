@@ -36,12 +36,11 @@ from . import pages, shell
 from .render import MemoryBytecodeCache, Renderer
 
 # Theme files of ours that take precedence over Material's: the Vietnamese
-# analyser for its search (lunr/min/lunr.vi.min.js), our scripts and styles.
+# analyser for its search (lunr/min/lunr.vi.min.js), main.html (our scripts:
+# sotay/site.js on every page, a page kind's own scripts on its pages), styles.
 THEME_DIR = Path(__file__).parent / "theme"
 SUGGESTIONS = 3
 GUIDE_STYLES = ["assets/stylesheets/sotay-guide.css", "assets/stylesheets/sotay-training.css"]
-GUIDE_SCRIPTS = ["assets/javascripts/sotay/conditions.js", "assets/javascripts/sotay/duedate.js",
-                 "assets/javascripts/sotay/guide.js", "assets/javascripts/sotay/quiz.js"]
 # Procedure pages from one rendered shell (shell.py); False renders each
 # through MkDocs like any page (the reference the shell is tested against).
 SHELL_PAGES = True
@@ -98,9 +97,6 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         self.shell_pages = SHELL_PAGES
         self.pages = {p.src_uri: p for p in pages.site_pages(self.site, with_shell=self.shell_pages)}
         config.theme.dirs.insert(0, str(THEME_DIR))
-        for script in GUIDE_SCRIPTS:  # guided checklists (progressive enhancement)
-            if script not in [str(x) for x in config.extra_javascript]:
-                config.extra_javascript.append(script)
         for sheet in GUIDE_STYLES:
             if sheet not in config.extra_css:
                 config.extra_css.append(sheet)
@@ -134,6 +130,8 @@ class SotayPlugin(BasePlugin[SotayConfig]):
             # Not parsed by Material's search plugin: on_post_build writes these entries.
             page.meta["search"] = {"exclude": True}
         page.edit_url = generated.edit_url()
+        if generated.scripts:  # loaded by theme/main.html on this page only
+            page.meta["sotay_scripts"] = list(generated.scripts)
         return ""
 
     def on_page_content(self, html, page, config, files):

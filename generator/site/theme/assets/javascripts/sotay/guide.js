@@ -10,29 +10,7 @@
  * ticks saved for an older version of the procedure are never applied to
  * new steps silently.
  */
-/*
- * Every page: task lists written in Markdown ("- [ ] …", pymdownx.tasklist)
- * put the checkbox in an empty <label> with the item's text after it, so the
- * box has no name for a screen reader (axe: label, critical). Name each such
- * box after the text of its own item (not its sub-list).
- */
 (function () {
-  "use strict"
-
-  document.querySelectorAll(".task-list-item > .task-list-control > input[type=checkbox]").forEach(function (box) {
-    var control = box.parentNode
-    if (box.hasAttribute("aria-label") || control.textContent.trim()) return
-    var text = ""
-    for (var n = control.nextSibling; n; n = n.nextSibling) {
-      if (n.nodeType === 1 && /^(UL|OL)$/.test(n.tagName)) break
-      text += n.textContent
-    }
-    text = text.replace(/\s+/g, " ").trim()
-    if (text) box.setAttribute("aria-label", text)
-  })
-})()
-
-;(function () {
   "use strict"
 
   var block = document.getElementById("sotay-data")

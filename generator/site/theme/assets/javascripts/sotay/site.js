@@ -1,0 +1,165 @@
+/*
+ * Every page. Loaded in the head, before the theme's own scripts (the plugin
+ * lists it in the theme's `extra.polyfills`).
+ *
+ * 1. The search index when the officer starts to search.
+ *
+ * The theme (Material) downloads the whole search index on every first page
+ * load and starts its search worker, which then loads the analyser; the index
+ * grows with the catalogue (about 0.35 KB gzip per procedure). Here all of it
+ * waits until the officer starts to search: the search box gets the focus
+ * (click, Tab, or the theme's shortcut keys f, s and /) or the search dialog
+ * opens, or the page was opened from a search result (?h=, the theme
+ * highlights the words) or a shared search (?q=).
+ *
+ * Until then, the theme's request for the index (an XMLHttpRequest for
+ * search/search_index.json over http; a script tag for search/search_index.js
+ * under file://) is held back and sent as it was made; and the search worker
+ * the theme creates is a stand-in that creates the real one then (over http a
+ * Worker, under file:// the iframe-worker shim that the offline build loads
+ * before this script) and passes the messages both ways. What the theme does
+ * after that is unchanged. Should this script not load, the theme loads
+ * everything at once, as it does by itself.
+ *
+ * 2. Markdown task lists ("- [ ] …", pymdownx.tasklist) put the checkbox in
+ * an empty <label> with the item's text after it, so the box has no name for
+ * a screen reader (axe: label, critical). Name each such box after the text
+ * of its own item (not its sub-list).
+ */
+(function () {
+  "use strict"
+
+  var INDEX = /(^|\/)search\/search_index\.js(on)?$/
+  var WORKER = /(^|\/)workers\/search\.[^\/]*\.js$/
+  var started = false
+  var waiting = []
+
+  function path(url) { return String(url).split(/[?#]/)[0] }
+
+  function start() {
+    if (started) return
+    started = true
+    waiting.splice(0).forEach(function (go) { go() })
+  }
+
+  function whenSearching(go) {
+    if (started) go()
+    else waiting.push(go)
+  }
+
+  var params = new URLSearchParams(location.search)
+  if (params.has("h") || params.has("q")) started = true
+  document.addEventListener("focusin", function (event) {
+    var target = event.target
+    if (target && target.matches && target.matches("[data-md-component=search-query]")) start()
+  }, true)
+  document.addEventListener("change", function (event) {
+    if (event.target && event.target.id === "__search" && event.target.checked) start()
+  }, true)
+
+  // The index over http.
+  var xhr = XMLHttpRequest.prototype
+  var open = xhr.open, send = xhr.send, abort = xhr.abort
+  xhr.open = function (method, url) {
+    this.sotayIndex = INDEX.test(path(url))
+    this.sotayHeld = false
+    return open.apply(this, arguments)
+  }
+  xhr.send = function () {
+    if (started || !this.sotayIndex) return send.apply(this, arguments)
+    var request = this, args = arguments
+    request.sotayHeld = true
+    whenSearching(function () {
+      if (!request.sotayHeld) return // aborted or opened again meanwhile
+      request.sotayHeld = false
+      send.apply(request, args)
+    })
+  }
+  xhr.abort = function () {
+    this.sotayHeld = false
+    return abort.apply(this, arguments)
+  }
+
+  // The index under file:// (the theme adds a script tag to the head).
+  var head = document.head
+  var appendChild = head.appendChild
+  head.appendChild = function (node) {
+    if (!started && node && node.tagName === "SCRIPT" && INDEX.test(path(node.src))) {
+      whenSearching(function () { appendChild.call(head, node) })
+      return node
+    }
+    return appendChild.apply(this, arguments)
+  }
+
+  // The search worker.
+  var Native = window.Worker
+  try {
+    new EventTarget() // the stand-in is one
+  } catch (e) {
+    Native = null
+  }
+  if (Native) {
+    window.Worker = function Worker(url, options) {
+      return WORKER.test(path(url)) ? standIn(url, options) : new Native(url, options)
+    }
+    window.Worker.prototype = Native.prototype
+  }
+
+  function standIn(url, options) {
+    var proxy = new EventTarget()
+    var worker = null
+    var queue = []
+    var ended = false
+
+    function pass(copy, handler) {
+      proxy.dispatchEvent(copy)
+      if (typeof proxy[handler] === "function") proxy[handler](copy)
+    }
+
+    proxy.postMessage = function (message) {
+      if (worker) worker.postMessage(message)
+      else if (!ended) queue.push(message)
+    }
+    proxy.terminate = function () {
+      ended = true
+      queue = []
+      if (worker) worker.terminate()
+    }
+    whenSearching(function () {
+      if (ended) return
+      worker = new Native(url, options)
+      worker.addEventListener("message", function (event) {
+        pass(new MessageEvent("message", { data: event.data }), "onmessage")
+      })
+      worker.addEventListener("error", function (event) {
+        pass(new ErrorEvent("error", {
+          message: event.message, filename: event.filename, lineno: event.lineno,
+          colno: event.colno, error: event.error
+        }), "onerror")
+      })
+      queue.splice(0).forEach(function (message) { worker.postMessage(message) })
+    })
+    return proxy
+  }
+})()
+
+;(function () {
+  "use strict"
+
+  function nameTaskListBoxes() {
+    document.querySelectorAll(".task-list-item > .task-list-control > input[type=checkbox]").forEach(function (box) {
+      var control = box.parentNode
+      if (box.hasAttribute("aria-label") || control.textContent.trim()) return
+      var text = ""
+      for (var n = control.nextSibling; n; n = n.nextSibling) {
+        if (n.nodeType === 1 && /^(UL|OL)$/.test(n.tagName)) break
+        text += n.textContent
+      }
+      text = text.replace(/\s+/g, " ").trim()
+      if (text) box.setAttribute("aria-label", text)
+    })
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", nameTaskListBoxes)
+  else nameTaskListBoxes()
+})()
