@@ -11,13 +11,13 @@ from pathlib import Path
 import click
 
 from ..content import model
+from ..content.cache import cached_catalogue, full_load
 from ..content.errors import ErrorSink
 from ..content.files import content_files
 from ..content.handbook import PROCEDURES_DIR, apply_strict, load_handbook, placeholder_errors
-from ..urls import procedure_url
 from ..editing.fmt import format_files
 from ..editing.scaffold import scaffold_procedure
-from ..textutil import slugify, vi_sort_key
+from ..textutil import slugify
 from . import SotayError, can_prompt, cli, project_root
 
 
@@ -47,7 +47,7 @@ def validate(paths: tuple[Path, ...], strict: bool) -> None:
         only = []
         for p in paths:
             only.extend(content_files(root, p.absolute(), (".yml",), sink) if p.is_dir() and not p.is_symlink() else [p])
-    hb, sink = load_handbook(root, only=only, sink=sink)
+    hb, sink = load_handbook(root, only=only, sink=sink) if only is not None else full_load(root, sink=sink)
     if strict:
         apply_strict(hb, sink)
     else:  # locally a reminder; in the pull request's strict check, an error
@@ -76,24 +76,15 @@ def list_procedures(field_id: str | None, as_json: bool) -> None:
         sotay list --json
     """
     root = project_root()
-    hb, sink = load_handbook(root)
-    sink.raise_if_any()
-    if field_id and field_id not in hb.fields:
-        raise SotayError(f"Lỗi: không có lĩnh vực '{field_id}'. Các lĩnh vực: {', '.join(hb.fields)}")
-    items = sorted(
-        (p for p in hb.procedures.values() if not field_id or p.field_id == field_id),
-        key=lambda p: vi_sort_key(p.title),
-    )
+    catalogue = cached_catalogue(root)  # refuses a handbook with errors
+    if field_id and field_id not in catalogue.fields:
+        raise SotayError(f"Lỗi: không có lĩnh vực '{field_id}'. Các lĩnh vực: {', '.join(catalogue.fields)}")
+    items = [r for r in catalogue.rows if not field_id or r["field"] == field_id]  # sorted by title
     if as_json:
-        rows = [
-            {"id": p.id, "title": p.title, "field": p.field_id, "field_name": hb.fields[p.field_id].name,
-             "code": p.code, "url": procedure_url(p), "path": p.path}
-            for p in items
-        ]
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
         return
-    for p in items:
-        click.echo(f"{p.code or '—':<10} {p.title}  [{hb.fields[p.field_id].name}]  ({p.id})")
+    for r in items:
+        click.echo(f"{r['code'] or '—':<10} {r['title']}  [{r['field_name']}]  ({r['id']})")
     click.echo(f"\nTổng cộng {len(items)} thủ tục.")
 
 

@@ -10,7 +10,7 @@ import click
 
 from ..content import model
 from ..guided.duedate import MissingYear, WorkCalendar, describe, due, fmt_moment
-from ..content.handbook import load_handbook
+from ..content.cache import fast_handbook
 from . import SotayError, cli, did_you_mean, project_root
 
 _RECEIVED = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}))?$")
@@ -56,7 +56,7 @@ def due_command(procedure: str, received_text: str, channel: str | None, as_json
     """
     received, has_time = parse_received(received_text)
     root = project_root()
-    hb, sink = load_handbook(root)
+    hb, sink = fast_handbook(root, procedure)
     sink.raise_if_any()
     proc = hb.procedures.get(procedure)
     if proc is None:

@@ -9,7 +9,7 @@ import click
 from ..content import conditions, model
 from ..content.conditions import parse_answer
 from ..guided.guide import condition_words, item_ids
-from ..content.handbook import load_handbook
+from ..content.cache import fast_handbook
 from ..content.inline import plain_text
 from . import SotayError, can_prompt, cli, did_you_mean, project_root
 
@@ -57,7 +57,7 @@ def guide(procedure: str, answers: tuple[str, ...], as_json: bool) -> None:
         sotay guide dang-ky-khai-sinh -a qua_han=không -a nguoi_di=cha --json
     """
     root = project_root()
-    hb, sink = load_handbook(root)
+    hb, sink = fast_handbook(root, procedure)
     sink.raise_if_any()
     p = hb.procedures.get(procedure)
     if p is None:
