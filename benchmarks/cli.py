@@ -20,6 +20,7 @@ Each figure is the median of --runs runs: the machine may be busy.
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import statistics
 import subprocess
@@ -44,10 +45,17 @@ def sotay(*args: str) -> list[str]:
     return [str(exe), *args] if exe.exists() else [sys.executable, "-m", "generator.cli", *args]
 
 
+CPU: list[float] = []  # CPU time (user+sys) of each timed command, in order
+
+
 def timed(cmd: list[str], cwd: Path) -> float:
+    """Wall time of ``cmd``; its CPU time is appended to CPU (steadier on a busy machine)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
     return elapsed
@@ -87,31 +95,40 @@ def bench_cli(project: Path, runs: int) -> dict[str, dict[str, float]]:
         shutil.rmtree(project / CACHE, ignore_errors=True)
 
     for label, cmd in commands.items():
-        cold = []
+        cold, cold_cpu = [], []
         for _ in range(runs):
             clear()
             cold.append(timed(cmd, project))
-        warm = [timed(cmd, project) for _ in range(runs)]
-        figures[label] = {"cold": statistics.median(cold), "warm": statistics.median(warm)}
+            cold_cpu.append(CPU[-1])
+        warm, warm_cpu = [], []
+        for _ in range(runs):
+            warm.append(timed(cmd, project))
+            warm_cpu.append(CPU[-1])
+        figures[label] = {"cold": statistics.median(cold), "warm": statistics.median(warm),
+                          "cold_cpu": statistics.median(cold_cpu), "warm_cpu": statistics.median(warm_cpu)}
     cmd = sotay("validate", rel)
-    cold, warm = [], []
+    cold, warm, cold_cpu, warm_cpu = [], [], [], []
     for i in range(runs):
         clear()
         edit(path, i)
         cold.append(timed(cmd, project))
+        cold_cpu.append(CPU[-1])
         clear()
         timed(sotay("list"), project)  # a cache of the tree before the edit
         edit(path, i + 100)
         warm.append(timed(cmd, project))
-    figures["validate FILE (1 edited)"] = {"cold": statistics.median(cold), "warm": statistics.median(warm)}
+        warm_cpu.append(CPU[-1])
+    figures["validate FILE (1 edited)"] = {"cold": statistics.median(cold), "warm": statistics.median(warm),
+                                           "cold_cpu": statistics.median(cold_cpu), "warm_cpu": statistics.median(warm_cpu)}
     return figures
 
 
 def table(n: int, figures: dict[str, dict[str, float]], runs: int) -> str:
-    lines = [f"CLI commands, N = {n:,} procedures (wall time, median of {runs})",
-             f"  {'command':<28}{'cold cache':>12}{'warm cache':>12}"]
+    lines = [f"CLI commands, N = {n:,} procedures (median of {runs}; wall time, and CPU time user+sys)",
+             f"  {'command':<28}{'cold wall':>11}{'cold CPU':>10}{'warm wall':>11}{'warm CPU':>10}"]
     for label, f in figures.items():
-        lines.append(f"  {'sotay ' + label:<28}{f['cold']:>11.2f}s{f['warm']:>11.2f}s")
+        lines.append(f"  {'sotay ' + label:<28}{f['cold']:>10.2f}s{f['cold_cpu']:>9.2f}s"
+                     f"{f['warm']:>10.2f}s{f['warm_cpu']:>9.2f}s")
     return "\n".join(lines)
 
 

@@ -11,12 +11,10 @@ from pathlib import Path
 import click
 
 from ..content import model
-from ..content.cache import cached_catalogue, full_load
+from ..content.cache import cached_catalogue, remember, tree_signature
 from ..content.errors import ErrorSink
 from ..content.files import content_files
 from ..content.handbook import PROCEDURES_DIR, apply_strict, load_handbook, placeholder_errors
-from ..editing.fmt import format_files
-from ..editing.scaffold import scaffold_procedure
 from ..textutil import slugify
 from . import SotayError, can_prompt, cli, project_root
 
@@ -47,7 +45,10 @@ def validate(paths: tuple[Path, ...], strict: bool) -> None:
         only = []
         for p in paths:
             only.extend(content_files(root, p.absolute(), (".yml",), sink) if p.is_dir() and not p.is_symlink() else [p])
-    hb, sink = load_handbook(root, only=only, sink=sink) if only is not None else full_load(root, sink=sink)
+    signature = tree_signature(root) if only is None else None
+    hb, sink = load_handbook(root, only=only, sink=sink)
+    if only is None:  # the whole tree was checked: one-procedure commands may trust it
+        remember(root, signature, hb, sink)
     if strict:
         apply_strict(hb, sink)
     else:  # locally a reminder; in the pull request's strict check, an error
@@ -109,6 +110,9 @@ def new(field_id: str | None, title: str | None, code: str | None, level: str | 
 
         sotay new --field ho-tich --title "Đăng ký khai tử có yếu tố nước ngoài"
     """
+    from ..editing.fmt import format_files  # here: ruamel.yaml is slow to import
+    from ..editing.scaffold import scaffold_procedure
+
     root = project_root()
     hb, _ = load_handbook(root, only=[])
     if not hb.fields:

@@ -206,12 +206,18 @@ def catalogue_of(hb: Handbook) -> Catalogue:
     return Catalogue(fields=fields, rows=rows, search_docs=[asdict(d) for d in search_documents(hb)])
 
 
-def full_load(root: Path, signature: str | None = None, sink: ErrorSink | None = None) -> tuple[Handbook, ErrorSink]:
+def remember(root: Path, signature: str | None, hb: Handbook, sink: ErrorSink) -> None:
+    """After a full load of the tree that had ``signature`` (taken before
+    loading): cache its catalogue if it has no errors and nothing changed meanwhile."""
+    if not sink.errors and signature is not None and tree_signature(root) == signature:
+        write_cache(root, signature, catalogue_of(hb))
+
+
+def full_load(root: Path, signature: str | None = None) -> tuple[Handbook, ErrorSink]:
     """``load_handbook(root)``; when it finds no errors, the cache is written."""
     signature = signature or tree_signature(root)
-    hb, sink = load_handbook(root, sink=sink)
-    if not sink.errors and signature is not None and tree_signature(root) == signature:  # unchanged while loading
-        write_cache(root, signature, catalogue_of(hb))
+    hb, sink = load_handbook(root)
+    remember(root, signature, hb, sink)
     return hb, sink
 
 
