@@ -43,7 +43,7 @@ def search(query: tuple[str, ...], limit: int, field_id: str | None, as_json: bo
         sotay search khai sinh --field ho-tich --json
     """
     root = project_root()
-    catalogue = cached_catalogue(root)  # refuses a handbook with errors
+    catalogue = cached_catalogue(root, search=True)  # refuses a handbook with errors
     if field_id and field_id not in catalogue.fields:
         raise click.BadParameter(f"không có lĩnh vực '{field_id}'; xem danh sách bằng: sotay list", param_hint="--field")
     text = " ".join(query)

@@ -57,7 +57,7 @@ class Catalogue:
     """What `sotay list` and `sotay search` need of a valid handbook."""
     fields: dict[str, str]  # field id → name, in display order
     rows: list[dict]  # per procedure: id, title, field, field_name, code, url, path; sorted by title
-    search_docs: list[dict]  # SearchDoc fields, in catalogue order
+    search_docs: list[dict]  # SearchDoc fields, in catalogue order (read from the cache only for search)
 
 
 # --- the tree signature -------------------------------------------------------------------
@@ -102,7 +102,7 @@ def _tree(root: Path) -> tuple[str, set[str]] | None:
 
 # --- reading and writing ------------------------------------------------------------------
 
-_KEYS = ("format", "signature", "fields", "rows", "search_docs")
+_KEYS = ("format", "signature", "fields", "rows")
 _ROW_KEYS = {"id": str, "title": str, "field": str, "field_name": str, "path": str, "url": str}
 
 
@@ -118,13 +118,13 @@ def _search_doc_types() -> dict:
 
 def _checked(values: dict) -> Catalogue | None:
     """The catalogue if every stored value has the shape this version writes."""
-    fields, rows, docs = values["fields"], values["rows"], values["search_docs"]
+    fields, rows, docs = values["fields"], values["rows"], values.get("search_docs", [])
     if not (isinstance(fields, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in fields.items())):
         return None
     if not (isinstance(rows, list) and all(_is_str_dict(r, _ROW_KEYS) and (r.get("code") is None or isinstance(r["code"], str))
                                            and set(r) == {*_ROW_KEYS, "code"} for r in rows)):
         return None
-    types = _search_doc_types()
+    types = _search_doc_types() if docs else {}
     if not (isinstance(docs, list) and all(isinstance(d, dict) and set(d) == set(types) and
                                            all(isinstance(d[k], t) and not isinstance(d[k], bool) for k, t in types.items())
                                            for d in docs)):
@@ -132,9 +132,10 @@ def _checked(values: dict) -> Catalogue | None:
     return Catalogue(fields=fields, rows=rows, search_docs=docs)
 
 
-def read_cache(root: Path, signature: str | None) -> Catalogue | None:
+def read_cache(root: Path, signature: str | None, search: bool = False) -> Catalogue | None:
     """The cached catalogue when it was made from exactly this tree, else None
-    (no cache, another tree, another version, or an unreadable file)."""
+    (no cache, another tree, another version, or an unreadable file); its
+    search documents only with ``search`` (they are the bulk of the file)."""
     if signature is None:
         return None
     path = root / CACHE_FILE
@@ -144,18 +145,23 @@ def read_cache(root: Path, signature: str | None) -> Catalogue | None:
         # Read-only, through a URI so no other file is created or changed.
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            found = dict(con.execute("SELECT key, value FROM entries").fetchall())
+            keys = (*_KEYS, "search_docs") if search else _KEYS
+            found = dict(con.execute(f"SELECT key, value FROM entries WHERE key IN ({','.join('?' * len(keys))})",
+                                     keys).fetchall())
         finally:
             con.close()
         values = {}
-        for key in _KEYS:
+        for key in keys:
             text = found.get(key)
             if not isinstance(text, str):
                 return None
             values[key] = json.loads(text)
         if values["format"] != [FORMAT, __version__] or values["signature"] != signature:
             return None
-        return _checked(values)
+        catalogue = _checked(values)
+        if catalogue is None or (search and not catalogue.search_docs and catalogue.rows):
+            return None
+        return catalogue
     except (sqlite3.Error, ValueError, TypeError, OSError, RecursionError):
         return None
 
@@ -221,12 +227,13 @@ def full_load(root: Path, signature: str | None = None) -> tuple[Handbook, Error
     return hb, sink
 
 
-def cached_catalogue(root: Path) -> Catalogue:
-    """The catalogue of a valid handbook: from the cache when the tree is the
-    one it was made from; otherwise after a full load, which raises
-    ``ContentErrors`` when the handbook has errors."""
+def cached_catalogue(root: Path, search: bool = False) -> Catalogue:
+    """The catalogue of a valid handbook (with its search documents if
+    ``search``): from the cache when the tree is the one it was made from;
+    otherwise after a full load, which raises ``ContentErrors`` when the
+    handbook has errors."""
     signature = tree_signature(root)
-    catalogue = read_cache(root, signature)
+    catalogue = read_cache(root, signature, search)
     if catalogue is not None:
         return catalogue
     hb, sink = full_load(root, signature)
