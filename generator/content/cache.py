@@ -132,12 +132,14 @@ def _checked(values: dict) -> Catalogue | None:
     return Catalogue(fields=fields, rows=rows, search_docs=docs)
 
 
-def read_cache(root: Path, signature: str | None, search: bool = False) -> Catalogue | None:
-    """The cached catalogue when it was made from exactly this tree, else None
-    (no cache, another tree, another version, or an unreadable file); its
-    search documents only with ``search`` (they are the bulk of the file)."""
-    if signature is None:
+def read_cache(root: Path, tree: tuple[str, set[str]] | None, search: bool = False) -> Catalogue | None:
+    """The cached catalogue when it was made from exactly this tree (``_tree``),
+    else None (no cache, another tree, another version, or an unreadable
+    file); its search documents only with ``search`` (they are the bulk of
+    the file).  Its rows must name exactly the procedure files of the tree."""
+    if tree is None:
         return None
+    signature, files = tree
     path = root / CACHE_FILE
     try:
         if not path.is_file() or path.is_symlink():
@@ -160,6 +162,10 @@ def read_cache(root: Path, signature: str | None, search: bool = False) -> Catal
             return None
         catalogue = _checked(values)
         if catalogue is None or (search and not catalogue.search_docs and catalogue.rows):
+            return None
+        procedures = {f for f in files if f.startswith(PROCEDURES_DIR + "/")}
+        if sorted(r["path"] for r in catalogue.rows) != sorted(procedures) or \
+                any(r["path"] != f"{PROCEDURES_DIR}/{r['field']}/{r['id']}.yml" for r in catalogue.rows):
             return None
         return catalogue
     except (sqlite3.Error, ValueError, TypeError, OSError, RecursionError):
@@ -232,11 +238,11 @@ def cached_catalogue(root: Path, search: bool = False) -> Catalogue:
     ``search``): from the cache when the tree is the one it was made from;
     otherwise after a full load, which raises ``ContentErrors`` when the
     handbook has errors."""
-    signature = tree_signature(root)
-    catalogue = read_cache(root, signature, search)
+    tree = _tree(root)
+    catalogue = read_cache(root, tree, search)
     if catalogue is not None:
         return catalogue
-    hb, sink = full_load(root, signature)
+    hb, sink = full_load(root, tree[0] if tree else None)
     sink.raise_if_any()
     return catalogue_of(hb)
 
@@ -246,14 +252,12 @@ def fast_handbook(root: Path, procedure: str | None = None) -> tuple[Handbook, E
     that procedure (``hb.procedures`` holds only it) when the cache says the
     unchanged tree is valid; otherwise, or when ``procedure`` is not in the
     catalogue (so the "did you mean" hint sees every id), the full load."""
-    signature, files = _tree(root) or (None, set())
-    catalogue = read_cache(root, signature)
+    tree = _tree(root)
+    catalogue = read_cache(root, tree)  # its rows are the tree's procedure files
     row = next((r for r in catalogue.rows if r["id"] == procedure), None) if catalogue and procedure else None
-    # Only a file of the walk, named as the procedure: a path in the cache is never followed blindly.
-    if row is not None and row["path"] in files and row["path"].startswith(PROCEDURES_DIR + "/") \
-            and Path(row["path"]).name == f"{procedure}.yml":
+    if row is not None:
         path = root / row["path"]
         hb, sink = load_handbook(root, only=[path])
         if not sink.errors and procedure in hb.procedures:
             return hb, sink
-    return full_load(root, signature)
+    return full_load(root, tree[0] if tree else None)
