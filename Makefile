@@ -30,11 +30,12 @@ test: install
 	$(BIN)/python -m pytest
 
 # Build-scale benchmark on synthetic procedures, next to a plain MkDocs Material site
-# (slow: several minutes for 5000); e.g. make bench N="100 1000" BENCH_ARGS="--skip-baseline --json b.json"
+# (slow: several minutes for 5000), then the CLI commands' latency (benchmarks/cli.py); e.g. make bench N="100 1000" BENCH_ARGS="--skip-baseline --json b.json"
 N ?= 100 1000 5000
 BENCH_ARGS ?=
 bench: install
 	$(BIN)/python benchmarks/bench.py --procedures $(N) $(BENCH_ARGS)
+	$(BIN)/python benchmarks/cli.py --procedures $(N)
 
 # The worst file under the size limit for each checker, validated alone: each should take under a second
 # (about a minute in all); e.g. make bench-hostile HOSTILE_ARGS="--only inline-brackets --timeout 20"

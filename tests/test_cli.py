@@ -274,3 +274,20 @@ def test_validate_refuses_a_review_date_after_today(mini, run):
         assert "gợi ý: ghi ngày đã rà soát xong" in result.output
     replace_in(mini, KHAI_SINH, f"ngay_ra_soat: {ahead.isoformat()}", f"ngay_ra_soat: {dt.date.today().isoformat()}")
     assert run("validate").exit_code == 0
+
+
+def test_every_command_is_found_by_its_lazy_import():
+    """Commands are imported only when they run (generator/cli/__init__.py
+    COMMANDS): every command module's commands must be listed there, under
+    the module that defines them."""
+    import importlib
+    import pkgutil
+
+    import generator.cli as cli_package
+    from generator.cli import COMMANDS, cli
+
+    for info in pkgutil.iter_modules(cli_package.__path__):
+        if info.name not in ("__main__", "messages"):
+            importlib.import_module(f"generator.cli.{info.name}")
+    defined = {name: command.callback.__module__.rsplit(".", 1)[1] for name, command in cli.commands.items()}
+    assert defined == COMMANDS

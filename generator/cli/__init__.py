@@ -11,13 +11,14 @@ with ``--debug``).
 from __future__ import annotations
 
 import contextlib
+import importlib
+import sys
 from pathlib import Path
 
 import click
 
 from .. import __version__, tempdirs
 from ..crashlog import unexpected_message
-from ..site.build import BuildFailed
 from ..site.outputs import OutputRefused
 from ..content import model
 from ..content.errors import ContentErrors, os_error_message
@@ -66,8 +67,33 @@ class SotayCommand(VietnameseHelp, click.Command):
         super().__init__(*args, **kwargs)
 
 
+# The module of generator/cli/ that defines each command.  A command's module
+# is imported only when it runs (or for the help page): `sotay due` need not
+# import MkDocs, Jinja and the search engine, which took most of its time.
+COMMANDS = {
+    "build": "site", "serve": "site", "export": "site", "diff": "diff", "due": "due", "fmt": "fmt",
+    "guide": "guide", "legal": "legal", "list": "content", "new": "content", "validate": "content",
+    "search": "search", "stale": "stale", "training": "training",
+}
+
+
+def _expected_failures() -> tuple[type[Exception], ...]:
+    """The exceptions printed as one "Lỗi: …" line.  BuildFailed is only
+    raised by the build module: if it is not imported, nothing raised it."""
+    build = sys.modules.get("generator.site.build")
+    return (ProjectNotFound, OutputRefused) + ((build.BuildFailed,) if build else ())
+
+
 class SotayGroup(VietnameseHelp, click.Group):
     command_class = SotayCommand
+
+    def get_command(self, ctx, name):
+        if self is cli and name not in self.commands and name in COMMANDS:
+            importlib.import_module(f"{__name__}.{COMMANDS[name]}")
+        return super().get_command(ctx, name)
+
+    def list_commands(self, ctx):
+        return sorted({*self.commands, *COMMANDS}) if self is cli else super().list_commands(ctx)
 
     def invoke(self, ctx):
         try:
@@ -91,11 +117,11 @@ class SotayGroup(VietnameseHelp, click.Group):
             count = len(exc.errors)
             files = len({e.path for e in exc.errors})
             raise SotayError(f"{exc.report()}\n\nCó {count} lỗi trong {files} tệp.") from exc
-        except (ProjectNotFound, BuildFailed, OutputRefused) as exc:
+        except _expected_failures() as exc:
             cause = exc.__cause__
             if isinstance(cause, OSError) and ctx.obj and ctx.obj.get("debug"):
                 raise cause  # the system's own error, with its traceback, for the developers
-            if isinstance(exc, BuildFailed) and isinstance(cause, OSError):
+            if not isinstance(exc, (ProjectNotFound, OutputRefused)) and isinstance(cause, OSError):
                 raise SotayError(os_error_message(cause)) from exc
             raise SotayError(f"Lỗi: {exc}") from exc
         except OSError as exc:
@@ -171,8 +197,6 @@ def project_root() -> Path:
     except ProjectNotFound as exc:
         raise SotayError(f"Lỗi: {exc}") from exc
 
-
-from . import content, diff, due, fmt, guide, legal, search, site, stale, training  # noqa: E402  (registers the commands)
 
 
 def main() -> None:

@@ -10,14 +10,12 @@ from pathlib import Path
 import click
 
 from ..content import model
+from ..content.cache import cached_catalogue, remember, tree_signature
 from ..content.errors import ErrorSink
 from ..content.files import content_files
 from ..content.handbook import PROCEDURES_DIR, apply_strict, load_handbook, placeholder_errors
-from ..urls import procedure_url
-from ..editing.fmt import format_files
-from ..editing.scaffold import new_procedure_id, scaffold_procedure
+from ..editing.scaffold import new_procedure_id
 from ..editing.semdiff import uncommitted_review_warnings
-from ..textutil import vi_sort_key
 from . import SotayError, can_prompt, cli, project_root
 
 
@@ -47,7 +45,10 @@ def validate(paths: tuple[Path, ...], strict: bool) -> None:
         only = []
         for p in paths:
             only.extend(content_files(root, p.absolute(), (".yml",), sink) if p.is_dir() and not p.is_symlink() else [p])
+    signature = tree_signature(root) if only is None else None
     hb, sink = load_handbook(root, only=only, sink=sink)
+    if only is None:  # the whole tree was checked: one-procedure commands may trust it
+        remember(root, signature, hb, sink)
     if strict:
         apply_strict(hb, sink)
     else:  # locally a reminder; in the pull request's strict check, an error
@@ -78,24 +79,15 @@ def list_procedures(field_id: str | None, as_json: bool) -> None:
         sotay list --json
     """
     root = project_root()
-    hb, sink = load_handbook(root)
-    sink.raise_if_any()
-    if field_id and field_id not in hb.fields:
-        raise SotayError(f"Lỗi: không có lĩnh vực '{field_id}'. Các lĩnh vực: {', '.join(hb.fields)}")
-    items = sorted(
-        (p for p in hb.procedures.values() if not field_id or p.field_id == field_id),
-        key=lambda p: vi_sort_key(p.title),
-    )
+    catalogue = cached_catalogue(root)  # refuses a handbook with errors
+    if field_id and field_id not in catalogue.fields:
+        raise SotayError(f"Lỗi: không có lĩnh vực '{field_id}'. Các lĩnh vực: {', '.join(catalogue.fields)}")
+    items = [r for r in catalogue.rows if not field_id or r["field"] == field_id]  # sorted by title
     if as_json:
-        rows = [
-            {"id": p.id, "title": p.title, "field": p.field_id, "field_name": hb.fields[p.field_id].name,
-             "code": p.code, "url": procedure_url(p), "path": p.path}
-            for p in items
-        ]
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
         return
-    for p in items:
-        click.echo(f"{p.code or '—':<10} {p.title}  [{hb.fields[p.field_id].name}]  ({p.id})")
+    for r in items:
+        click.echo(f"{r['code'] or '—':<10} {r['title']}  [{r['field_name']}]  ({r['id']})")
     click.echo(f"\nTổng cộng {len(items)} thủ tục.")
 
 
@@ -120,6 +112,9 @@ def new(field_id: str | None, title: str | None, code: str | None, level: str | 
 
         sotay new --field ho-tich --title "Đăng ký khai tử có yếu tố nước ngoài"
     """
+    from ..editing.fmt import format_files  # here: ruamel.yaml is slow to import
+    from ..editing.scaffold import scaffold_procedure
+
     root = project_root()
     hb, _ = load_handbook(root, only=[])
     if not hb.fields:

@@ -12,7 +12,7 @@ from ..content import model
 from ..guided.duedate import MissingYear, WorkCalendar, due, fmt_moment
 from ..guided.guide import deadline_for
 from ..content.wording import deadline_text
-from ..content.handbook import load_handbook
+from ..content.cache import fast_handbook
 from . import SotayError, cli, find_procedure, project_root
 
 _RECEIVED = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}))?$")
@@ -58,7 +58,7 @@ def due_command(procedure: str, received_text: str, channel: str | None, as_json
     """
     received, has_time = parse_received(received_text)
     root = project_root()
-    hb, sink = load_handbook(root)
+    hb, sink = fast_handbook(root, procedure)
     sink.raise_if_any()
     proc = find_procedure(hb, procedure)
     try:

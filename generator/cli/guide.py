@@ -8,7 +8,7 @@ import click
 
 from ..content.conditions import parse_answer
 from ..guided.guide import tailored, untailored
-from ..content.handbook import load_handbook
+from ..content.cache import fast_handbook
 from . import SotayError, can_prompt, cli, find_procedure, project_root
 
 
@@ -31,7 +31,7 @@ def guide(procedure: str, answers: tuple[str, ...], as_json: bool) -> None:
         sotay guide dang-ky-khai-sinh -a qua_han=không -a nguoi_di=cha --json
     """
     root = project_root()
-    hb, sink = load_handbook(root)
+    hb, sink = fast_handbook(root, procedure)
     sink.raise_if_any()
     p = find_procedure(hb, procedure)
     questions = {q.key: q for q in p.questions}

@@ -6,8 +6,8 @@ import json
 import click
 
 from ..search import analysis
-from ..content.handbook import load_handbook
-from ..search.index import SearchIndex, search_documents
+from ..content.cache import cached_catalogue
+from ..search.index import SearchDoc, SearchIndex
 from . import cli, project_root
 
 SNIPPET_WORDS = 28
@@ -43,12 +43,11 @@ def search(query: tuple[str, ...], limit: int, field_id: str | None, as_json: bo
         sotay search khai sinh --field ho-tich --json
     """
     root = project_root()
-    hb, sink = load_handbook(root)
-    sink.raise_if_any()
-    if field_id and field_id not in hb.fields:
+    catalogue = cached_catalogue(root, search=True)  # refuses a handbook with errors
+    if field_id and field_id not in catalogue.fields:
         raise click.BadParameter(f"không có lĩnh vực '{field_id}'; xem danh sách bằng: sotay list", param_hint="--field")
     text = " ".join(query)
-    index = SearchIndex.open(root, search_documents(hb))
+    index = SearchIndex.open(root, [SearchDoc(**d) for d in catalogue.search_docs])
     try:
         hits = index.search(text, limit=limit, field=field_id)
     finally:
