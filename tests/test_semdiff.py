@@ -12,7 +12,8 @@ import yaml
 import generator.cli.diff  # noqa: F401  (registers the command)
 from generator.content.errors import ErrorSink
 from generator.content.handbook import load_procedure_text
-from generator.editing.semdiff import compare, compare_file, md_escape, to_json, to_markdown
+from generator.editing.diffreport import md_escape, to_json, to_markdown
+from generator.editing.semdiff import compare, compare_file
 
 from conftest import FIXTURES
 

@@ -15,7 +15,7 @@ from ..content.errors import ErrorSink
 from ..content.files import content_files
 from ..content.handbook import PROCEDURES_DIR, apply_strict, load_handbook, placeholder_errors
 from ..editing.scaffold import new_procedure_id
-from ..editing.semdiff import uncommitted_review_warnings
+from ..editing.review import uncommitted_review_warnings
 from . import SotayError, can_prompt, cli, project_root
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
-from ..editing.semdiff import GitError, semantic_diff, to_json, to_markdown
+from ..editing.diffreport import to_json, to_markdown
+from ..editing.semdiff import semantic_diff
+from ..editing.versions import GitError
 from . import SotayError, cli, project_root
 
 

@@ -12,8 +12,13 @@ import calendar
 import datetime as dt
 from collections.abc import Iterable
 
+from pathlib import Path
+
 from ..content import model
+from ..content.errors import ContentError
+from ..content.located import location
 from ..textutil import vi_sort_key
+from .versions import GitError, files_at, load_version, ok
 
 DEFAULT_MONTHS = 12
 
@@ -57,3 +62,68 @@ def overdue_by_owner(
     for items in groups.values():
         items.sort(key=lambda p: (p.reviewed, vi_sort_key(p.title)))
     return sorted(groups.items(), key=lambda kv: (kv[1][0].reviewed, vi_sort_key(kv[0])))
+
+
+# --- a deadline or fee changed without a new review date -------------------------
+
+
+def cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _per_channel(p: model.Procedure, attr: str) -> dict[str, list]:
+    """The deadlines (``attr`` "deadline") or fees ("fees") each channel sets for itself."""
+    found: dict[str, list] = {}
+    for c in p.channels:
+        if getattr(c, attr) is not None:
+            found.setdefault(c.kind, []).append(getattr(c, attr))
+    return found
+
+
+def _unreviewed_change(old: model.Procedure, new: model.Procedure) -> str | None:
+    """"Thời hạn", "Phí, lệ phí" or both, when a deadline or a fee (the
+    general ones or a channel's own) changed while the review date did not."""
+    if new.reviewed != old.reviewed:
+        return None
+    deadlines = old.deadline != new.deadline or _per_channel(old, "deadline") != _per_channel(new, "deadline")
+    fees = old.fees != new.fees or _per_channel(old, "fees") != _per_channel(new, "fees")
+    what = [name for name, changed in (("thời hạn", deadlines), ("phí, lệ phí", fees)) if changed]
+    return cap(" và ".join(what)) if what else None
+
+
+def review_warnings(old: model.Procedure, new: model.Procedure) -> list[str]:
+    """What the reviewer should ask about: a deadline or fee changed without
+    a new review date (CONTRIBUTING.md asks for one with every change)."""
+    what = _unreviewed_change(old, new)
+    if what is None:
+        return []
+    return [f"{what} đã thay đổi nhưng ngày rà soát (ngay_ra_soat) vẫn là "
+            f"{new.reviewed:%d/%m/%Y}: đối chiếu với văn bản rồi ghi ngày rà soát mới."]
+
+
+def uncommitted_review_warnings(root: Path, procedures) -> list[ContentError]:
+    """For ``sotay validate``: a warning at the review date of each procedure
+    whose deadline or fee differs from the last commit (git HEAD) while its
+    review date does not.  Nothing outside a git repository or before the
+    first commit."""
+    try:
+        head = ok(root, "rev-parse", "--verify", "-q", "HEAD^{commit}")
+        committed = files_at(root, head) if head else {}
+    except GitError:
+        return []
+    found = []
+    for p in procedures:
+        data = committed.get(p.path)
+        try:
+            if data is None or (root / p.path).read_bytes() == data:
+                continue
+        except OSError:
+            continue
+        before = load_version(data, p.path)[0]
+        what = _unreviewed_change(before, p) if before is not None else None
+        if what is not None:
+            line, col = location(p, "reviewed")
+            found.append(ContentError(
+                p.path, line, col, f"{what.lower()} đã sửa so với bản đã commit nhưng ngày rà soát vẫn là "
+                f"{p.reviewed:%d/%m/%Y}", "đối chiếu với văn bản rồi ghi ngày rà soát mới (ngày hôm nay).", warning=True))
+    return found

@@ -17,112 +17,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
-import json
-import re
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..content import model
-from ..content.errors import ContentError, ErrorSink
-from ..content.files import read_content
-from ..content.handbook import PROCEDURES_DIR, load_procedure_text, procedure_files
-from ..content.located import location
 from ..content.wording import date_vi, deadline_text, vnd
-from ..content.yamlsource import MAX_FILE_BYTES
 from ..textutil import fold
-
-# --- reading versions ------------------------------------------------------------
-
-WORKTREE = None  # HEAD default: the files on disk
-
-
-class GitError(Exception):
-    """A git problem, explained in Vietnamese."""
-
-
-def _git(root: Path, *args: str, input: bytes | None = None) -> bytes:
-    try:
-        done = subprocess.run(["git", *args], cwd=root, input=input, capture_output=True, check=False)
-    except FileNotFoundError as exc:
-        raise GitError("không tìm thấy chương trình git; hãy cài git.") from exc
-    if done.returncode != 0:
-        raise GitError(done.stderr.decode("utf-8", "replace").strip() or f"git {' '.join(args)} thất bại")
-    return done.stdout
-
-
-def _ok(root: Path, *args: str) -> str | None:
-    try:
-        return _git(root, *args).decode().strip() or None
-    except GitError:
-        return None
-
-
-def ensure_repository(root: Path) -> None:
-    if _ok(root, "rev-parse", "--git-dir") is None:
-        raise GitError(f"thư mục {root} không nằm trong một kho git; sotay diff so sánh các phiên bản trong git.")
-
-
-def default_base(root: Path) -> str | None:
-    """The merge base with main (or origin/main), else HEAD~1, else None: the
-    empty tree, when the repository has no history to compare with."""
-    for branch in ("main", "origin/main"):
-        base = _ok(root, "merge-base", "HEAD", branch)
-        if base:
-            return base
-    return _ok(root, "rev-parse", "--verify", "-q", "HEAD~1^{commit}")
-
-
-def resolve(root: Path, ref: str) -> str:
-    """The commit a revision names; a clear error if it names none."""
-    commit = _ok(root, "rev-parse", "--verify", "-q", f"{ref}^{{commit}}")
-    if commit is None:
-        raise GitError(f"không tìm thấy phiên bản '{ref}' trong git (tên nhánh, thẻ hoặc mã commit).")
-    return commit
-
-
-def files_at(root: Path, ref: str | None) -> dict[str, bytes]:
-    """procedures/**/*.yml at a revision (None: the empty tree), paths
-    relative to the handbook root, content as stored."""
-    if ref is None:
-        return {}
-    listing = _git(root, "ls-tree", "-r", "-z", ref, "--", PROCEDURES_DIR)
-    entries = []
-    for record in listing.decode("utf-8", "surrogateescape").split("\0"):
-        if not record:
-            continue
-        meta, path = record.split("\t", 1)
-        mode, kind, sha = meta.split()
-        if kind == "blob" and mode != "120000" and path.endswith(".yml"):
-            entries.append((path, sha))
-    if not entries:
-        return {}
-    out = _git(root, "cat-file", "--batch", input="".join(f"{sha}\n" for _, sha in entries).encode())
-    files: dict[str, bytes] = {}
-    pos = 0
-    for path, _ in entries:
-        header_end = out.index(b"\n", pos)
-        size = int(out[pos:header_end].split()[2])
-        files[path] = out[header_end + 1: header_end + 1 + size]
-        pos = header_end + 1 + size + 1
-    return files
-
-
-def worktree_files(root: Path) -> dict[str, bytes]:
-    """Procedure files of the working tree.  As in git's tree (``files_at``),
-    only regular files count: a symlink, FIFO or device is not read, and
-    ``sotay validate`` is where it is reported."""
-    files = {}
-    for p in procedure_files(root):
-        rel = p.relative_to(root).as_posix()
-        # Truncated past the limit: the loader then reports the file as too large.
-        data = read_content(p, rel, ErrorSink(), MAX_FILE_BYTES, truncate=True)
-        if data is not None:
-            files[rel] = data
-    return files
-
+from .review import cap, review_warnings
+from .versions import default_base, ensure_repository, files_at, load_version, resolve, worktree_files
 
 # --- the result ------------------------------------------------------------------------
 
@@ -208,8 +112,6 @@ def fee_amount(f: model.Fee) -> str:
     return vnd(f.amount) + (f"/{f.unit}" if f.unit else "")
 
 
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _q(text: str) -> str:
@@ -465,11 +367,11 @@ def _keyed_list_changes(old: list, new: list, f: dataclasses.Field, spec: ListSp
         if (i, j) in d.renamed:
             before, after = show(spec.name(a)), show(name)
             verb = spec.renamed_verb
-            text = f"{_cap(verb)} {noun} '{before}' thành '{after}'"
+            text = f"{cap(verb)} {noun} '{before}' thành '{after}'"
             if verb == "sửa":
                 text = f"Sửa {noun}: '{before}' → '{after}'"
             out.append(Change(f"{key}.{_yaml_key(type(b), spec.rename_field)}", "renamed", text, before, after, name))
-        prefix = f"{_cap(noun)} {_q(name)}: "
+        prefix = f"{cap(noun)} {_q(name)}: "
         details = (spec.details or (lambda x, y, p, it, pre: item_changes(x, y, p, it, pre)))
         skip_renamed = [c for c in details(a, b, key, name, prefix)
                         if not ((i, j) in d.renamed and c.field == f"{key}.{_yaml_key(type(b), spec.rename_field)}")]
@@ -478,15 +380,15 @@ def _keyed_list_changes(old: list, new: list, f: dataclasses.Field, spec: ListSp
         b = new[j]
         shown = show((spec.shown or spec.name)(b))
         text = spec.added.format(noun=noun_of(b), name=shown) + spec.added_suffix(b)
-        out.append(Change(key, "added", _cap(text), None, shown, spec.name(b)))
+        out.append(Change(key, "added", cap(text), None, shown, spec.name(b)))
     for i in d.removed:
         a = old[i]
         shown = show((spec.shown or spec.name)(a))
-        out.append(Change(key, "removed", _cap(spec.removed.format(noun=noun_of(a), name=shown)), shown, None,
+        out.append(Change(key, "removed", cap(spec.removed.format(noun=noun_of(a), name=shown)), shown, None,
                           spec.name(a)))
     for i, j in d.moved:
         b = new[j]
-        text = _position(f"{_cap(noun_of(b))} {_q(spec.name(b))}", i, j)
+        text = _position(f"{cap(noun_of(b))} {_q(spec.name(b))}", i, j)
         out.append(Change(key, "moved", text, str(i + 1), str(j + 1), spec.name(b)))
     return out
 
@@ -518,7 +420,7 @@ def procedure_changes(old: model.Procedure, new: model.Procedure) -> list[Change
         elif isinstance(a, list) and isinstance(b, list) and all(isinstance(v, str) for v in a + b):
             changes = _text_list_changes(a, b, key, None, "", model.item_label_of(f), choices)
             for c in changes:
-                c.text = _cap(c.text)
+                c.text = cap(c.text)
             out += changes
         elif _short(a) and _short(b):
             before, after = show(a, choices), show(b, choices)
@@ -529,13 +431,6 @@ def procedure_changes(old: model.Procedure, new: model.Procedure) -> list[Change
 
 
 # --- comparing two versions of the handbook ------------------------------------------
-
-
-def _load(data: bytes, path: str) -> tuple[model.Procedure | None, list[str]]:
-    sink = ErrorSink()
-    proc = load_procedure_text(data, path, sink)
-    errors = [e.format().split("\n")[0] for e in sink.errors]
-    return (None if errors else proc), errors
 
 
 def _facts(p: model.Procedure) -> str:
@@ -552,8 +447,8 @@ def compare_file(path: str, old: bytes | None, new: bytes | None) -> FileDiff | 
     if old == new:
         return None
     pid = Path(path).stem
-    before, old_errors = _load(old, path) if old is not None else (None, [])
-    after, new_errors = _load(new, path) if new is not None else (None, [])
+    before, old_errors = load_version(old, path) if old is not None else (None, [])
+    after, new_errors = load_version(new, path) if new is not None else (None, [])
     title = (after or before).title if (after or before) else pid
     if new is None:
         return FileDiff(path, pid, title, "removed", summary="đã xóa")
@@ -574,64 +469,6 @@ def compare_file(path: str, old: bytes | None, new: bytes | None) -> FileDiff | 
     if not changes:  # a difference outside the schema's fields; say so rather than hide it
         changes = [Change("", "changed", "Nội dung đã sửa")]
     return FileDiff(path, pid, title, "changed", changes, warnings=review_warnings(before, after))
-
-
-def _per_channel(p: model.Procedure, attr: str) -> dict[str, list]:
-    """The deadlines (``attr`` "deadline") or fees ("fees") each channel sets for itself."""
-    found: dict[str, list] = {}
-    for c in p.channels:
-        if getattr(c, attr) is not None:
-            found.setdefault(c.kind, []).append(getattr(c, attr))
-    return found
-
-
-def _unreviewed_change(old: model.Procedure, new: model.Procedure) -> str | None:
-    """"Thời hạn", "Phí, lệ phí" or both, when a deadline or a fee (the
-    general ones or a channel's own) changed while the review date did not."""
-    if new.reviewed != old.reviewed:
-        return None
-    deadlines = old.deadline != new.deadline or _per_channel(old, "deadline") != _per_channel(new, "deadline")
-    fees = old.fees != new.fees or _per_channel(old, "fees") != _per_channel(new, "fees")
-    what = [name for name, changed in (("thời hạn", deadlines), ("phí, lệ phí", fees)) if changed]
-    return _cap(" và ".join(what)) if what else None
-
-
-def review_warnings(old: model.Procedure, new: model.Procedure) -> list[str]:
-    """What the reviewer should ask about: a deadline or fee changed without
-    a new review date (CONTRIBUTING.md asks for one with every change)."""
-    what = _unreviewed_change(old, new)
-    if what is None:
-        return []
-    return [f"{what} đã thay đổi nhưng ngày rà soát (ngay_ra_soat) vẫn là "
-            f"{new.reviewed:%d/%m/%Y}: đối chiếu với văn bản rồi ghi ngày rà soát mới."]
-
-
-def uncommitted_review_warnings(root: Path, procedures) -> list[ContentError]:
-    """For ``sotay validate``: a warning at the review date of each procedure
-    whose deadline or fee differs from the last commit (git HEAD) while its
-    review date does not.  Nothing outside a git repository or before the
-    first commit."""
-    try:
-        head = _ok(root, "rev-parse", "--verify", "-q", "HEAD^{commit}")
-        committed = files_at(root, head) if head else {}
-    except GitError:
-        return []
-    found = []
-    for p in procedures:
-        data = committed.get(p.path)
-        try:
-            if data is None or (root / p.path).read_bytes() == data:
-                continue
-        except OSError:
-            continue
-        before = _load(data, p.path)[0]
-        what = _unreviewed_change(before, p) if before is not None else None
-        if what is not None:
-            line, col = location(p, "reviewed")
-            found.append(ContentError(
-                p.path, line, col, f"{what.lower()} đã sửa so với bản đã commit nhưng ngày rà soát vẫn là "
-                f"{p.reviewed:%d/%m/%Y}", "đối chiếu với văn bản rồi ghi ngày rà soát mới (ngày hôm nay).", warning=True))
-    return found
 
 
 def compare(old_files: dict[str, bytes], new_files: dict[str, bytes]) -> list[FileDiff]:
@@ -662,42 +499,3 @@ def semantic_diff(root: Path, base: str | None = None, head: str | None = None) 
     return compare(old_files, new_files), base_name, head_name
 
 
-# --- Markdown for a pull request ------------------------------------------------------
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&])")
-
-
-def md_escape(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
-_STATUS_COUNTS = (("changed", "sửa"), ("added", "thêm"), ("removed", "xóa"), ("broken", "có lỗi"))
-
-
-def to_markdown(diffs: list[FileDiff], base_name: str = "", head_name: str = "") -> str:
-    lines = ["### Tóm tắt thay đổi nội dung thủ tục", ""]
-    compared = f"So sánh {base_name} với {head_name}" if base_name and head_name else ""
-    if not diffs:
-        lines.append((compared + ": " if compared else "") + "không có thay đổi nội dung thủ tục.")
-        return "\n".join(lines) + "\n"
-    counts = ", ".join(f"{sum(d.status == s for d in diffs)} thủ tục {word}"
-                       for s, word in _STATUS_COUNTS if any(d.status == s for d in diffs))
-    lines += [(compared + ": " if compared else "") + counts + ".", ""]
-    for d in diffs:
-        head = f"- **{md_escape(d.title)}** (`{d.path}`)"
-        if d.status == "changed":
-            lines.append(head)
-            lines += [f"  - {md_escape(c.text)}" for c in d.changes]
-            lines += [f"  - ⚠️ {md_escape(w)}" for w in d.warnings]
-        elif d.status == "broken":
-            lines.append(f"{head}: ⚠️ {d.summary}")
-            lines += [f"  - `{e.replace('`', chr(39))}`" for e in d.errors[:5]]
-            if len(d.errors) > 5:
-                lines.append(f"  - … và {len(d.errors) - 5} lỗi khác (chạy `sotay validate {d.path}`)")
-        else:
-            lines.append(f"{head}: {md_escape(d.summary)}")
-    return "\n".join(lines) + "\n"
-
-
-def to_json(diffs: list[FileDiff]) -> str:
-    return json.dumps([d.to_json() for d in diffs], ensure_ascii=False, indent=2)
