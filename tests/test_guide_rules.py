@@ -88,7 +88,7 @@ def test_items_tailored_are_the_items_the_page_shows(mini):
     p = khai_sinh(mini)
     from generator.content import conditions
 
-    compiled = build_guide(p, mini).compiled
+    compiled = build_guide(p).compiled
     for answers in ({}, {"sinh_o_nuoc_ngoai": False, "nguoi_di": "me"}, {"sinh_o_nuoc_ngoai": True}):
         kept = {d["id"] for d in tailored(p, answers)["dossier"]}
         shown = {f"hs-{i}" for i in range(1, len(p.dossier) + 1)
