@@ -68,18 +68,7 @@ def guide(procedure: str, answers: tuple[str, ...], as_json: bool) -> None:
         def when(row: dict) -> str:
             return f" (chỉ khi: {row['condition']})" if row["condition"] else ""
 
-        click.echo("\nThành phần hồ sơ:")
-        for d in everything["dossier"]:
-            click.echo(f"  [ ] {d['name']} — {d['form']}" + (f", {d['copies']} bản" if d["copies"] > 1 else "") + when(d))
-        if everything["notes"]:
-            click.echo("\nLưu ý:")
-            for n in everything["notes"]:
-                click.echo(f"  • {n['text']}{when(n)}")
-        click.echo("\nCác bước:")
-        for i, s in enumerate(everything["steps"], 1):
-            click.echo(f"  Bước {i}. {s['name']} ({s['role']}){when(s)}")
-            for c in s["checklist"]:
-                click.echo(f"    [ ] {c['text']}{when(c)}")
+        _echo_case(everything, text=lambda item: item["text"], when=when)
         return
     if not answers:
         for q in p.questions:
@@ -105,16 +94,22 @@ def guide(procedure: str, answers: tuple[str, ...], as_json: bool) -> None:
             value = given[q.key]
             shown = ("có" if value else "không") if isinstance(value, bool) else q.choices.get(value, value)
             click.echo(f"  {q.label}: {shown}")
+    _echo_case(result)
+
+
+def _echo_case(case: dict, text=lambda item: item, when=lambda item: "") -> None:
+    """The dossier, notes and steps of a case as a checklist; ``when`` adds an
+    item's condition (the untailored list), ``text`` reads a note or check."""
     click.echo("\nThành phần hồ sơ:")
-    for d in result["dossier"]:
-        click.echo(f"  [ ] {d['name']} — {d['form']}" + (f", {d['copies']} bản" if d["copies"] > 1 else ""))
-    if result["notes"]:
+    for d in case["dossier"]:
+        click.echo(f"  [ ] {d['name']} — {d['form']}" + (f", {d['copies']} bản" if d["copies"] > 1 else "") + when(d))
+    if case["notes"]:
         click.echo("\nLưu ý:")
-        for n in result["notes"]:
-            click.echo(f"  • {n}")
+        for n in case["notes"]:
+            click.echo(f"  • {text(n)}{when(n)}")
     click.echo("\nCác bước:")
-    for i, s in enumerate(result["steps"], 1):
-        click.echo(f"  Bước {i}. {s['name']} ({s['role']})")
+    for i, s in enumerate(case["steps"], 1):
+        click.echo(f"  Bước {i}. {s['name']} ({s['role']}){when(s)}")
         for c in s["checklist"]:
-            click.echo(f"    [ ] {c}")
+            click.echo(f"    [ ] {text(c)}{when(c)}")
 
