@@ -11,7 +11,7 @@ import sqlite3
 
 import pytest
 
-import generator.content.cache as cache
+import generator.cli.cache as cache
 
 KHAI_SINH = "procedures/ho-tich/dang-ky-khai-sinh.yml"
 CACHE = ".cache/sotay/handbook.sqlite"

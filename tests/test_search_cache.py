@@ -125,7 +125,7 @@ def test_no_cache_without_a_private_key(mini, run, monkeypatch, tmp_path, proble
     monkeypatch.setenv("XDG_CACHE_HOME", str(home))
     assert search_ids(run, "khai", "sinh")[0] == "dang-ky-khai-sinh"
     # Nothing of the search index cached that could not be authenticated (the
-    # validated catalogue's own cache, content/cache.py, holds no index).
+    # validated catalogue's own cache, cli/cache.py, holds no index).
     assert not (mini / index_cache.CACHE_FILE).exists()
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from ..content import model
-from ..content.cache import cached_catalogue, remember, tree_signature
+from .cache import cached_catalogue, remember, tree_signature
 from ..content.errors import ErrorSink
 from ..content.files import content_files
 from ..content.handbook import PROCEDURES_DIR, apply_strict, load_handbook, placeholder_errors

@@ -8,7 +8,7 @@ import click
 
 from ..content.conditions import parse_answer
 from ..guided.guide import tailored, untailored
-from ..content.cache import fast_handbook
+from .cache import fast_handbook
 from . import SotayError, can_prompt, cli, find_procedure, project_root
 
 

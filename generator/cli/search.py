@@ -6,7 +6,7 @@ import json
 import click
 
 from ..search import analysis
-from ..content.cache import cached_catalogue
+from .cache import cached_catalogue
 from ..search.index import SearchDoc, SearchIndex
 from . import cli, project_root
 

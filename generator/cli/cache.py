@@ -42,9 +42,9 @@ from pathlib import Path
 from .. import __version__
 from ..textutil import vi_sort_key
 from ..urls import procedure_url
-from .errors import ErrorSink
-from .files import content_files
-from .handbook import DOCS_DIR, PROCEDURES_DIR, Handbook, load_handbook
+from ..content.errors import ErrorSink
+from ..content.files import content_files
+from ..content.handbook import DOCS_DIR, PROCEDURES_DIR, Handbook, load_handbook
 
 CACHE_FILE = ".cache/sotay/handbook.sqlite"
 # Bump when what is stored changes shape or meaning: old caches are then ignored.
