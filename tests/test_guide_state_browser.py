@@ -13,19 +13,11 @@ import pytest
 from generator.site.build import build_site
 
 from conftest import FIXTURES, serve_directory
+from test_guide import QUESTIONS as GUIDE_QUESTIONS
 from test_loader import KHAI_SINH, replace_in
 
 # Four questions, one of each kind, and a dossier item that needs the first.
-QUESTIONS = """cau_hoi:
-  - ma: sinh_o_nuoc_ngoai
-    hoi: Trẻ có sinh ra ở nước ngoài không?
-    nhan: Trẻ sinh ra ở nước ngoài
-  - ma: nguoi_di
-    hoi: Ai đi đăng ký?
-    nhan: Người đi đăng ký
-    kieu: mot-lua-chon
-    lua_chon: {cha: Cha, me: Mẹ, ong-ba: Ông hoặc bà}
-  - ma: so_con
+QUESTIONS = GUIDE_QUESTIONS + """  - ma: so_con
     hoi: Gia đình có mấy con?
     nhan: Số con
     kieu: so
