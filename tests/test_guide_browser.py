@@ -133,5 +133,5 @@ def test_shipped_khai_sinh_from_need_to_tailored_fee(chromium, shipped_url):
     page.wait_for_url("**/dang-ky-khai-sinh/")
     assert page.get_by_text("Lệ phí đăng ký khai sinh quá hạn").first.is_visible()
     assert not page.get_by_text("Lệ phí đăng ký khai sinh đúng hạn").first.is_visible()
-    assert "Đăng ký quá hạn (quá 60 ngày kể từ ngày sinh): Có" in page.locator(".sotay-guide-answered").inner_text()
+    assert "Đăng ký quá hạn (quá 60 ngày kể từ ngày sinh): Đã quá 60 ngày kể từ ngày sinh" in page.locator(".sotay-guide-answered").inner_text()
     page.close()

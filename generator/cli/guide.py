@@ -48,7 +48,9 @@ def guide(procedure: str, answers: tuple[str, ...], as_json: bool) -> None:
             raise SotayError(f"Lỗi: câu '{key}': {err}") from None
     # The questions as data, so a program can ask them and call again with --answer.
     asked = [{"key": q.key, "text": q.text, "label": q.label, "kind": q.kind,
-              "choices": [{"code": code, "label": label} for code, label in q.choices.items()]}
+              "choices": [{"code": code, "label": label} for code, label in q.choices.items()],
+              **({"answers": {"có": q.answer_words()[True], "không": q.answer_words()[False]}}
+                 if q.kind == "co-khong" else {})}
              for q in p.questions]
     if not answers and (as_json or not can_prompt()):
         everything = untailored(p)
@@ -63,7 +65,7 @@ def guide(procedure: str, answers: tuple[str, ...], as_json: bool) -> None:
             formats = {"co-khong": "có|không", "so": "SỐ", "ngay": "YYYY-MM-DD"}
             for q in p.questions:
                 value = "|".join(q.choices) if q.kind == "mot-lua-chon" else formats[q.kind]
-                click.echo(f"  -a {q.key}={value}   {q.text}")
+                click.echo(f"  -a {q.key}={value}   {q.text}{_named_answers(q)}")
 
         def when(row: dict) -> str:
             return f" (chỉ khi: {row['condition']})" if row["condition"] else ""
@@ -73,7 +75,8 @@ def guide(procedure: str, answers: tuple[str, ...], as_json: bool) -> None:
     if not answers:
         for q in p.questions:
             prompt = q.text + (f" [{'/'.join(f'{i}. {label}' for i, label in enumerate(q.choices.values(), 1))}]"
-                               if q.kind == "mot-lua-chon" else " [có/không]" if q.kind == "co-khong" else "")
+                               if q.kind == "mot-lua-chon" else (_named_answers(q) or " [có/không]")
+                               if q.kind == "co-khong" else "")
             while True:
                 raw = click.prompt(prompt, default="", show_default=False)
                 if raw.strip() == "":
@@ -92,9 +95,21 @@ def guide(procedure: str, answers: tuple[str, ...], as_json: bool) -> None:
     for q in p.questions:
         if q.key in given:
             value = given[q.key]
-            shown = ("có" if value else "không") if isinstance(value, bool) else q.choices.get(value, value)
+            if isinstance(value, bool):
+                shown = q.answer_words()[value] if q.yes_label and q.no_label else ("có" if value else "không")
+            else:
+                shown = q.choices.get(value, value)
             click.echo(f"  {q.label}: {shown}")
     _echo_case(result)
+
+
+def _named_answers(q) -> str:
+    """The answers a yes/no question names, as the prompt shows them
+    (" [có: Đã đăng ký kết hôn / không: Chưa đăng ký kết hôn]"); typing either
+    word, or the answer itself, is accepted.  Empty when it names none."""
+    if q.kind != "co-khong" or not (q.yes_label and q.no_label):
+        return ""
+    return f" [có: {q.yes_label} / không: {q.no_label}]"
 
 
 def _echo_case(case: dict, text=lambda item: item, when=lambda item: "") -> None:

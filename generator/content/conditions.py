@@ -564,14 +564,21 @@ def _next_day(iso: str) -> str:
 def describe(node: Compiled, questions: dict[str, str], choice_labels: dict[str, dict[str, str]] | None = None) -> str:
     """The condition in words, for the page without JavaScript ("Chỉ khi: …").
 
-    ``questions`` maps question ids to their short labels."""
+    ``questions`` maps question ids to their short labels; ``choice_labels``
+    maps them to the words of their answers: a choice's label by its code,
+    and for a yes/no question that names its answers, those words by True and
+    False (so "không da_ket_hon" reads "Chưa đăng ký kết hôn")."""
     labels = choice_labels or {}
     kind = node[0]
-    if kind == "q":
-        return questions.get(node[1], node[1])
+    if kind == "q":  # a yes/no question that names its answers reads as its "Có" answer
+        named = _named_answer(node, labels)
+        return labels[named[0]][True] if named else questions.get(node[1], node[1])
     if kind == "v":
         return {True: "có", False: "không"}.get(node[1], str(node[1])) if isinstance(node[1], bool) else str(node[1])
     if kind == "not":
+        named = _named_answer(node[1], labels)
+        if named is not None:  # "không (co_giay = sai)" reads "Có Giấy chứng sinh"
+            return labels[named[0]][not named[1]]
         return "không phải: " + describe(node[1], questions, labels)
     if kind in ("and", "or"):
         word = " và " if kind == "and" else " hoặc "
@@ -582,12 +589,28 @@ def describe(node: Compiled, questions: dict[str, str], choice_labels: dict[str,
         return f"{questions.get(name, name)}: " + " hoặc ".join(names)
     if kind == "cmp":
         op, a, b = node[1], node[2], node[3]
+        named = _named_answer(node, labels)
+        if named is not None:
+            return labels[named[0]][named[1]]
         if a[0] == "q" and b[0] == "v":
             value = labels.get(a[1], {}).get(b[1], describe(b, questions, labels))
             words = {"=": ": ", "!=": ": không phải ", "<": " dưới ", "<=": " không quá ", ">": " trên ", ">=": " từ "}
             return f"{questions.get(a[1], a[1])}{words[op]}{value}"
         return f"{describe(a, questions, labels)} {op} {describe(b, questions, labels)}"
     return str(node)
+
+
+def _named_answer(node, labels) -> tuple[str, bool] | None:
+    """(question, answer) when ``node`` says a yes/no question that names its
+    answers got one of them: ``q``, ``q = có``, ``q != sai``; else None."""
+    if node[0] == "q":
+        key, value = node[1], True
+    elif node[0] == "cmp" and node[1] in ("=", "!=") and node[2][0] == "q" and node[3][0] == "v" \
+            and isinstance(node[3][1], bool):
+        key, value = node[2][1], node[3][1] if node[1] == "=" else not node[3][1]
+    else:
+        return None
+    return (key, value) if isinstance(labels.get(key, {}).get(value), str) and True in labels[key] else None
 
 
 def _wrap(node, questions, labels) -> str:
@@ -602,10 +625,13 @@ def parse_answer(q: model.Question, raw: str):
         raise ValueError(f"câu trả lời quá dài ({vi_number(len(text))} ký tự, tối đa {MAX_ANSWER_CHARS})")
     folded = text.lower()
     if q.kind == "co-khong":
-        if folded in ("có", "co", "c", "yes", "y", "1", "đúng", "dung"):
+        named = q.answer_words()
+        if folded in ("có", "co", "c", "yes", "y", "1", "đúng", "dung") or folded == named[True].lower():
             return True
-        if folded in ("không", "khong", "k", "no", "n", "0", "sai"):
+        if folded in ("không", "khong", "k", "no", "n", "0", "sai") or folded == named[False].lower():
             return False
+        if q.yes_label and q.no_label:
+            raise ValueError(f"trả lời 'có' ({q.yes_label}) hoặc 'không' ({q.no_label})")
         raise ValueError("trả lời 'có' hoặc 'không'")
     if q.kind == "mot-lua-chon":
         for code, label in q.choices.items():

@@ -315,10 +315,26 @@ class Question:
         "lua_chon", "Các lựa chọn (mã: nhãn), chỉ cho kiểu mot-lua-chon.",
         label="Lựa chọn", default={}, max_items=MAX_CHOICES, example={"cha": "Cha", "me": "Mẹ"},
     )
+    yes_label: str | None = spec(
+        "tra_loi_co",
+        "Chỉ cho câu có/không: chữ của câu trả lời “Có”, viết thành cụm đọc riêng được; hiện trên nút trả lời và "
+        "trong dòng “Chỉ khi”. Không ghi thì là “Có”.",
+        label="Trả lời “Có”", default=None, example="Đã đăng ký kết hôn",
+    )
+    no_label: str | None = spec(
+        "tra_loi_khong",
+        "Chỉ cho câu có/không: chữ của câu trả lời “Không”, viết thành cụm đọc riêng được; hiện trên nút trả lời và "
+        "trong dòng “Chỉ khi”. Không ghi thì là “Không”.",
+        label="Trả lời “Không”", default=None, example="Chưa đăng ký kết hôn",
+    )
     help: Inline | None = spec(
         "giai_thich", "Giải thích thêm để trả lời đúng.", label="Giải thích", default=None,
         example="Thời hạn đăng ký khai sinh là 60 ngày kể từ ngày sinh (khoản 1 Điều 15 Luật Hộ tịch).",
     )
+
+    def answer_words(self) -> dict[bool, str]:
+        """The words of a yes/no question's two answers: its own when named, else "Có"/"Không"."""
+        return {True: self.yes_label or "Có", False: self.no_label or "Không"}
 
 
 @dataclass(kw_only=True)

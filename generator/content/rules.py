@@ -89,6 +89,7 @@ def _check_questions(p: model.Procedure, ctx: Context) -> None:
                          "ví dụ lua_chon: {cha: Cha, me: Mẹ}.")
         elif q.kind == "mot-lua-chon" and len(q.choices) < 2:
             ctx.sink.add(ctx.path, line, col, "câu hỏi 'mot-lua-chon' cần ít nhất hai lựa chọn")
+        _check_answer_words(q, ctx)
     infos = question_infos(p)
     budget = conditions.CheckBudget()
     for c in all_conditions(p):
@@ -102,6 +103,72 @@ def _check_questions(p: model.Procedure, ctx: Context) -> None:
         line, col = location(p, "questions")
         ctx.sink.add(ctx.path, line, col, "có câu hỏi nhưng không mục nào dùng 'chi_khi'",
                      "thêm 'chi_khi' vào giấy tờ, bước, việc kiểm tra, lệ phí hoặc lưu ý mà câu trả lời quyết định.")
+
+
+def _check_answer_words(q: model.Question, ctx: Context) -> None:
+    """A yes/no question's own answer words come in pairs and differ; its text
+    reads one way only (no negative inside it, no bare "… chưa?")."""
+    named = [(attr, getattr(q, attr)) for attr in ("yes_label", "no_label") if getattr(q, attr) is not None]
+    yes_key, no_key = model.key_of(model.Question, "yes_label"), model.key_of(model.Question, "no_label")
+    if named and q.kind != "co-khong":
+        line, col = location(q, named[0][0])
+        ctx.sink.add(ctx.path, line, col, f"'{yes_key}', '{no_key}' chỉ dùng cho câu hỏi có/không",
+                     "câu hỏi 'mot-lua-chon' ghi chữ của từng câu trả lời trong 'lua_chon'.")
+        return
+    if len(named) == 1:
+        line, col = location(q, named[0][0])
+        missing = no_key if named[0][0] == "yes_label" else yes_key
+        ctx.sink.add(ctx.path, line, col, f"câu hỏi đặt tên cho một câu trả lời thì cần cả '{missing}'",
+                     f"ví dụ {yes_key}: Đã đăng ký kết hôn, {no_key}: Chưa đăng ký kết hôn.")
+    elif len(named) == 2 and q.yes_label.strip().casefold() == q.no_label.strip().casefold():
+        line, col = location(q, "no_label")
+        ctx.sink.add(ctx.path, line, col, f"'{yes_key}' và '{no_key}' giống nhau nên không phân biệt được hai câu trả lời")
+    if q.kind != "co-khong":
+        return
+    problem = misleading_wording(q.text, named=len(named) == 2)
+    if problem == "negative":
+        ctx.sink.warn(ctx.path, *location(q, "text"),
+                      "câu hỏi có/không dễ trả lời nhầm: có chữ phủ định ở giữa câu, nên trả lời “Có” lại là “không”",
+                      "viết câu hỏi theo hướng khẳng định, ví dụ “Gia đình có Giấy chứng sinh của trẻ không?” thay cho "
+                      "“Gia đình có phải là không có Giấy chứng sinh không?”; đảo nghĩa câu hỏi thì đổi cả mã câu hỏi và "
+                      f"các 'chi_khi' dùng nó; có thể đặt tên cho hai câu trả lời bằng '{yes_key}', '{no_key}'. "
+                      "Hai câu hỏi gộp làm một thì tách ra.")
+    elif problem == "not-yet":
+        ctx.sink.warn(ctx.path, *location(q, "text"),
+                      "câu hỏi có/không dễ trả lời nhầm: câu “… chưa?” mà trả lời “Có”/“Không”",
+                      f"đặt tên cho hai câu trả lời, ví dụ {yes_key}: Đã đăng ký kết hôn, "
+                      f"{no_key}: Chưa đăng ký kết hôn.")
+
+
+# The question's closing particle ("… không?", "… hay chưa?") asks; it does not negate.
+_CLOSING_PARTICLE = re.compile(r"(?:[\s,]*(?:hay|hoặc))?[\s,]*(không|chưa)\s*\?*\s*$")
+_NEGATIVES = ("không", "chưa", "chẳng")
+# Words that start with a negative but say something else ("không gian", "hàng không").
+_NOT_NEGATIVE = {("không", "gian"), ("không", "khí"), ("không", "quân"), ("không", "phận"), ("không", "lưu"),
+                 ("không", "trung"), ("không", "ảnh"), ("hàng", "không"), ("chưa", "thành")}
+
+
+def misleading_wording(text: str, *, named: bool) -> str | None:
+    """Why a yes/no question's text can be misread: "negative" when a negative
+    inside it makes "Có" mean "not" ("Gia đình có phải là không có Giấy chứng
+    sinh không?"); "not-yet" when it ends "… chưa?" and does not name its
+    answers (``named``), so "Không" could be "chưa" or "không phải"; else None.
+    What is in brackets is an explanation and is not read."""
+    words = re.sub(r"\([^()]*\)", " ", text).casefold()
+    closing = _CLOSING_PARTICLE.search(words)
+    if closing:
+        words = words[:closing.start()]
+    tokens = re.findall(r"\w+", words)
+    for i, word in enumerate(tokens):
+        if word not in _NEGATIVES:
+            continue
+        before = tokens[i - 1] if i else ""
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if (word, after) not in _NOT_NEGATIVE and (before, word) not in _NOT_NEGATIVE:
+            return "negative"
+    if closing and closing.group(1) == "chưa" and not named:
+        return "not-yet"
+    return None
 
 
 _WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")

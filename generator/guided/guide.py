@@ -114,13 +114,21 @@ def item_ids(p: model.Procedure) -> dict[int, str]:
     return ids
 
 
+def answer_labels(p: model.Procedure) -> dict[str, dict]:
+    """The words of each question's answers, for conditions in words: a
+    choice's label by its code; a yes/no question's own answer words (when
+    it names them) by True and False."""
+    return {q.key: q.answer_words() if q.yes_label and q.no_label else dict(q.choices) for q in p.questions}
+
+
 def build_guide(p: model.Procedure) -> Guide:
     guide = Guide(procedure=p.id, version=p.version or "0")
     labels = {q.key: q.label for q in p.questions}
-    choice_labels = {q.key: dict(q.choices) for q in p.questions}
+    choice_labels = answer_labels(p)
     guide.questions = [
         {"key": q.key, "text": q.text, "label": q.label, "kind": q.kind,
-         "choices": [[k, v] for k, v in q.choices.items()], "help": plain_text(q.help) if q.help else ""}
+         "choices": [[k, v] for k, v in q.choices.items()], "help": plain_text(q.help) if q.help else "",
+         **({"yes": q.answer_words()[True], "no": q.answer_words()[False]} if q.kind == "co-khong" else {})}
         for q in p.questions
     ]
     ids = item_ids(p)
@@ -139,7 +147,7 @@ def build_guide(p: model.Procedure) -> Guide:
 def condition_words(p: model.Procedure, condition: model.Condition) -> str:
     """A condition of ``p`` in words ("Trẻ sinh ra ở nước ngoài và …"), for printed checklists."""
     return conditions.describe(conditions.compile_condition(condition), {q.key: q.label for q in p.questions},
-                               {q.key: dict(q.choices) for q in p.questions})
+                               answer_labels(p))
 
 
 def untailored(p: model.Procedure) -> dict:

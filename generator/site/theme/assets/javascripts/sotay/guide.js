@@ -168,7 +168,7 @@
 
   function answerText(q, value) {
     if (value === undefined || value === null || value === "") return "chưa trả lời"
-    if (q.kind === "co-khong") return value ? "Có" : "Không"
+    if (q.kind === "co-khong") return value ? (q.yes || "Có") : (q.no || "Không")
     if (q.kind === "mot-lua-chon") {
       for (var i = 0; i < q.choices.length; i++) if (q.choices[i][0] === value) return q.choices[i][1]
     }
@@ -238,8 +238,9 @@
       return el("label", { "class": "sotay-choice" }, [input, document.createTextNode(" " + label)])
     }
     if (q.kind === "co-khong") {
-      set.appendChild(radio(true, "Có"))
-      set.appendChild(radio(false, "Không"))
+      // a question may name its own answers ("Đã đăng ký kết hôn" / "Chưa đăng ký kết hôn")
+      set.appendChild(radio(true, q.yes || "Có"))
+      set.appendChild(radio(false, q.no || "Không"))
     } else if (q.kind === "mot-lua-chon") {
       q.choices.forEach(function (c) { set.appendChild(radio(c[0], c[1])) })
     } else {
