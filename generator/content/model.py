@@ -714,6 +714,8 @@ class LegalDocument:
                                  label="Sửa đổi, bổ sung bởi", default=[], ref="legal")
     replaced_by: str | None = spec("thay_the_boi", "Bị thay thế bởi (số, ký hiệu).",
                                    label="Thay thế bởi", default=None, ref="legal")
+    guides: list[str] = spec("huong_dan", "Văn bản mà văn bản này hướng dẫn thi hành (số, ký hiệu).",
+                             label="Hướng dẫn thi hành", default=[], ref="legal")
     url: Url | None = spec("url", "Đường dẫn văn bản gốc.", label="Đường dẫn", default=None)
     note: Inline | None = spec("ghi_chu", "Ghi chú.", label="Ghi chú", default=None)
     id: str = field(default="", metadata={"internal": True})
