@@ -46,7 +46,7 @@ from ..textutil import vi_sort_key
 from ..urls import procedure_url
 from ..content.errors import ErrorSink
 from ..content.files import content_files
-from ..content.catalogue import CATALOGUE_FILE, portal_url, registry_sources
+from ..content.catalogue import CATALOGUE_FILE, portal_url, registry_sources, unlisted
 from ..content.handbook import DATA_DIR, DOCS_DIR, PROCEDURES_DIR, Handbook, load_handbook
 
 CACHE_FILE = ".cache/sotay/handbook.sqlite"
@@ -65,6 +65,7 @@ class Catalogue:
     # national portal's page, or None), path (the registry file); sorted by title.
     registry: list[dict] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)  # the registry's sources: title, url, entries
+    unlisted: list[str] = field(default_factory=list)  # full procedures no registry entry links to
 
 
 # --- the tree signature -------------------------------------------------------------------
@@ -109,7 +110,7 @@ def _tree(root: Path) -> tuple[str, set[str]] | None:
 
 # --- reading and writing ------------------------------------------------------------------
 
-_KEYS = ("format", "signature", "fields", "rows", "registry", "sources")
+_KEYS = ("format", "signature", "fields", "rows", "registry", "sources", "unlisted")
 _ROW_KEYS = {"id": str, "title": str, "field": str, "field_name": str, "path": str, "url": str}
 _REGISTRY_KEYS = {"id": str, "title": str, "field": str, "field_name": str, "path": str}
 
@@ -141,12 +142,16 @@ def _checked(values: dict) -> Catalogue | None:
             isinstance(s, dict) and set(s) == {"title", "url", "entries"} and isinstance(s["title"], str)
             and (s["url"] is None or isinstance(s["url"], str)) and type(s["entries"]) is int for s in sources)):
         return None
+    unlisted_ids = values["unlisted"]
+    if not (isinstance(unlisted_ids, list) and all(isinstance(u, str) for u in unlisted_ids)):
+        return None
     types = _search_doc_types() if docs else {}
     if not (isinstance(docs, list) and all(isinstance(d, dict) and set(d) == set(types) and
                                            all(isinstance(d[k], t) and not isinstance(d[k], bool) for k, t in types.items())
                                            for d in docs)):
         return None
-    return Catalogue(fields=fields, rows=rows, search_docs=docs, registry=registry, sources=sources)
+    return Catalogue(fields=fields, rows=rows, search_docs=docs, registry=registry, sources=sources,
+                     unlisted=unlisted_ids)
 
 
 def read_cache(root: Path, tree: tuple[str, set[str]] | None, search: bool = False) -> Catalogue | None:
@@ -204,7 +209,7 @@ def write_cache(root: Path, signature: str, catalogue: Catalogue) -> None:
             con.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             values = {"format": [FORMAT, __version__], "signature": signature, "fields": catalogue.fields,
                       "rows": catalogue.rows, "search_docs": catalogue.search_docs,
-                      "registry": catalogue.registry, "sources": catalogue.sources}
+                      "registry": catalogue.registry, "sources": catalogue.sources, "unlisted": catalogue.unlisted}
             con.executemany("INSERT INTO entries VALUES (?, ?)",
                             [(k, json.dumps(v, ensure_ascii=False)) for k, v in values.items()])
             con.commit()
@@ -237,7 +242,8 @@ def catalogue_of(hb: Handbook) -> Catalogue:
                  "code": e.code, "url": portal_url(e.code), "path": f"{DATA_DIR}/{CATALOGUE_FILE}"}
                 for e in sorted(hb.catalogue.values(), key=lambda e: vi_sort_key(e.title)) if not e.procedure]
     return Catalogue(fields=fields, rows=rows, search_docs=[asdict(d) for d in search_documents(hb)],
-                     registry=registry, sources=registry_sources(hb.catalogue))
+                     registry=registry, sources=registry_sources(hb.catalogue),
+                     unlisted=unlisted(hb.catalogue, hb.procedures) if hb.catalogue else [])
 
 
 def remember(root: Path, signature: str | None, hb: Handbook, sink: ErrorSink) -> None:

@@ -24,6 +24,7 @@ def coverage_report(catalogue: Catalogue) -> dict:
         "total": {"full": full, "registry_only": only, "total": full + only},
         "registry": f"{DATA_DIR}/{CATALOGUE_FILE}",
         "sources": catalogue.sources,
+        "unlisted": catalogue.unlisted,
     }
 
 
@@ -49,6 +50,9 @@ def coverage_command(as_json: bool) -> None:
     t = report["total"]
     click.echo(f"\nTổng cộng: {t['full']} / {t['total']} thủ tục có hướng dẫn chi tiết; "
                f"{t['registry_only']} thủ tục mới có trong danh mục.")
+    if report["unlisted"]:
+        click.echo(f"Có hướng dẫn chi tiết nhưng chưa ghi trong danh mục ({len(report['unlisted'])}): "
+                   + ", ".join(report["unlisted"]) + "; thêm mỗi thủ tục một mục có 'thu_tuc: <mã>'.")
     if not report["sources"]:
         click.echo(f"Danh mục {report['registry']} chưa có mục nào: số liệu chỉ gồm thủ tục có hướng dẫn chi tiết.")
         return

@@ -60,9 +60,11 @@ def check_catalogue(catalogue: dict[str, model.CatalogueEntry], procedures: dict
     - a national code or a linked procedure written in two entries (each
       entry names the other's line);
     - an entry whose code differs from its linked procedure's, or whose code
-      belongs to a full procedure it does not link to;
-    - a full procedure that no entry links to (a warning: the coverage
-      counts still include it, but the registry is meant to be the whole list).
+      belongs to a full procedure it does not link to.
+
+    A full procedure that no entry links to is not an error (a new page must
+    not wait for its registry line): coverage counts it as full, and
+    ``sotay coverage`` lists it (``unlisted``) so the registry can catch up.
     """
     for attr, what in (("code", "mã thủ tục"), ("procedure", "thủ tục")):
         seen: dict[str, model.CatalogueEntry] = {}
@@ -77,7 +79,6 @@ def check_catalogue(catalogue: dict[str, model.CatalogueEntry], procedures: dict
                          f"{what} '{value}' đã có ở mục '{first.id}' (dòng {location(first, attr)[0]})",
                          "mỗi thủ tục chỉ ghi một lần trong danh mục; gộp hai mục hoặc sửa lại.")
     by_code = {p.code: p for p in procedures.values() if p.code}
-    linked = {e.procedure for e in catalogue.values() if e.procedure}
     for entry in catalogue.values():
         target = procedures.get(entry.procedure or "")
         if target is not None and entry.code and target.code and entry.code != target.code:
@@ -92,11 +93,6 @@ def check_catalogue(catalogue: dict[str, model.CatalogueEntry], procedures: dict
             sink.add(display, line, col,
                      f"mã thủ tục '{entry.code}' là mã của thủ tục '{owner.id}' đã có hướng dẫn chi tiết",
                      f"thêm dòng 'thu_tuc: {owner.id}' vào mục này (hoặc sửa mã nếu ghi nhầm).")
-    for p in procedures.values():
-        if p.id not in linked:
-            line, col = location(p, "title")
-            sink.warn(p.path, line, col, f"thủ tục '{p.id}' chưa có trong danh mục handbook/data/{CATALOGUE_FILE}",
-                      f"thêm một mục có 'thu_tuc: {p.id}' (tên, lĩnh vực, mã và nguồn) để trang độ phủ đếm đúng.")
 
 
 # --- coverage ------------------------------------------------------------------------------
@@ -125,6 +121,12 @@ def coverage(fields: dict[str, str], full_fields: list[str], registry_fields: li
         if full or only:
             rows.append(FieldCoverage(fid, name, full, only))
     return rows
+
+
+def unlisted(catalogue: dict[str, model.CatalogueEntry], procedure_ids) -> list[str]:
+    """The full procedures (ids) that no registry entry links to."""
+    linked = {e.procedure for e in catalogue.values() if e.procedure}
+    return sorted(pid for pid in procedure_ids if pid not in linked)
 
 
 def registry_sources(catalogue: dict[str, model.CatalogueEntry]) -> list[dict]:
