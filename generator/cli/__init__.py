@@ -71,7 +71,7 @@ class SotayCommand(VietnameseHelp, click.Command):
 # is imported only when it runs (or for the help page): `sotay due` need not
 # import MkDocs, Jinja and the search engine, which took most of its time.
 COMMANDS = {
-    "build": "site", "serve": "site", "export": "site", "diff": "diff", "due": "due", "fmt": "fmt",
+    "build": "site", "serve": "site", "export": "site", "coverage": "catalogue", "diff": "diff", "due": "due", "fmt": "fmt",
     "guide": "guide", "legal": "legal", "list": "content", "new": "content", "validate": "content",
     "search": "search", "stale": "stale", "training": "training",
 }

@@ -13,7 +13,9 @@ After a full load without errors, this module records in
   size and mtime of the package's own source files (so a new release or a
   changed validation rule never trusts an old verdict);
 - one catalogue row per procedure (id, title, field, code, path, url), the
-  fields' names in display order, and the search documents.
+  fields' names in display order, the search documents, and the commune-level
+  registry's entries that have no full page with the sources it cites
+  (``handbook/data/danh-muc-tthc.yml``, under handbook/ and so in the signature).
 
 A command then stats the files (milliseconds), and when the signature is the
 cached one it knows the tree is valid: `due`/`guide` load only their
@@ -36,7 +38,7 @@ import json
 import os
 import sqlite3
 import tempfile
-from dataclasses import asdict, dataclass, fields as dataclass_fields
+from dataclasses import asdict, dataclass, field, fields as dataclass_fields
 from pathlib import Path
 
 from .. import __version__
@@ -44,11 +46,12 @@ from ..textutil import vi_sort_key
 from ..urls import procedure_url
 from ..content.errors import ErrorSink
 from ..content.files import content_files
-from ..content.handbook import DOCS_DIR, PROCEDURES_DIR, Handbook, load_handbook
+from ..content.catalogue import CATALOGUE_FILE, portal_url, registry_sources, unlisted
+from ..content.handbook import DATA_DIR, DOCS_DIR, PROCEDURES_DIR, Handbook, load_handbook
 
 CACHE_FILE = ".cache/sotay/handbook.sqlite"
 # Bump when what is stored changes shape or meaning: old caches are then ignored.
-FORMAT = "1"
+FORMAT = "2"
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 
@@ -58,6 +61,11 @@ class Catalogue:
     fields: dict[str, str]  # field id → name, in display order
     rows: list[dict]  # per procedure: id, title, field, field_name, code, url, path; sorted by title
     search_docs: list[dict]  # SearchDoc fields, in catalogue order (read from the cache only for search)
+    # Registry-only entries of danh-muc-tthc.yml: id, title, field, field_name, code, url (the
+    # national portal's page, or None), path (the registry file); sorted by title.
+    registry: list[dict] = field(default_factory=list)
+    sources: list[dict] = field(default_factory=list)  # the registry's sources: title, url, entries
+    unlisted: list[str] = field(default_factory=list)  # full procedures no registry entry links to
 
 
 # --- the tree signature -------------------------------------------------------------------
@@ -102,8 +110,9 @@ def _tree(root: Path) -> tuple[str, set[str]] | None:
 
 # --- reading and writing ------------------------------------------------------------------
 
-_KEYS = ("format", "signature", "fields", "rows")
+_KEYS = ("format", "signature", "fields", "rows", "registry", "sources", "unlisted")
 _ROW_KEYS = {"id": str, "title": str, "field": str, "field_name": str, "path": str, "url": str}
+_REGISTRY_KEYS = {"id": str, "title": str, "field": str, "field_name": str, "path": str}
 
 
 def _is_str_dict(value, keys: dict) -> bool:
@@ -124,12 +133,25 @@ def _checked(values: dict) -> Catalogue | None:
     if not (isinstance(rows, list) and all(_is_str_dict(r, _ROW_KEYS) and (r.get("code") is None or isinstance(r["code"], str))
                                            and set(r) == {*_ROW_KEYS, "code"} for r in rows)):
         return None
+    registry, sources = values["registry"], values["sources"]
+    if not (isinstance(registry, list) and all(
+            _is_str_dict(r, _REGISTRY_KEYS) and set(r) == {*_REGISTRY_KEYS, "code", "url"}
+            and all(r[k] is None or isinstance(r[k], str) for k in ("code", "url")) for r in registry)):
+        return None
+    if not (isinstance(sources, list) and all(
+            isinstance(s, dict) and set(s) == {"title", "url", "entries"} and isinstance(s["title"], str)
+            and (s["url"] is None or isinstance(s["url"], str)) and type(s["entries"]) is int for s in sources)):
+        return None
+    unlisted_ids = values["unlisted"]
+    if not (isinstance(unlisted_ids, list) and all(isinstance(u, str) for u in unlisted_ids)):
+        return None
     types = _search_doc_types() if docs else {}
     if not (isinstance(docs, list) and all(isinstance(d, dict) and set(d) == set(types) and
                                            all(isinstance(d[k], t) and not isinstance(d[k], bool) for k, t in types.items())
                                            for d in docs)):
         return None
-    return Catalogue(fields=fields, rows=rows, search_docs=docs)
+    return Catalogue(fields=fields, rows=rows, search_docs=docs, registry=registry, sources=sources,
+                     unlisted=unlisted_ids)
 
 
 def read_cache(root: Path, tree: tuple[str, set[str]] | None, search: bool = False) -> Catalogue | None:
@@ -186,7 +208,8 @@ def write_cache(root: Path, signature: str, catalogue: Catalogue) -> None:
         try:
             con.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             values = {"format": [FORMAT, __version__], "signature": signature, "fields": catalogue.fields,
-                      "rows": catalogue.rows, "search_docs": catalogue.search_docs}
+                      "rows": catalogue.rows, "search_docs": catalogue.search_docs,
+                      "registry": catalogue.registry, "sources": catalogue.sources, "unlisted": catalogue.unlisted}
             con.executemany("INSERT INTO entries VALUES (?, ?)",
                             [(k, json.dumps(v, ensure_ascii=False)) for k, v in values.items()])
             con.commit()
@@ -215,7 +238,12 @@ def catalogue_of(hb: Handbook) -> Catalogue:
     rows = [{"id": p.id, "title": p.title, "field": p.field_id, "field_name": hb.fields[p.field_id].name,
              "code": p.code, "url": procedure_url(p), "path": p.path}
             for p in sorted(hb.procedures.values(), key=lambda p: vi_sort_key(p.title))]
-    return Catalogue(fields=fields, rows=rows, search_docs=[asdict(d) for d in search_documents(hb)])
+    registry = [{"id": e.id, "title": e.title, "field": e.field_id, "field_name": hb.fields[e.field_id].name,
+                 "code": e.code, "url": portal_url(e.code), "path": f"{DATA_DIR}/{CATALOGUE_FILE}"}
+                for e in sorted(hb.catalogue.values(), key=lambda e: vi_sort_key(e.title)) if not e.procedure]
+    return Catalogue(fields=fields, rows=rows, search_docs=[asdict(d) for d in search_documents(hb)],
+                     registry=registry, sources=registry_sources(hb.catalogue),
+                     unlisted=unlisted(hb.catalogue, hb.procedures) if hb.catalogue else [])
 
 
 def remember(root: Path, signature: str | None, hb: Handbook, sink: ErrorSink) -> None:

@@ -16,6 +16,7 @@ from ..content.files import content_files
 from ..content.handbook import PROCEDURES_DIR, apply_strict, load_handbook, placeholder_errors
 from ..editing.scaffold import new_procedure_id
 from ..editing.review import uncommitted_review_warnings
+from ..textutil import vi_sort_key
 from . import SotayError, can_prompt, cli, project_root
 
 
@@ -68,27 +69,38 @@ def validate(paths: tuple[Path, ...], strict: bool) -> None:
 
 @cli.command(name="list")
 @click.option("--field", "field_id", metavar="LĨNH_VỰC", help="Chỉ liệt kê thủ tục của một lĩnh vực (mã lĩnh vực, ví dụ ho-tich).")
+@click.option("--all", "with_registry", is_flag=True,
+              help="Kể cả các thủ tục mới có trong danh mục cấp xã (handbook/data/danh-muc-tthc.yml), "
+                   "chưa có hướng dẫn chi tiết.")
 @click.option("--json", "as_json", is_flag=True, help="In dạng JSON cho máy đọc.")
-def list_procedures(field_id: str | None, as_json: bool) -> None:
+def list_procedures(field_id: str | None, with_registry: bool, as_json: bool) -> None:
     """Liệt kê các thủ tục trong sổ tay, xếp theo thứ tự chữ cái tiếng Việt.
+
+    Với --all, danh sách gồm cả thủ tục chưa có hướng dẫn chi tiết; trong
+    JSON mỗi mục có thêm "full": true (có hướng dẫn chi tiết) hoặc false.
 
     Ví dụ:
 
         sotay list --field ho-tich
 
-        sotay list --json
+        sotay list --all --json
     """
     root = project_root()
     catalogue = cached_catalogue(root)  # refuses a handbook with errors
     if field_id and field_id not in catalogue.fields:
         raise SotayError(f"Lỗi: không có lĩnh vực '{field_id}'. Các lĩnh vực: {', '.join(catalogue.fields)}")
     items = [r for r in catalogue.rows if not field_id or r["field"] == field_id]  # sorted by title
+    if with_registry:
+        only = [{**r, "full": False} for r in catalogue.registry if not field_id or r["field"] == field_id]
+        items = sorted([{**r, "full": True} for r in items] + only, key=lambda r: vi_sort_key(r["title"]))
     if as_json:
         click.echo(json.dumps(items, ensure_ascii=False, indent=2))
         return
     for r in items:
-        click.echo(f"{r['code'] or '—':<10} {r['title']}  [{r['field_name']}]  ({r['id']})")
-    click.echo(f"\nTổng cộng {len(items)} thủ tục.")
+        mark = "" if r.get("full", True) else "  — chưa có hướng dẫn chi tiết"
+        click.echo(f"{r['code'] or '—':<10} {r['title']}  [{r['field_name']}]  ({r['id']}){mark}")
+    full = sum(1 for r in items if r.get("full", True))
+    click.echo(f"\nTổng cộng {len(items)} thủ tục" + (f", {full} có hướng dẫn chi tiết." if with_registry else "."))
 
 
 @cli.command()

@@ -20,6 +20,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from .. import urls
 from . import model
+from .catalogue import CATALOGUE_FILE, check_catalogue, load_catalogue
 from .errors import ContentError, ErrorSink, shown
 from .conditions import parse_answer
 from .legal import close_documents, status_warnings
@@ -78,6 +79,7 @@ class Handbook:
     local: model.LocalSettings | None = None
     synonyms: list[model.Synonym] = field(default_factory=list)
     triage: dict[str, model.TriageTree] = field(default_factory=dict)
+    catalogue: dict[str, model.CatalogueEntry] = field(default_factory=dict)  # danh-muc-tthc.yml (catalogue.py)
     holidays: dict[int, model.HolidayYear] = field(default_factory=dict)
     sessions: dict[str, model.Session] = field(default_factory=dict)  # training sessions, handbook/dao-tao/
     markdown: list[str] = field(default_factory=list)  # hand-written pages, relative to handbook/
@@ -263,6 +265,9 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
 
     hb.holidays = load_holidays(root, sink, digests)
     hb.triage = _load_registry(root, TRIAGE_FILE, model.TriageTree, sink, refs, digests, "triage")
+    catalogue_file = _data_file(root, CATALOGUE_FILE, sink, digests)  # optional: no file, no coverage checks
+    if catalogue_file:
+        hb.catalogue = load_catalogue(catalogue_file[1], catalogue_file[0], sink, refs)
 
     # MkDocs publishes all of handbook/: only regular files there (the walk reports the rest).
     published = [p.relative_to(root / DOCS_DIR).as_posix() for p in content_files(root, DOCS_DIR, None, sink)]
@@ -291,6 +296,8 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
         _check_synonyms(hb, sink)
         _check_triage_answers(hb, sink)
         check_training(hb.procedures, hb.sessions, sink)
+        if catalogue_file:
+            check_catalogue(hb.catalogue, hb.procedures, catalogue_file[0], sink)
         check_pages(root, hb.markdown, sink)
     hb.procedures = dict(sorted(hb.procedures.items()))
     return hb, sink

@@ -11,6 +11,7 @@ What each registry's keys become (``urls`` spells the paths):
   have one, and no two numbers may share it.
 - ``cong-dan-can-gi.yml``: a tree id is the anchor of its heading on the
   triage page: a slug.
+- ``danh-muc-tthc.yml``: an entry id is its anchor on the coverage page: a slug.
 - ``thuat-ngu.yml``: an abbreviation is an anchor on the glossary page,
   lower-cased: no spaces, and no two that differ only in case.
 - ``dia-phuong.yml``'s fee keys are only named by ``theo_dia_phuong`` and
@@ -144,3 +145,7 @@ def check_registry_keys(registry: str, node: Node, display: str, sink: ErrorSink
                      "giay-to-khai-sinh")
     elif registry == "glossary":
         _check_glossary(keys, display, sink)
+    elif registry == "catalogue":
+        _check_slugs(keys, display, sink, "mã định danh",
+                     "mã định danh của một mục trong danh mục thủ tục cấp xã là neo của mục đó trên trang "
+                     "độ phủ", "dang-ky-khai-sinh")

@@ -729,6 +729,40 @@ class GlossaryEntry:
     id: str = field(default="", metadata={"internal": True})
 
 
+# A national code on the national database of administrative procedures
+# ("1.001193", "2.000986"): one digit, a dot, six digits.
+NATIONAL_CODE = r"^[1-9]\.\d{6}$"
+
+
+@dataclass(kw_only=True)
+class CatalogueEntry:
+    """Một thủ tục trong danh mục thủ tục hành chính cấp xã (handbook/data/danh-muc-tthc.yml). Khóa là mã định danh."""
+
+    title: str = spec("ten", "Tên thủ tục, đúng như trong quyết định công bố hoặc trên Cổng Dịch vụ công quốc gia.",
+                      label="Tên thủ tục", example="Đăng ký khai sinh")
+    field_id: str = spec("linh_vuc", "Lĩnh vực (khóa trong handbook/data/linh-vuc.yml).",
+                         label="Lĩnh vực", ref="field", example="ho-tich")
+    code: str | None = spec(
+        "ma_thu_tuc",
+        "Mã thủ tục trên Cơ sở dữ liệu quốc gia về TTHC (đặt trong dấu nháy). Bỏ trống nếu chưa đối chiếu được nguồn.",
+        label="Mã thủ tục", default=None, example="1.001193",
+    )
+    procedure: str | None = spec(
+        "thu_tuc", "Mã định danh (tên tệp) của thủ tục đã có hướng dẫn chi tiết trong procedures/, nếu có.",
+        label="Hướng dẫn chi tiết", default=None, ref="procedure", example="dang-ky-khai-sinh",
+    )
+    basis: str | None = spec(
+        "can_cu", "Văn bản quy định hoặc quyết định công bố thủ tục ở cấp xã (số, ký hiệu, điều khoản), như ghi trong nguồn.",
+        label="Căn cứ", default=None, example="Điều 4 Nghị định 120/2025/NĐ-CP",
+    )
+    sources: list[Source] = spec("nguon", "Nơi đã tìm thấy thủ tục này (tên nguồn và đường dẫn).",
+                                 label="Nguồn", item_label="nguồn", min_items=1)
+    unverified: list[Verification] = spec("can_xac_minh", "Các điểm còn cần xác minh (ví dụ: ma_thu_tuc).",
+                                          label="Cần xác minh", item_label="mục cần xác minh", default=[])
+    note: Inline | None = spec("ghi_chu", "Ghi chú.", label="Ghi chú", default=None)
+    id: str = field(default="", metadata={"internal": True})
+
+
 def schema_fields(cls: type) -> list[dataclasses.Field]:
     """The editor-facing fields of a model class, in declaration order."""
     return [f for f in dataclasses.fields(cls) if not f.metadata.get("internal")]

@@ -44,6 +44,7 @@ SECTIONS = [
     (model.AgendaBlock, "khoi-chuong-trinh", "Một khối trong chuong_trinh của buổi đào tạo"),
     (model.LegalDocument, "van-ban", "Một văn bản trong handbook/data/van-ban.yml"),
     (model.FieldInfo, "linh-vuc", "Một lĩnh vực trong handbook/data/linh-vuc.yml"),
+    (model.CatalogueEntry, "danh-muc-tthc", "Một thủ tục trong handbook/data/danh-muc-tthc.yml"),
     (model.LocalSettings, "dia-phuong", "handbook/data/dia-phuong.yml"),
     (model.LocalFee, "muc-thu", "Một mức thu trong muc_thu"),
     (model.Synonym, "tu-dong-nghia", "Một mục trong handbook/data/tu-dong-nghia.yml"),
