@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.content import conditions, model, yamlsource
-from generator.content.conditions import ConditionError, QuestionInfo, check, parse, parse_answer
+from generator.content import conditions, model, satisfiability, yamlsource
+from generator.content.conditioncheck import QuestionInfo, check
+from generator.content.conditions import ConditionError, parse, parse_answer
 from generator.content.errors import MAX_ERRORS_PER_FILE
 from generator.content.handbook import load_handbook
 
@@ -115,7 +116,7 @@ def test_condition_true_only_for_the_last_answers_tried_is_accepted():
 
 
 def test_check_that_needs_too_many_steps_is_skipped_not_an_error():
-    from generator.content.conditions import CheckBudget, CheckSkipped
+    from generator.content.satisfiability import CheckBudget, CheckSkipped
 
     questions = {f"q{i:02d}": QuestionInfo("co-khong") for i in range(1, 21)}
     hard = "(" + " hoặc ".join(list(questions)[:-1]) + ") và q20 và không q20"  # never true, seen only at q20
@@ -124,7 +125,7 @@ def test_check_that_needs_too_many_steps_is_skipped_not_an_error():
     assert "quá nhiều bước" in err.value.message and err.value.offset == 0 and err.value.hint
     # The steps a procedure has are shared: once spent, the proof is skipped even for easy conditions.
     budget = CheckBudget()
-    for _ in range(conditions.PROCEDURE_CHECK_STEPS // conditions.CONDITION_CHECK_STEPS):
+    for _ in range(satisfiability.PROCEDURE_CHECK_STEPS // satisfiability.CONDITION_CHECK_STEPS):
         with pytest.raises(CheckSkipped):
             check(parse(hard), questions, budget)
     assert budget.left == 0
@@ -296,7 +297,7 @@ def test_schema_page_states_the_limits(mini):
     for text in (f"tối đa {yamlsource.MAX_FILE_BYTES // 1024} KB", f"tối đa {yamlsource.MAX_DEPTH} mức",
                  f"tối đa {vi(conditions.MAX_CONDITION_CHARS)} ký tự", f"tối đa {conditions.MAX_DEPTH} mức ngoặc",
                  f"tối đa {conditions.MAX_NUMBER_DIGITS} chữ số", vi(conditions.MAX_NUMBER),
-                 f"{vi(conditions.CONDITION_CHECK_STEPS)} bước cho mỗi điều kiện",
-                 f"{vi(conditions.PROCEDURE_CHECK_STEPS)} bước cho cả thủ tục",
+                 f"{vi(satisfiability.CONDITION_CHECK_STEPS)} bước cho mỗi điều kiện",
+                 f"{vi(satisfiability.PROCEDURE_CHECK_STEPS)} bước cho cả thủ tục",
                  f"tối đa {vi(yamlsource.MAX_NODES)}", f"tối đa {len(model.QUIZ_LETTERS)} mục"):
         assert text in limits, text

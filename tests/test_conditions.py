@@ -10,7 +10,8 @@ import subprocess
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from generator.content.conditions import ConditionError, QuestionInfo, check, compile_condition, describe, evaluate, parse
+from generator.content.conditioncheck import QuestionInfo, check
+from generator.content.conditions import ConditionError, compile_condition, describe, evaluate, parse
 from generator.site.plugin import THEME_DIR
 
 from conftest import require
