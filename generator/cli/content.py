@@ -13,7 +13,8 @@ from ..content import model
 from .cache import cached_catalogue, remember, tree_signature
 from ..content.errors import ErrorSink
 from ..content.files import content_files
-from ..content.handbook import PROCEDURES_DIR, apply_strict, load_handbook, placeholder_errors
+from ..content.checks import apply_strict, placeholder_errors
+from ..content.handbook import PROCEDURES_DIR, load_handbook
 from ..editing.scaffold import new_procedure_id
 from ..editing.review import uncommitted_review_warnings
 from . import SotayError, can_prompt, cli, project_root
