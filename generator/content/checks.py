@@ -96,16 +96,17 @@ def placeholder_errors(hb: Handbook) -> list[ContentError]:
 def strict_errors(hb: Handbook, sink: ErrorSink, *, partly_repealed: bool = False) -> list[ContentError]:
     """What ``sotay validate --strict`` treats as errors on top of ``sink.errors``:
     every warning in ``sink`` (repealed, replaced or not-yet-in-force citations,
-    synonyms leading nowhere…), every leftover "CẦN ĐIỀN", and with
+    synonyms leading nowhere…; not its notes, such as a proof cut short),
+    every leftover "CẦN ĐIỀN", and with
     ``partly_repealed`` also citations of partly repealed documents."""
     promoted = [ContentError(w.path, w.line, w.column, w.message, w.hint) for w in sink.warnings]
     return promoted + placeholder_errors(hb) + (_partly_repealed_citations(hb) if partly_repealed else [])
 
 
 def apply_strict(hb: Handbook, sink: ErrorSink, *, partly_repealed: bool = False) -> ErrorSink:
-    """Make ``sink`` strict in place (see ``strict_errors``); returns ``sink``."""
+    """Make ``sink`` strict in place (see ``strict_errors``; notes stay notes); returns ``sink``."""
     extra = strict_errors(hb, sink, partly_repealed=partly_repealed)
-    sink.items = [e for e in sink.items if not e.warning] + extra
+    sink.items = [e for e in sink.items if not e.warning or e.note] + extra
     return sink
 
 

@@ -97,7 +97,7 @@ def _check_questions(p: model.Procedure, ctx: Context) -> None:
         try:
             check(c.tree or conditions.parse(c), infos, budget)
         except CheckSkipped as skipped:
-            ctx.sink.warn(ctx.path, c.line, c.column + skipped.offset, f"điều kiện: {skipped.message}", skipped.hint)
+            ctx.sink.note(ctx.path, c.line, c.column + skipped.offset, f"điều kiện: {skipped.message}", skipped.hint)
         except conditions.ConditionError as err:
             ctx.sink.add(ctx.path, c.line, c.column + err.offset, f"điều kiện: {err.message}", err.hint)
     if p.questions and not all_conditions(p):

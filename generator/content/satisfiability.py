@@ -8,7 +8,8 @@ each constant the condition compares the question with.
 The search is bounded (a content file is read from anyone's pull request): at
 most ``CONDITION_CHECK_STEPS`` steps per condition and
 ``PROCEDURE_CHECK_STEPS`` per procedure; beyond, it stops with
-``CheckSkipped``, which says the proof was not completed.
+``CheckSkipped``, which says the proof was not completed: a note for the
+editor, not a fault of the content, so ``--strict`` does not refuse it.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ PROCEDURE_CHECK_STEPS = 100_000
 
 class CheckSkipped(ConditionError):
     """Every check passed but the "never true" proof, which ran out of steps:
-    a warning, not an error (``check`` raises it last)."""
+    a note, not an error (``check`` raises it last)."""
 
 
 class CheckBudget:

@@ -117,7 +117,7 @@ def limits() -> list[tuple[str, str]]:
         ("Kiểm tra điều kiện \"không bao giờ đúng\" (thử các tổ hợp câu trả lời)",
          f"tối đa {vi(satisfiability.CONDITION_CHECK_STEPS)} bước cho mỗi điều kiện, "
          f"{vi(satisfiability.PROCEDURE_CHECK_STEPS)} bước cho cả thủ tục; quá giới hạn thì bỏ qua kiểm tra này "
-         "và báo một cảnh báo (không phải lỗi)"),
+         "và báo một lưu ý (không phải lỗi, kể cả với sotay validate --strict)"),
         ("Lỗi báo cho một tệp", f"{MAX_ERRORS_PER_FILE} lỗi (và {MAX_ERRORS_PER_FILE} cảnh báo) đầu tiên; "
                                 "sửa xong, chạy lại sotay validate để xem phần còn lại"),
     ]
