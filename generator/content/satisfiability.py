@@ -2,8 +2,9 @@
 
 A condition no answers satisfy hides its item for good, which is always an
 editor's mistake.  The proof searches the answers that can matter: every
-choice, yes and no, unanswered, and for numbers and dates the values around
-each constant the condition compares the question with.
+choice, yes and no, unanswered, and for numbers and dates each constant the
+condition compares the question with and answers inside every interval
+between and beyond them, so ranges are decided exactly.
 
 The search is bounded (a content file is read from anyone's pull request): at
 most ``CONDITION_CHECK_STEPS`` steps per condition and
@@ -66,11 +67,16 @@ def _skipped() -> CheckSkipped:
 
 def answer_domains(node, questions) -> list[tuple[str, list]]:
     """The answers that can matter to ``node``, question by question: each
-    choice, yes/no and unanswered; for numbers and dates, the constants
-    compared against and values just around them."""
+    choice, yes/no and unanswered; for numbers and dates, answers in every
+    interval the constants compared against cut the line into (see
+    ``_points``)."""
     names = sorted({r[1] for r in question_refs(node)})
     constants: dict[str, set] = {n: set() for n in names}
-    _collect_constants(node, constants)
+    linked: dict[str, str] = {n: n for n in names}  # questions compared with each other share their points
+    _collect_constants(node, constants, linked)
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        groups.setdefault(_root(linked, name), []).append(name)
     domains = []
     for name in names:
         q = questions[name]
@@ -78,13 +84,41 @@ def answer_domains(node, questions) -> list[tuple[str, list]]:
             domain = [True, False]
         elif q.kind == "mot-lua-chon":
             domain = list(q.choices)
-        elif q.kind == "so":
-            domain = sorted({c + d for c in constants[name] for d in (-1, 0, 1)} | {0})
-        else:  # ngay: ISO strings compare in date order
-            domain = sorted({c for c in constants[name]} | {"0000-01-01", "9999-12-31"} |
-                            {_next_day(c) for c in constants[name]})
+        else:
+            group = groups[_root(linked, name)]
+            domain = _points(q.kind, set().union(*(constants[n] for n in group)), len(group))
         domains.append((name, [*domain, None]))
     return domains
+
+
+def _points(kind: str, constants: set, k: int) -> list:
+    """Answers to a number or date question that meet every case the
+    ``constants`` make: each constant, and ``k`` answers inside each interval
+    between and beyond them (``k``: how many questions are compared with each
+    other, so that each can take its own answer in one interval).  A
+    comparison with a constant is then true on all of an interval or on none,
+    so these answers decide the condition as all answers would.  Numbers may
+    be decimals (``so_tre > 1.5 và so_tre < 2`` holds for 1.75); dates are
+    whole days, so an interval may hold fewer than ``k`` of them, or none."""
+    if kind == "so":
+        values = sorted({c for c in constants if not isinstance(c, bool)})
+        if not values:
+            return list(range(k))
+        points = set(values) | {values[0] - j for j in range(1, k + 1)} | {values[-1] + j for j in range(1, k + 1)}
+        for a, b in zip(values, values[1:]):
+            points |= {a + (b - a) * j / (k + 1) for j in range(1, k + 1)}
+        return sorted(points)
+    # ngay: ISO strings compare in date order
+    values = sorted({c for c in constants if isinstance(c, str)} | {"0000-01-01", "9999-12-31"})
+    points = set(values)
+    for a, b in zip(values, values[1:]):
+        day = a
+        for _ in range(k):
+            day = _next_day(day)
+            if not a < day < b:
+                break
+            points.add(day)
+    return sorted(points)
 
 
 class _OutOfSteps(Exception):
@@ -159,7 +193,9 @@ class _Search:
         return _UNKNOWN if t is None else t
 
 
-def _collect_constants(node, constants) -> None:
+def _collect_constants(node, constants, linked) -> None:
+    """The constants each question is compared with (``=``, ``<``…, ``trong``),
+    and in ``linked`` which questions are compared with each other."""
     if not isinstance(node, list) or not node:
         return
     if node[0] == "cmp":
@@ -167,10 +203,20 @@ def _collect_constants(node, constants) -> None:
         for q, other in ((a, b), (b, a)):
             if q[0] == "q" and other[0] == "v" and q[1] in constants:
                 constants[q[1]].add(other[1])
+        if a[0] == "q" and b[0] == "q":
+            linked[_root(linked, a[1])] = _root(linked, b[1])
+    if node[0] == "in" and node[1][0] == "q":
+        constants[node[1][1]].update(node[2])
     if node[0] in ("q", "v", "in"):
         return
     for x in node[1:]:
-        _collect_constants(x, constants)
+        _collect_constants(x, constants, linked)
+
+
+def _root(linked: dict[str, str], name: str) -> str:
+    while linked[name] != name:
+        name = linked[name]
+    return name
 
 
 def _next_day(iso: str) -> str:
