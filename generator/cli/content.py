@@ -57,7 +57,7 @@ def validate(paths: tuple[Path, ...], strict: bool) -> None:
             sink.warn(e.path, e.line, e.column, e.message, e.hint)
     # A deadline or fee edited since the last commit under an old review date: a reminder, even with --strict.
     sink.items += uncommitted_review_warnings(root, hb.procedures.values())
-    for w in sink.warnings + sink.notes:
+    for w in (e for e in sink.items if e.warning):  # warnings and notes, in the order found
         click.echo(w.format(), err=True)
     sink.raise_if_any()
     checked = len(only) if only is not None else len(hb.procedures)
