@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.content import conditions, model, yamlsource
-from generator.content.conditions import ConditionError, QuestionInfo, check, parse, parse_answer
+from generator.content import conditions, model, satisfiability, yamlsource
+from generator.content.conditioncheck import QuestionInfo, check
+from generator.content.conditions import ConditionError, parse, parse_answer
 from generator.content.errors import MAX_ERRORS_PER_FILE
 from generator.content.handbook import load_handbook
 
@@ -115,7 +116,7 @@ def test_condition_true_only_for_the_last_answers_tried_is_accepted():
 
 
 def test_check_that_needs_too_many_steps_is_skipped_not_an_error():
-    from generator.content.conditions import CheckBudget, CheckSkipped
+    from generator.content.satisfiability import CheckBudget, CheckSkipped
 
     questions = {f"q{i:02d}": QuestionInfo("co-khong") for i in range(1, 21)}
     hard = "(" + " hoặc ".join(list(questions)[:-1]) + ") và q20 và không q20"  # never true, seen only at q20
@@ -124,7 +125,7 @@ def test_check_that_needs_too_many_steps_is_skipped_not_an_error():
     assert "quá nhiều bước" in err.value.message and err.value.offset == 0 and err.value.hint
     # The steps a procedure has are shared: once spent, the proof is skipped even for easy conditions.
     budget = CheckBudget()
-    for _ in range(conditions.PROCEDURE_CHECK_STEPS // conditions.CONDITION_CHECK_STEPS):
+    for _ in range(satisfiability.PROCEDURE_CHECK_STEPS // satisfiability.CONDITION_CHECK_STEPS):
         with pytest.raises(CheckSkipped):
             check(parse(hard), questions, budget)
     assert budget.left == 0
@@ -149,7 +150,29 @@ def test_many_yes_no_questions_and_conditions_validate_in_time(mini):
     cmd = [str(SOTAY)] if SOTAY.exists() else [sys.executable, "-m", "generator.cli"]
     done = subprocess.run([*cmd, "validate", KHAI_SINH], cwd=mini, capture_output=True, text=True, timeout=TIME_LIMIT)
     assert done.returncode == 0, done.stderr
-    assert f"{KHAI_SINH}:{first}:15: cảnh báo: điều kiện: chưa kiểm tra được" in done.stderr
+    assert f"{KHAI_SINH}:{first}:15: lưu ý: điều kiện: chưa kiểm tra được" in done.stderr
+
+
+def test_strict_validation_passes_when_a_never_true_proof_was_cut_short(mini):
+    """The proof running out of steps says nothing wrong about the content: the
+    pull request's `sotay validate --strict` passes, and still tells the editor
+    which condition was not fully checked; a real warning still fails it."""
+    hard = "(" + " hoặc ".join(f"q{i:02d}" for i in range(1, 17)) + ") và q17 và không q17"
+    add_to_procedure(mini, yes_no_questions(17) + notes([hard] * 6))
+    cmd = [str(SOTAY)] if SOTAY.exists() else [sys.executable, "-m", "generator.cli"]
+    done = subprocess.run([*cmd, "validate", "--strict"], cwd=mini, capture_output=True, text=True, timeout=TIME_LIMIT * 3)
+    assert done.returncode == 0, done.stderr
+    first = line_of(mini, KHAI_SINH, hard)
+    assert f"{KHAI_SINH}:{first}:15: lưu ý: điều kiện: chưa kiểm tra được điều kiện này" in done.stderr
+    assert "cảnh báo" not in done.stderr
+    # A real warning beside the notes: --strict refuses it, and only it.
+    from generator.content.checks import apply_strict
+
+    hb, sink = load_handbook(mini)
+    sink.warn(KHAI_SINH, 1, 1, "a warning")
+    strict = apply_strict(hb, sink)
+    assert [e.message for e in strict.errors] == ["a warning"]
+    assert strict.notes and all("chưa kiểm tra được" in n.message for n in strict.notes)
 
 
 # --- answers typed by a person ---------------------------------------------------------
@@ -296,7 +319,7 @@ def test_schema_page_states_the_limits(mini):
     for text in (f"tối đa {yamlsource.MAX_FILE_BYTES // 1024} KB", f"tối đa {yamlsource.MAX_DEPTH} mức",
                  f"tối đa {vi(conditions.MAX_CONDITION_CHARS)} ký tự", f"tối đa {conditions.MAX_DEPTH} mức ngoặc",
                  f"tối đa {conditions.MAX_NUMBER_DIGITS} chữ số", vi(conditions.MAX_NUMBER),
-                 f"{vi(conditions.CONDITION_CHECK_STEPS)} bước cho mỗi điều kiện",
-                 f"{vi(conditions.PROCEDURE_CHECK_STEPS)} bước cho cả thủ tục",
+                 f"{vi(satisfiability.CONDITION_CHECK_STEPS)} bước cho mỗi điều kiện",
+                 f"{vi(satisfiability.PROCEDURE_CHECK_STEPS)} bước cho cả thủ tục",
                  f"tối đa {vi(yamlsource.MAX_NODES)}", f"tối đa {len(model.QUIZ_LETTERS)} mục"):
         assert text in limits, text

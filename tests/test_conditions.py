@@ -10,7 +10,8 @@ import subprocess
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from generator.content.conditions import ConditionError, QuestionInfo, check, compile_condition, describe, evaluate, parse
+from generator.content.conditioncheck import QuestionInfo, check
+from generator.content.conditions import ConditionError, compile_condition, describe, evaluate, parse
 from generator.site.plugin import THEME_DIR
 
 from conftest import require
@@ -61,6 +62,83 @@ def test_errors_are_located(text, offset, message):
     with pytest.raises(ConditionError) as err:
         check(parse(text), QUESTIONS)
     assert message in err.value.message and err.value.offset == offset
+
+
+NUMBERS_AND_DATES = {"so_tre": QuestionInfo("so"), "so_con": QuestionInfo("so"),
+                     "ngay_sinh": QuestionInfo("ngay"), "ngay_nop": QuestionInfo("ngay")}
+
+
+@pytest.mark.parametrize("text", [
+    "so_tre > 1.5 và so_tre < 2",  # open interval of decimals
+    "so_tre > 1 và so_tre < 2",  # between two integers: 1.5 is an answer
+    "so_tre > 0.1 và so_tre < 0.2",
+    "so_tre >= 1.5 và so_tre <= 1.5",  # closed, one point
+    "so_tre > 1.5 và so_tre <= 2",
+    "so_tre >= 1.5 và so_tre < 1.6",
+    "so_tre > 2 và so_tre ≠ 3 và so_tre < 4 và so_tre != 2.5",  # holes in an interval
+    "so_tre = 2.25 và so_tre > 2 và so_tre < 3",
+    "so_tre < -5 và so_tre > -6",
+    "so_tre > 1000000000000",  # beyond the largest constant
+    "so_tre trong [1.5, 7]",
+    "so_tre trong [7] và so_tre > 6.5",
+    "so_tre > so_con",  # two questions, no constant
+    "so_tre > so_con và so_tre < 2 và so_con > 1",  # both in the same gap
+    "so_tre = so_con và so_tre > 1 và so_con < 2",
+    'ngay_sinh trong ["2020-01-01"]',
+    'ngay_sinh > "2020-01-01" và ngay_sinh < "2020-01-03"',
+    'ngay_sinh > ngay_nop và ngay_nop > "2020-01-01" và ngay_sinh < "2020-01-04"',
+])
+def test_ranges_some_answer_satisfies_are_accepted(text):
+    check(parse(text), NUMBERS_AND_DATES)
+
+
+@pytest.mark.parametrize("text", [
+    "so_tre > 2 và so_tre < 1.5",
+    "so_tre > 1.5 và so_tre < 1.5",
+    "so_tre >= 1.5 và so_tre < 1.5",
+    "so_tre > 1.5 và so_tre <= 1.5",
+    "so_tre >= 2 và so_tre <= 2 và so_tre ≠ 2",
+    "so_tre = 2.5 và so_tre > 3",
+    "so_tre trong [1, 2] và so_tre > 2",
+    "so_tre > so_con và so_con > so_tre",
+    "so_tre > so_con và so_tre < 2 và so_con > 2",
+    'ngay_sinh > "2020-01-01" và ngay_sinh < "2020-01-02"',  # no day between two consecutive days
+    'ngay_sinh > ngay_nop và ngay_nop > "2020-01-01" và ngay_sinh < "2020-01-03"',
+])
+def test_ranges_no_answer_satisfies_are_never_true(text):
+    with pytest.raises(ConditionError) as err:
+        check(parse(text), NUMBERS_AND_DATES)
+    assert "không bao giờ hiện" in err.value.message
+
+
+# Constants on a grid of halves: every interval they leave holds a multiple of
+# 1/8 (two of them where two questions are compared), so trying those answers
+# is the ground truth the checker must agree with.
+_GRID = [n / 8 for n in range(-3 * 8, 8 * 8 + 1)]
+_constants = st.integers(0, 10).map(lambda n: n / 2 if n % 2 else n // 2)
+_ops = st.sampled_from(["=", "!=", "<", "<=", ">", ">="])
+_atoms = st.one_of(
+    st.builds(lambda q, op, c: f"{q} {op} {c}", st.sampled_from(["so_tre", "so_con"]), _ops, _constants),
+    st.builds(lambda op: f"so_tre {op} so_con", _ops),
+    st.builds(lambda cs: "so_tre trong [" + ", ".join(map(str, cs)) + "]", st.lists(_constants, min_size=1, max_size=3)),
+)
+_ranges = st.builds(lambda parts, joins: parts[0] + "".join(f" {j} {p}" for j, p in zip(joins, parts[1:])),
+                    st.lists(_atoms, min_size=1, max_size=4), st.lists(st.sampled_from(["và", "và", "hoặc"]), max_size=3))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_ranges)
+def test_never_true_verdict_on_numbers_matches_trying_every_answer(text):
+    compiled = compile_condition(text)
+    answers = [None, *_GRID]
+    truly = any(evaluate(compiled, {"so_tre": a, "so_con": b}) for a in answers for b in answers)
+    try:
+        check(parse(text), NUMBERS_AND_DATES)
+        judged = True
+    except ConditionError as err:
+        assert "không bao giờ hiện" in err.message
+        judged = False
+    assert judged == truly, text
 
 
 def test_unknown_question_suggests_the_closest():

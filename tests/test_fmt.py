@@ -26,7 +26,7 @@ from generator.editing import fmt as fmtlib
 from generator.editing.comments import scanned_comments
 from generator.editing.fmt import WIDTH, canonical_data, fold_positions, format_files, format_text
 from generator.content.handbook import load_handbook, procedure_files
-from generator.content.yamlsource import legacy_encoding
+from generator.content.legacyencoding import legacy_encoding
 
 from conftest import REPO
 from test_loader import KHAI_SINH, line_of, replace_in

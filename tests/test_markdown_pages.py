@@ -21,7 +21,8 @@ from mkdocs.structure.pages import _ExtractTitleTreeprocessor
 from generator.content.errors import ErrorSink
 from generator.content.handbook import load_handbook
 from generator.site import outputs
-from generator.content.markdown import ALLOWED_TAGS, MARKDOWN_SUFFIXES, MAX_ERRORS, SAFE_SCHEMES, check_page
+from generator.content.markdown import ALLOWED_TAGS, MARKDOWN_SUFFIXES, MAX_ERRORS, check_page
+from generator.content.urlscheme import SAFE_SCHEMES
 
 from conftest import REPO, write
 

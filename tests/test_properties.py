@@ -37,7 +37,7 @@ from markupsafe import escape
 from generator.content import model
 from generator.site.build import build_site
 from generator.content.handbook import load_handbook
-from generator.content.yamlsource import legacy_encoding
+from generator.content.legacyencoding import legacy_encoding
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini"
 DATA = FIXTURE / "handbook" / "data"

@@ -13,7 +13,7 @@ import generator.cli.diff  # noqa: F401  (registers the command)
 from generator.content.errors import ErrorSink
 from generator.content.handbook import load_procedure_text
 from generator.editing.diffreport import md_escape, to_json, to_markdown
-from generator.editing.semdiff import compare, compare_file
+from generator.editing.versiondiff import compare, compare_file
 
 from conftest import FIXTURES
 

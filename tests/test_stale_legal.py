@@ -10,7 +10,8 @@ import pytest
 
 import generator.cli.legal  # noqa: F401  (register the commands)
 import generator.cli.stale  # noqa: F401
-from generator.content.handbook import apply_strict, load_handbook, strict_errors
+from generator.content.checks import apply_strict, strict_errors
+from generator.content.handbook import load_handbook
 from generator.editing.review import add_months, is_overdue, months_since, overdue_by_owner, review_due
 from generator.editing.scaffold import scaffold_procedure
 

@@ -13,7 +13,8 @@ from ..content import model
 from .cache import cached_catalogue, remember, tree_signature
 from ..content.errors import ErrorSink
 from ..content.files import content_files
-from ..content.handbook import PROCEDURES_DIR, apply_strict, load_handbook, placeholder_errors
+from ..content.checks import apply_strict, placeholder_errors
+from ..content.handbook import PROCEDURES_DIR, load_handbook
 from ..editing.scaffold import new_procedure_id
 from ..editing.review import uncommitted_review_warnings
 from ..textutil import vi_sort_key
@@ -57,7 +58,7 @@ def validate(paths: tuple[Path, ...], strict: bool) -> None:
             sink.warn(e.path, e.line, e.column, e.message, e.hint)
     # A deadline or fee edited since the last commit under an old review date: a reminder, even with --strict.
     sink.items += uncommitted_review_warnings(root, hb.procedures.values())
-    for w in sink.warnings:
+    for w in (e for e in sink.items if e.warning):  # warnings and notes, in the order found
         click.echo(w.format(), err=True)
     sink.raise_if_any()
     checked = len(only) if only is not None else len(hb.procedures)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..editing.diffreport import to_json, to_markdown
-from ..editing.semdiff import semantic_diff
+from ..editing.versiondiff import semantic_diff
 from ..editing.versions import GitError
 from . import SotayError, cli, project_root
 

@@ -27,10 +27,10 @@ Bounds (a content file is read from anyone's pull request; every check stays
 linear or bounded in time, and says where a bound is hit): a condition holds
 at most ``MAX_CONDITION_CHARS`` characters and ``MAX_DEPTH`` levels of
 brackets and "không"; a number at most ``MAX_NUMBER_DIGITS`` digits and
-``MAX_NUMBER`` in absolute value (so it stays finite in the page's JSON); the
-proof that some answers make a condition true (``check``) takes at most
-``CONDITION_CHECK_STEPS`` steps per condition and ``PROCEDURE_CHECK_STEPS``
-per procedure, and is skipped with a warning (``CheckSkipped``) beyond.
+``MAX_NUMBER`` in absolute value (so it stays finite in the page's JSON).
+
+A condition is checked against its procedure's questions in
+``conditioncheck.py``, and proved satisfiable in ``satisfiability.py``.
 """
 
 from __future__ import annotations
@@ -60,10 +60,6 @@ MAX_DEPTH = 20  # nested brackets and "không"; content needs two or three
 MAX_NUMBER = 10**12
 MAX_NUMBER_DIGITS = 15
 MAX_ANSWER_CHARS = 200  # an answer typed at `sotay guide` or written in 'tra_loi'
-# The "never true" proof: one step is one node of a condition looked at under
-# some answers (about a microsecond); real conditions need a few hundred.
-CONDITION_CHECK_STEPS = 20_000
-PROCEDURE_CHECK_STEPS = 100_000
 
 KEYWORDS = {"và": "and", "hoặc": "or", "không": "not", "trong": "in", "đúng": True, "sai": False}
 OPERATORS = {"=": "=", "!=": "!=", "≠": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
@@ -75,17 +71,12 @@ class ConditionError(Exception):
         self.message, self.offset, self.hint = message, offset, hint
 
 
-class CheckSkipped(ConditionError):
-    """Every check passed but the "never true" proof, which ran out of steps:
-    a warning, not an error (``check`` raises it last)."""
-
-
 def vi_number(n: int) -> str:
     """1000000 → "1.000.000", as numbers are written in Vietnamese."""
     return f"{n:,}".replace(",", ".")
 
 
-def _shown(text: str, limit: int = 40) -> str:
+def shown(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -168,7 +159,7 @@ class _Parser:
             raise ConditionError("điều kiện trống", 0, "viết ví dụ: sinh_o_nuoc_ngoai hoặc không da_ket_hon.")
         node = self.expr()
         if self.tok.kind != "end":
-            raise ConditionError(f"không hiểu '{_shown(str(self.tok.value))}' ở đây", self.tok.offset,
+            raise ConditionError(f"không hiểu '{shown(str(self.tok.value))}' ở đây", self.tok.offset,
                                  "nối các điều kiện bằng 'và' hoặc 'hoặc'.")
         return node
 
@@ -244,7 +235,7 @@ class _Parser:
             return node
         if t.kind == "end":
             raise ConditionError("điều kiện bị cụt ở cuối", t.offset)
-        raise ConditionError(f"không hiểu '{_shown(str(t.value))}' ở đây", t.offset)
+        raise ConditionError(f"không hiểu '{shown(str(t.value))}' ở đây", t.offset)
 
 
 def parse(text: str) -> Compiled:
@@ -252,18 +243,38 @@ def parse(text: str) -> Compiled:
     return _Parser(text).parse()
 
 
-def _strip(node):
+def without_offsets(node):
+    """``node`` as compiled: question references without their offsets."""
     if not isinstance(node, list):
         return node
     if node and node[0] == "q":
         return ["q", node[1]]
     if node and node[0] == "in":
-        return ["in", _strip(node[1]), list(node[2])]
-    return [node[0], *(_strip(x) for x in node[1:])]
+        return ["in", without_offsets(node[1]), list(node[2])]
+    return [node[0], *(without_offsets(x) for x in node[1:])]
 
 
 def compile_condition(text: str) -> Compiled:
-    return _strip(parse(text))
+    return without_offsets(parse(text))
+
+
+def question_refs(node) -> list:
+    """The question references of ``node`` (["q", id] or ["q", id, offset]), in order."""
+    found: list = []
+    _questions_in(node, found)
+    return found
+
+
+def _questions_in(node, found: list) -> None:
+    if not isinstance(node, list) or not node:
+        return
+    if node[0] == "q":
+        found.append(node)
+        return
+    if node[0] == "v":
+        return
+    for x in node[1:2] if node[0] == "in" else node[1:]:
+        _questions_in(x, found)
 
 
 # --- evaluation (the JavaScript port mirrors this exactly) ----------------------
@@ -278,7 +289,7 @@ def _value(node, answers):
     return evaluate(node, answers)
 
 
-def _comparable(a, b) -> bool:
+def comparable(a, b) -> bool:
     if a is None or b is None:
         return False
     if isinstance(a, bool) or isinstance(b, bool):
@@ -287,8 +298,8 @@ def _comparable(a, b) -> bool:
     return (isinstance(a, numbers) and isinstance(b, numbers)) or (isinstance(a, str) and isinstance(b, str))
 
 
-def _compare(op: str, a, b) -> bool:
-    if not _comparable(a, b):
+def compare(op: str, a, b) -> bool:
+    if not comparable(a, b):
         return False
     if op == "=":
         return a == b
@@ -310,255 +321,15 @@ def evaluate(node: Compiled, answers: dict[str, Any]) -> bool:
         return not evaluate(node[1], answers)
     if kind == "in":
         value = _value(node[1], answers)
-        return any(_comparable(value, v) and value == v for v in node[2])
+        return any(comparable(value, v) and value == v for v in node[2])
     if kind == "cmp":
-        return _compare(node[1], _value(node[2], answers), _value(node[3], answers))
+        return compare(node[1], _value(node[2], answers), _value(node[3], answers))
     if kind == "q":
         return answers.get(node[1]) is True
     if kind == "v":
         return node[1] is True
     raise ValueError(f"unknown node {kind!r}")
 
-
-# --- static checks against the procedure's questions -----------------------------
-
-
-@dataclass
-class QuestionInfo:
-    """What the checker needs to know of a question."""
-
-    kind: str  # "co-khong", "mot-lua-chon", "so", "ngay"
-    choices: tuple[str, ...] = ()
-
-
-def _questions_in(node, found: list) -> None:
-    if not isinstance(node, list) or not node:
-        return
-    if node[0] == "q":
-        found.append(node)
-        return
-    if node[0] == "v":
-        return
-    for x in node[1:2] if node[0] == "in" else node[1:]:
-        _questions_in(x, found)
-
-
-class CheckBudget:
-    """Steps left for the "never true" proofs of one procedure's conditions."""
-
-    def __init__(self, steps: int = PROCEDURE_CHECK_STEPS) -> None:
-        self.left = steps
-
-
-def check(node: Compiled, questions: dict[str, QuestionInfo], budget: CheckBudget | None = None) -> None:
-    """Raise ConditionError for unknown questions, values a question can never
-    take, comparisons of the wrong kind, and conditions no answers satisfy;
-    CheckSkipped when finding whether some answers satisfy it takes more
-    steps than the condition's share of ``budget`` (a fresh budget if None)."""
-    refs: list = []
-    _questions_in(node, refs)
-    for ref in refs:
-        if ref[1] not in questions:
-            import difflib
-
-            close = difflib.get_close_matches(ref[1], list(questions), n=1, cutoff=0.6)
-            raise ConditionError(f"không có câu hỏi '{_shown(ref[1])}'", ref[2] if len(ref) > 2 else 0,
-                                 f"có phải ý bạn là '{close[0]}'?" if close else "khai báo câu hỏi trong 'cau_hoi' trước.")
-    _check_kinds(node, questions, top=True)
-    budget = budget or CheckBudget()
-    if budget.left <= 0:
-        raise _skipped()
-    search = _Search(_strip(node), min(budget.left, CONDITION_CHECK_STEPS))
-    try:
-        found = search.satisfiable(_answer_domains(node, questions))
-    except _OutOfSteps:
-        budget.left -= search.used
-        raise _skipped() from None
-    budget.left -= search.used
-    if not found:
-        raise ConditionError("không có câu trả lời nào làm điều kiện này đúng: mục này sẽ không bao giờ hiện", 0,
-                             "xem lại 'và'/'hoặc' và các giá trị so sánh.")
-
-
-def _skipped() -> CheckSkipped:
-    return CheckSkipped(
-        "chưa kiểm tra được điều kiện này có lúc nào đúng không: "
-        "thử các tổ hợp câu trả lời cần quá nhiều bước", 0,
-        f"kiểm tra dừng sau {vi_number(CONDITION_CHECK_STEPS)} bước cho một điều kiện, "
-        f"{vi_number(PROCEDURE_CHECK_STEPS)} bước cho cả thủ tục; viết điều kiện ngắn hơn, với ít câu hỏi hơn, "
-        "hoặc bớt số điều kiện. Mục vẫn hiện khi câu trả lời làm điều kiện đúng.")
-
-
-def _offset(node) -> int:
-    return node[2] if node[0] == "q" and len(node) > 2 else 0
-
-
-def _check_value_for(question: QuestionInfo, qnode, value) -> None:
-    if question.kind == "mot-lua-chon":
-        if not isinstance(value, str) or value not in question.choices:
-            raise ConditionError(f"câu hỏi '{qnode[1]}' không có lựa chọn {value!r}", _offset(qnode),
-                                 "lựa chọn hợp lệ: " + ", ".join(question.choices))
-    elif question.kind == "co-khong":
-        if not isinstance(value, bool):
-            raise ConditionError(f"câu hỏi '{qnode[1]}' chỉ trả lời có/không", _offset(qnode),
-                                 "viết điều kiện là tên câu hỏi, hoặc 'không' + tên câu hỏi.")
-    elif question.kind == "so":
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConditionError(f"câu hỏi '{qnode[1]}' cần so với một số", _offset(qnode))
-    elif question.kind == "ngay":
-        if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise ConditionError(f"câu hỏi '{qnode[1]}' cần so với một ngày dạng \"YYYY-MM-DD\"", _offset(qnode))
-
-
-def _check_kinds(node, questions, top=False) -> None:
-    kind = node[0]
-    if kind in ("or", "and"):
-        for x in node[1:]:
-            _check_kinds(x, questions, top=True)
-    elif kind == "not":
-        _check_kinds(node[1], questions, top=True)
-    elif kind == "q":
-        q = questions[node[1]]
-        if top and q.kind != "co-khong":
-            raise ConditionError(f"câu hỏi '{node[1]}' không phải câu có/không; hãy so sánh nó với một giá trị",
-                                 _offset(node), f'ví dụ: {node[1]} = "…"')
-    elif kind == "in":
-        if node[1][0] != "q":
-            raise ConditionError("bên trái 'trong' phải là một câu hỏi", 0)
-        for v in node[2]:
-            _check_value_for(questions[node[1][1]], node[1], v)
-    elif kind == "cmp":
-        op, a, b = node[1], node[2], node[3]
-        for q, other in ((a, b), (b, a)):
-            if q[0] == "q" and other[0] == "v":
-                question = questions[q[1]]
-                _check_value_for(question, q, other[1])
-                if op not in ("=", "!=") and question.kind in ("co-khong", "mot-lua-chon"):
-                    raise ConditionError(f"không so sánh lớn/nhỏ với câu hỏi '{q[1]}'", _offset(q), "dùng = hoặc !=.")
-        if a[0] == "q" and b[0] == "q" and questions[a[1]].kind != questions[b[1]].kind:
-            raise ConditionError(f"không so sánh được '{a[1]}' với '{b[1]}' (khác loại câu hỏi)", _offset(a))
-    elif kind == "v" and top and not isinstance(node[1], bool):
-        raise ConditionError("một giá trị đứng riêng không phải là điều kiện", 0)
-
-
-def _answer_domains(node, questions) -> list[tuple[str, list]]:
-    """The answers that can matter to ``node``, question by question: each
-    choice, yes/no and unanswered; for numbers and dates, the constants
-    compared against and values just around them."""
-    refs: list = []
-    _questions_in(node, refs)
-    names = sorted({r[1] for r in refs})
-    constants: dict[str, set] = {n: set() for n in names}
-    _collect_constants(node, constants)
-    domains = []
-    for name in names:
-        q = questions[name]
-        if q.kind == "co-khong":
-            domain = [True, False]
-        elif q.kind == "mot-lua-chon":
-            domain = list(q.choices)
-        elif q.kind == "so":
-            domain = sorted({c + d for c in constants[name] for d in (-1, 0, 1)} | {0})
-        else:  # ngay: ISO strings compare in date order
-            domain = sorted({c for c in constants[name]} | {"0000-01-01", "9999-12-31"} |
-                            {_next_day(c) for c in constants[name]})
-        domains.append((name, [*domain, None]))
-    return domains
-
-
-class _OutOfSteps(Exception):
-    pass
-
-
-_UNKNOWN = object()  # a question not given an answer yet by the search (None is "unanswered")
-
-
-class _Search:
-    """Whether some combination of answers makes a condition true: a
-    depth-first search that gives answers one question at a time and drops
-    a branch as soon as the answers given so far decide the condition
-    (three-valued: true, false, or not decided yet).  Exact over the answer
-    domains, like trying every combination, but usually visiting a handful;
-    stops with _OutOfSteps after ``steps`` nodes looked at."""
-
-    def __init__(self, node: Compiled, steps: int) -> None:
-        self.node, self.steps, self.used = node, steps, 0
-        self.given: dict[str, Any] = {}
-
-    def satisfiable(self, domains: list[tuple[str, list]], i: int = 0) -> bool:
-        truth = self.truth(self.node)
-        if truth is not None:
-            return truth
-        name, values = domains[i]  # undecided: some question is still without an answer
-        for value in values:
-            self.given[name] = value
-            if self.satisfiable(domains, i + 1):
-                return True
-        del self.given[name]
-        return False
-
-    def truth(self, node) -> bool | None:
-        """True or False if every answer still to give agrees, else None."""
-        if self.used == self.steps:
-            raise _OutOfSteps
-        self.used += 1
-        kind = node[0]
-        if kind in ("or", "and"):
-            decisive = kind == "or"  # a true part decides "or", a false one "and"
-            result: bool | None = not decisive
-            for x in node[1:]:
-                t = self.truth(x)
-                if t is decisive:
-                    return decisive
-                if t is None:
-                    result = None
-            return result
-        if kind == "not":
-            t = self.truth(node[1])
-            return None if t is None else not t
-        if kind == "q":
-            value = self.given.get(node[1], _UNKNOWN)
-            return None if value is _UNKNOWN else value is True
-        if kind == "v":
-            return node[1] is True
-        if kind == "in":
-            value = self.value(node[1])
-            return None if value is _UNKNOWN else any(_comparable(value, v) and value == v for v in node[2])
-        if kind == "cmp":
-            a, b = self.value(node[2]), self.value(node[3])
-            return None if a is _UNKNOWN or b is _UNKNOWN else _compare(node[1], a, b)
-        raise ValueError(f"unknown node {kind!r}")
-
-    def value(self, node):
-        if node[0] == "q":
-            return self.given.get(node[1], _UNKNOWN)
-        if node[0] == "v":
-            return node[1]
-        t = self.truth(node)
-        return _UNKNOWN if t is None else t
-
-
-def _collect_constants(node, constants) -> None:
-    if not isinstance(node, list) or not node:
-        return
-    if node[0] == "cmp":
-        a, b = node[2], node[3]
-        for q, other in ((a, b), (b, a)):
-            if q[0] == "q" and other[0] == "v" and q[1] in constants:
-                constants[q[1]].add(other[1])
-    if node[0] in ("q", "v", "in"):
-        return
-    for x in node[1:]:
-        _collect_constants(x, constants)
-
-
-def _next_day(iso: str) -> str:
-    import datetime as dt
-
-    try:
-        return (dt.date.fromisoformat(iso) + dt.timedelta(days=1)).isoformat()
-    except ValueError:
-        return iso
 
 
 def describe(node: Compiled, questions: dict[str, str], choice_labels: dict[str, dict[str, str]] | None = None) -> str:

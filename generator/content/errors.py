@@ -20,10 +20,13 @@ class ContentError:
     column: int  # 1-based
     message: str
     hint: str = ""
-    warning: bool = False
+    warning: bool = False  # not an error: the content is valid
+    # A warning that says only what a check could not do (a proof cut short),
+    # never something wrong in the content: ``--strict`` keeps it a note.
+    note: bool = False
 
     def format(self) -> str:
-        prefix = "cảnh báo: " if self.warning else ""
+        prefix = "lưu ý: " if self.note else "cảnh báo: " if self.warning else ""
         text = f"{self.path}:{self.line}:{self.column}: {prefix}{self.message}"
         if self.hint:
             text += f"\n    gợi ý: {self.hint}"
@@ -65,6 +68,10 @@ class ErrorSink:
     def warn(self, path: str, line: int, column: int, message: str, hint: str = "") -> None:
         self._keep(ContentError(path, line, column, message, hint, warning=True))
 
+    def note(self, path: str, line: int, column: int, message: str, hint: str = "") -> None:
+        """Something the editor should know that is not a problem of the content."""
+        self._keep(ContentError(path, line, column, message, hint, warning=True, note=True))
+
     def _keep(self, item: ContentError) -> None:
         key = (item.path, item.warning)
         n = self._counts[key] = self._counts.get(key, 0) + 1
@@ -88,7 +95,11 @@ class ErrorSink:
 
     @property
     def warnings(self) -> list[ContentError]:
-        return [e for e in self.items if e.warning]
+        return [e for e in self.items if e.warning and not e.note]
+
+    @property
+    def notes(self) -> list[ContentError]:
+        return [e for e in self.items if e.note]
 
     def raise_if_any(self) -> None:
         if self.errors:

@@ -2,36 +2,31 @@
 
 This is the one entry point the CLI, the MkDocs plugin, search and guides use
 to get the model.  It never raises on bad content: errors go into the sink.
+The checks across files it runs once everything is read are in ``checks.py``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import hashlib
 import multiprocessing
 import os
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, ScalarNode
 
-from .. import urls
-from . import model
+from . import checks, model
 from .catalogue import CATALOGUE_FILE, check_catalogue, load_catalogue
-from .errors import ContentError, ErrorSink, shown
-from .conditions import parse_answer
-from .legal import close_documents, status_warnings
+from .errors import ErrorSink
 from .markdown import check_pages, is_page
 from ..textutil import fold, vi_sort_key
-from .sessions import check_training, load_sessions, session_files
+from .sessions import check_training, load_sessions
 from .files import content_files, display_path, located
 from .ids import check_registry_keys
 from .located import Context, Reference, location
 from .validate import convert
-from .wording import date_vi
 from .yamlsource import compose, decode_text, read_text
 
 PROCEDURES_DIR = "procedures"
@@ -47,8 +42,6 @@ LOCAL_FILE = "dia-phuong.yml"
 SYNONYMS_FILE = "tu-dong-nghia.yml"
 TRIAGE_FILE = "cong-dan-can-gi.yml"
 HOLIDAYS_FILE = "ngay-nghi.yml"
-# What the scaffold (`sotay new`) leaves for editors to fill; --strict refuses it.
-PLACEHOLDER = "CẦN ĐIỀN"
 _YEAR = re.compile(r"^(19|20|21)\d\d$")
 SLUG = re.compile(model.SLUG)
 
@@ -288,13 +281,14 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
 
     if only is None:
         hb.sessions = load_sessions(root, sink, refs)
-    _check_dates(hb, sink, today or today_in_vietnam())
-    _check_unique(hb, sink)
-    _check_references(refs, hb, all_files, published, sink)
-    _check_legal_status(hb, sink)
+    legal_file = REGISTRY_FILES["legal"][0]
+    checks.check_dates(hb, sink, today or today_in_vietnam(), _display(root / DATA_DIR / legal_file, root))
+    checks.check_unique(hb, sink)
+    checks.check_references(refs, hb, all_files, {rel for rel in published if rel.startswith(FORMS_DIR)}, sink)
+    checks.check_legal_status(hb, sink)
     if only is None:
-        _check_synonyms(hb, sink)
-        _check_triage_answers(hb, sink)
+        checks.check_synonyms(hb, sink, _display(root / DATA_DIR / SYNONYMS_FILE, root))
+        checks.check_triage_answers(hb, sink, _display(root / DATA_DIR / TRIAGE_FILE, root))
         check_training(hb.procedures, hb.sessions, sink)
         if catalogue_file:
             check_catalogue(hb.catalogue, hb.procedures, catalogue_file[0], sink)
@@ -324,83 +318,6 @@ def load_procedure_text(data: bytes | str, display: str, sink: ErrorSink) -> mod
     return proc
 
 
-def _check_legal_status(hb: Handbook, sink: ErrorSink) -> None:
-    """A warning at each citation of a document that is repealed, replaced or
-    not yet in force, and of a document amended *after the procedure was
-    last reviewed* (the amending document's date is later than ngay_ra_soat):
-    those pages need another look.  Amendments older than the last review
-    are quiet: most laws in force have had an article amended, citing them
-    is normal, and ``sotay legal impact`` lists them all."""
-    for path, line, col, issue in status_warnings(hb.legal, hb.procedures.values()):
-        if issue.severe:
-            sink.warn(path, line, col, issue.message, issue.hint)
-    for p in hb.procedures.values():
-        for ref in p.legal_basis:
-            doc = hb.legal.get(ref.document)
-            for amending in (doc.amended_by if doc else []):
-                newer = hb.legal.get(amending)
-                when = newer and (newer.effective or newer.issued)
-                if when and when > p.reviewed:
-                    line, col = location(ref, "document")
-                    sink.warn(p.path, line, col,
-                              f"văn bản '{ref.document}' được sửa đổi, bổ sung bởi '{amending}' ({date_vi(when)}), "
-                              f"sau lần rà soát cuối của thủ tục ({date_vi(p.reviewed)})",
-                              f"đối chiếu nội dung với '{amending}', sửa nếu cần, rồi cập nhật ngay_ra_soat "
-                              f"(các thủ tục cùng dẫn: sotay legal impact {ref.document}).")
-
-
-def _partly_repealed_citations(hb: Handbook) -> list[ContentError]:
-    return [
-        ContentError(path, line, col, issue.message, issue.hint)
-        for path, line, col, issue in status_warnings(hb.legal, hb.procedures.values())
-        if not issue.severe
-    ]
-
-
-def placeholder_errors(hb: Handbook) -> list[ContentError]:
-    """Values still holding the scaffold's "CẦN ĐIỀN" in the loaded procedure
-    files (comments do not count), located at the value."""
-    found: list[ContentError] = []
-    for p in hb.procedures.values():
-        scratch = ErrorSink()
-        text = read_text(hb.root / p.path, p.path, scratch)
-        if text is None or PLACEHOLDER not in text:
-            continue
-        node = compose(text, p.path, scratch) if text is not None else None
-        stack = [node] if node is not None else []
-        while stack:
-            n = stack.pop()
-            if isinstance(n, MappingNode):
-                stack.extend(v for _, v in reversed(n.value))
-            elif isinstance(n, SequenceNode):
-                stack.extend(reversed(n.value))
-            elif isinstance(n, ScalarNode) and PLACEHOLDER in n.value:
-                m = n.start_mark
-                shown = " ".join(n.value.split())
-                shown = shown if len(shown) <= 70 else shown[:69] + "…"
-                found.append(ContentError(
-                    p.path, m.line + 1, m.column + 1, f"còn chỗ chưa điền: \"{shown}\"",
-                    f"thay cả cụm \"{PLACEHOLDER}: …\" bằng nội dung thật (chế độ --strict không chấp nhận chỗ trống của mẫu).",
-                ))
-    return sorted(found)
-
-
-def strict_errors(hb: Handbook, sink: ErrorSink, *, partly_repealed: bool = False) -> list[ContentError]:
-    """What ``sotay validate --strict`` treats as errors on top of ``sink.errors``:
-    every warning in ``sink`` (repealed, replaced or not-yet-in-force citations,
-    synonyms leading nowhere…), every leftover "CẦN ĐIỀN", and with
-    ``partly_repealed`` also citations of partly repealed documents."""
-    promoted = [ContentError(w.path, w.line, w.column, w.message, w.hint) for w in sink.warnings]
-    return promoted + placeholder_errors(hb) + (_partly_repealed_citations(hb) if partly_repealed else [])
-
-
-def apply_strict(hb: Handbook, sink: ErrorSink, *, partly_repealed: bool = False) -> ErrorSink:
-    """Make ``sink`` strict in place (see ``strict_errors``); returns ``sink``."""
-    extra = strict_errors(hb, sink, partly_repealed=partly_repealed)
-    sink.items = [e for e in sink.items if not e.warning] + extra
-    return sink
-
-
 VIETNAM = dt.timezone(dt.timedelta(hours=7))
 
 
@@ -409,149 +326,3 @@ def today_in_vietnam() -> dt.date:
     a check run on a machine in UTC between midnight and 7:00 in Vietnam
     must not call today's review date a day in the future."""
     return max(dt.datetime.now(VIETNAM).date(), dt.date.today())
-
-
-def _check_dates(hb: Handbook, sink: ErrorSink, today: dt.date) -> None:
-    """Dates of what has already happened are not in the future: a
-    procedure's last review (ngay_ra_soat) and a document's issue date
-    (ngay_ban_hanh; its entry into force may well be ahead)."""
-    for p in hb.procedures.values():
-        if p.reviewed > today:
-            line, col = location(p, "reviewed")
-            sink.add(p.path, line, col, f"ngày rà soát {p.reviewed:%d/%m/%Y} ở tương lai (hôm nay là {today:%d/%m/%Y})",
-                     f"ghi ngày đã rà soát xong, không ghi trước; rà soát xong hôm nay thì ghi {today.isoformat()}.")
-    display = _display(hb.root / DATA_DIR / REGISTRY_FILES["legal"][0], hb.root)
-    for doc_id, doc in hb.legal.items():
-        if doc.issued > today:
-            line, col = location(doc, "issued")
-            sink.add(display, line, col, f"văn bản '{doc_id}' có ngày ban hành {doc.issued:%d/%m/%Y} ở tương lai "
-                     f"(hôm nay là {today:%d/%m/%Y})",
-                     "ghi đúng ngày ký ban hành trên văn bản; ngày văn bản bắt đầu có hiệu lực ghi ở 'ngay_hieu_luc'.")
-
-
-def _check_unique(hb: Handbook, sink: ErrorSink) -> None:
-    """A national code or a title written in two procedures is reported in
-    each of them, naming the others (path:line): whichever file the editor
-    opens, the new one or the old one, shows it."""
-    rules = (
-        ("code", lambda p: p.code, lambda p, others: f"mã thủ tục '{p.code}' trùng với {others}",
-         "mỗi mã quốc gia chỉ gắn với một thủ tục; kiểm tra lại mã ở các tệp được nêu."),
-        ("title", lambda p: unicodedata.normalize("NFC", p.title).casefold(),
-         lambda p, others: f"tên thủ tục trùng với {others}", "đặt tên phân biệt rõ các thủ tục."),
-    )
-    for attr, key, message, hint in rules:
-        groups: dict[str, list[model.Procedure]] = {}
-        for p in hb.procedures.values():
-            if key(p):
-                groups.setdefault(key(p), []).append(p)
-        for group in groups.values():
-            if len(group) < 2:
-                continue
-            for p in group:
-                others = ", ".join(f"{o.path}:{location(o, attr)[0]}" for o in group if o is not p)
-                line, col = location(p, attr)
-                sink.add(p.path, line, col, message(p, others), hint)
-
-
-def _triage_options(q: model.TriageQuestion):
-    for o in q.options:
-        yield o
-        if o.next is not None:
-            yield from _triage_options(o.next)
-
-
-def _check_triage_answers(hb: Handbook, sink: ErrorSink) -> None:
-    """Pre-answers in a triage tree must be questions of the procedure it leads
-    to, with values those questions accept."""
-    display = _display(hb.root / DATA_DIR / TRIAGE_FILE, hb.root)
-    for tree in hb.triage.values():
-        for o in _triage_options(tree.start):
-            target = hb.procedures.get(o.procedure or "")
-            if target is None or not o.answers:
-                continue
-            questions = {q.key: q for q in target.questions}
-            line, col = location(o, "answers")
-            for key, raw in o.answers.items():
-                if key not in questions:
-                    sink.add(display, line, col, f"thủ tục '{target.id}' không có câu hỏi '{key}'",
-                             "các câu hỏi: " + (", ".join(questions) or "(không có)") + ".")
-                    continue
-                try:
-                    parse_answer(questions[key], str(raw))
-                except ValueError as err:
-                    sink.add(display, line, col, f"câu '{key}' của '{target.id}': {err}")
-
-
-def _check_synonyms(hb: Handbook, sink: ErrorSink) -> None:
-    """Each everyday phrase is listed once, and each entry leads somewhere."""
-    seen: dict[str, model.Synonym] = {}
-    for entry in hb.synonyms:
-        for phrase in entry.everyday:
-            key = fold(phrase)
-            other = seen.setdefault(key, entry)
-            if other is not entry:
-                line, col = location(entry, "everyday")
-                sink.add(_display(hb.root / DATA_DIR / SYNONYMS_FILE, hb.root), line, col,
-                         f"cách nói '{phrase}' đã có ở mục '{other.means}'",
-                         "mỗi cách nói chỉ ghi một lần; gộp hai mục hoặc bỏ một dòng.")
-        if not hb.procedures_matching(entry.means):
-            line, col = location(entry, "means")
-            sink.warn(_display(hb.root / DATA_DIR / SYNONYMS_FILE, hb.root), line, col,
-                      f"'{entry.means}' không có trong tên hay từ khóa của thủ tục nào",
-                      "viết đúng cụm từ như trong tên thủ tục, hoặc thêm từ khóa vào thủ tục.")
-
-
-_REF_MESSAGES = {
-    "field": ("lĩnh vực '{}' không có trong handbook/data/linh-vuc.yml", "thêm lĩnh vực vào sổ đăng ký hoặc dùng một khóa có sẵn"),
-    "legal": ("văn bản '{}' không có trong handbook/data/van-ban.yml",
-              "xem các văn bản đã có trong handbook/data/van-ban.yml; văn bản chưa có thì thêm vào đó "
-              "(số, ký hiệu đúng như bản gốc)"),
-    "procedure": ("không có thủ tục '{}'", "dùng tên tệp (không có .yml) của một thủ tục trong procedures/"),
-    "local_fee": ("mức thu '{}' không có trong handbook/data/dia-phuong.yml", "thêm mức thu vào mục muc_thu của tệp địa phương"),
-    "form_file": ("không có tệp mẫu 'handbook/{}'", "đặt tệp vào thư mục handbook/mau/ hoặc sửa đường dẫn"),
-    "page": ("liên kết tới trang '{}' không có trong sổ tay",
-             f"kiểm tra đường dẫn: thủ tục là {urls.link(urls.procedure('<lĩnh vực>', '<mã>'))}, "
-             f"trang viết tay là {urls.link(urls.markdown_page('<tên tệp>.md'))}"),
-}
-
-
-def _link_targets(hb: Handbook, files: list[Path]) -> set[str]:
-    """Site paths ("/thu-tuc/ho-tich/") an inline link may point to: the
-    pages a build of the whole handbook generates, and the hand-written ones.
-    Procedures and sessions come from the files (the folder is the field), so
-    checking one file still accepts links to every other."""
-    procedures = [(f.parent.name, f.stem) for f in files]
-    pages = urls.generated_pages(
-        procedures=procedures, legal_ids=hb.legal, session_ids=[f.stem for f in session_files(hb.root)],
-        field_ids={fid for fid, _ in procedures if fid in hb.fields}, triage=bool(hb.triage))
-    return urls.link_targets(pages, hb.markdown)
-
-
-def _check_references(refs: list[Reference], hb: Handbook, files: list[Path], published: list[str], sink: ErrorSink) -> None:
-    """``published``: the files under handbook/, relative to it."""
-    ids = {p.stem for p in files}
-    known = {
-        "field": set(hb.fields),
-        "legal": set(hb.legal),
-        "procedure": ids,
-        "local_fee": set(hb.local.fees) if hb.local else set(),
-        "page": _link_targets(hb, files),
-        "form_file": {rel for rel in published if rel.startswith(FORMS_DIR)},
-    }
-    ordered: dict[str, list[str]] = {}
-    for ref in refs:
-        pool = known[ref.kind]
-        if ref.value in pool:
-            continue
-        message, hint = _REF_MESSAGES[ref.kind]
-        if ref.kind not in ordered:
-            ordered[ref.kind] = sorted(pool)
-        if sink.full(ref.path):
-            close = []
-        elif ref.kind == "legal":  # numbers that look alike are different documents: see close_documents
-            close = close_documents(hb.legal, ref.value)
-        else:
-            close = difflib.get_close_matches(ref.value[:100], ordered[ref.kind], n=1, cutoff=0.8)
-        if close:
-            hint = "có phải ý bạn là " + " hoặc ".join(f"'{c}'" for c in close) + f"? ({hint})"
-        sink.add(ref.path, ref.line, ref.column, message.format(shown(ref.value)), hint + ".")

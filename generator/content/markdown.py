@@ -18,11 +18,8 @@ this subset:
   Markdown as a template; the sotay plugin passes hand-written pages through
   unchanged), but ``*x*{{ onclick=… }}`` is an attribute list.
 - Links and images (``[x](url)``, ``[id]: url``, ``<url>``): a relative path,
-  or ``http:``, ``https:``, ``mailto:``, ``tel:``; never ``javascript:``,
-  ``data:``, ``vbscript:``, ``file:`` or any other scheme, nor ``//host``.
-  The scheme is read as a browser reads an ``href``: entities decoded
-  (``javascript&#58;``), tabs and newlines removed, leading spaces and
-  controls stripped, letter case ignored.
+  or ``http:``, ``https:``, ``mailto:``, ``tel:``, the scheme read as a
+  browser reads an ``href`` (``urlscheme.py``).
 - No metadata block at the top of the page (YAML front matter or
   ``key: value`` lines): MkDocs would print its values, YAML escapes included,
   into the page unescaped.
@@ -40,18 +37,17 @@ script.
 
 The scan is linear in the size of the page: regular expressions that cannot
 backtrack far, no search repeated from many starting points, link schemes
-read from at most ``MAX_URL_PREFIX`` characters; it stops after
+read from at most ``urlscheme.MAX_URL_PREFIX`` characters; it stops after
 ``MAX_ERRORS`` problems.
 """
 
 from __future__ import annotations
 
-import html
 import re
-import unicodedata
 from bisect import bisect_right
 from pathlib import Path
 
+from . import urlscheme
 from .errors import ErrorSink
 from .yamlsource import read_text
 
@@ -60,14 +56,8 @@ PAGES_DIR = "handbook"
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 ALLOWED_TAGS = ("br", "kbd", "sub", "sup")
 VOID_TAGS = ("br",)
-SAFE_SCHEMES = ("http", "https", "mailto", "tel")
 MAX_ERRORS = 20
-# Characters read at the start of a link target to find its scheme; beyond
-# this, blank or invisible padding is refused rather than read on.
-MAX_URL_PREFIX = 256
 
-# Python-Markdown's backslash escapes (Markdown.ESCAPED_CHARS); "<" is not one.
-_ESCAPABLE = frozenset("\\`*_{}[]()>#+-.!")
 # Where something may need a look: a backslash run before "`" or "{", a
 # backtick (while code spans are trusted), "<" that may open a tag, "](" or
 # "]:" followed by what may begin a URL scheme, "{"; "-->" inside a comment.
@@ -80,11 +70,6 @@ _NEXT_IN_COMMENT = re.compile("|".join([r"(?<!\\)\\++(?=\{)", r"<(?=[A-Za-z/?]|!
 _RUN_OF_BACKSLASHES = re.compile(r"\\+")
 _RUN_OF_BACKTICKS = re.compile("`+")
 _BLANK_LINE = re.compile(r"\n(?=[ ]*(?:\n|\Z))")
-_AUTOLINK_REST = re.compile(r"[^<>]*")
-_PLAIN_REST = re.compile(r"[^ \t\n\"'/<>]*")
-_MAIL_REST = re.compile(r"[^<> \n]*")
-_LINK_SPACE = re.compile(r"[ \t\n]*")
-_REF_SPACE = re.compile(r"[ \t]*(?:\n[ \t>]*)?")
 _FENCE_LINE = re.compile(r"^(?:`{3,}|~{3,})", re.MULTILINE)
 _ATX_H1 = re.compile(r"^#(?!#)", re.MULTILINE)
 _SETEXT_H1 = re.compile(r"(?<=\n)=+[ ]*$", re.MULTILINE)
@@ -93,7 +78,6 @@ _LESS_THAN = re.compile(r"<|&(?:lt|LT|#0*60(?![0-9])|#[xX]0*3[cC](?![0-9a-fA-F])
 _SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
 _FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _LANG = re.compile(r"\.?[\w#.+-]*[ ]*")
-_ENTITY = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
 _TAG_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
 _META_LINE = re.compile(r"[ ]{0,3}[A-Za-z0-9_-]+:")  # mkdocs.utils.meta.META_RE
@@ -101,8 +85,6 @@ _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012
 
 _TAG_HINT = ("chỉ dùng được <br>, <kbd>, <sub>, <sup> (không kèm thuộc tính); muốn hiện dấu < như chữ "
              "thường thì viết &lt; hoặc đặt đoạn đó trong dấu `…`.")
-_URL_HINT = ("chỉ dùng liên kết https://…, http://…, mailto:…, tel:… hoặc đường dẫn tới trang khác "
-             "trong sổ tay (ví dụ quy-trinh-mot-cua.md).")
 
 
 def check_pages(root: Path, pages: list[str], sink: ErrorSink) -> None:
@@ -130,10 +112,6 @@ def check_page(text: str, display: str, sink: ErrorSink) -> None:
     """Record in ``sink`` every construct of the page's Markdown source that
     is outside the allowed subset, at its line and column."""
     _Scan(text.replace("\r\n", "\n").replace("\r", "\n"), display, sink).run()
-
-
-def _invisible(ch: str) -> bool:
-    return unicodedata.category(ch) in ("Cc", "Cf")
 
 
 class _Scan:
@@ -371,7 +349,7 @@ class _Scan:
         if text.startswith(":", scheme.end()):
             self._autolink(i, scheme.end())
             return i + 1
-        if self._automail(i):
+        if urlscheme.automail(text, i):
             return i + 1
         m = _TAG_NAME.match(text, i + 1)
         name = m.group().lower()
@@ -396,30 +374,12 @@ class _Scan:
 
     def _autolink(self, i: int, colon: int) -> None:
         """``<scheme:…>``: an autolink when well formed, else raw HTML."""
-        text = self.text
         if not self._url(i + 1, "auto"):
             return
-        if text.startswith("://", colon):
-            # Python-Markdown's autolink: "<scheme://" then anything but "<" and ">".
-            if text.startswith(">", _AUTOLINK_REST.match(text, colon + 3).end()):
-                return
-        # "<tel:123>": without spaces, quotes or slashes it cannot carry attributes.
-        elif text.startswith(">", _PLAIN_REST.match(text, colon + 1).end()):
-            return
-        if self._automail(i):
+        if urlscheme.autolink(self.text, colon) or urlscheme.automail(self.text, i):
             return
         self.error(i, "liên kết trong dấu <…> không hợp lệ",
                    "viết <https://địa-chỉ> liền một mạch, không có dấu cách, hoặc [chữ](https://địa-chỉ).")
-
-    def _automail(self, i: int) -> bool:
-        """Python-Markdown's ``<([^<> !]+@[^@<> ]+)>`` (kept to one line):
-        always rendered as a mailto: link built by Markdown itself."""
-        text = self.text
-        k = _MAIL_REST.match(text, i + 1).end()
-        at = text.rfind("@", i + 1, k)
-        if not text.startswith(">", k) or at <= i + 1 or at >= k - 1:
-            return False
-        return text.find("!", i + 1, at) < 0  # "!" may only follow the last "@"
 
     def _bracket(self, i: int) -> int:
         text = self.text
@@ -433,91 +393,15 @@ class _Scan:
         return i + 1
 
     def _url(self, start: int, kind: str) -> bool:
-        """Check the link target that begins at ``start``; True if it is allowed."""
-        text, n = self.text, len(self.text)
-        j = start
-        if kind != "auto":
-            # "[x](  <url>)", "[id]:\n> url" (the next line may be in a block quote).
-            j = (_REF_SPACE if kind == "ref" else _LINK_SPACE).match(text, j).end()
-            if j < n and text[j] == "<":
-                j += 1
-        state, first, scheme = "lead", j, []
-        steps, padded = 0, False
-        while j < n:
-            chars, nxt = self._decoded(j)
-            for ch in chars:
-                steps += 1
-                if steps > MAX_URL_PREFIX:
-                    if state == "scheme" and not padded:
-                        return True  # a long word: no scheme a browser would run
-                    return self._url_error(first, "liên kết bắt đầu bằng quá nhiều khoảng trắng hay ký tự vô hình",
-                                           "xóa các khoảng trắng, ký tự vô hình hay mã &#…; ở đầu liên kết.")
-                if ch in "`[" and kind == "link":
-                    # Python-Markdown puts the text of a code span or of a
-                    # reference link inside a link target into the href:
-                    # "[x](`javascript:…`)" is a javascript: link.
-                    return self._url_error(j, "đầu liên kết không được có mã `…` hay dấu [",
-                                           "ghi thẳng địa chỉ liên kết, ví dụ [chữ](https://…).")
-                if state == "lead":
-                    if ch.isspace() or _invisible(ch):
-                        continue
-                    state, first = "start", j
-                elif ch in "\t\n\r" or _invisible(ch):
-                    padded = True
-                    continue
-                if state == "start":
-                    if ch in "/\\":
-                        state = "slash"
-                    elif ch.isascii() and ch.isalpha():
-                        state = "scheme"
-                        scheme.append(ch)
-                    else:
-                        return True
-                elif state == "slash":
-                    if ch in "/\\":
-                        return self._url_error(first, "liên kết bắt đầu bằng '//' (không ghi giao thức) không được phép",
-                                               "ghi đủ https:// ở đầu liên kết.")
-                    return True
-                elif ch.isascii() and (ch.isalnum() or ch in "+-."):
-                    scheme.append(ch)
-                elif ch == ":":
-                    name = "".join(scheme).lower()
-                    if name in SAFE_SCHEMES:
-                        return True
-                    shown = name if len(name) <= 30 else name[:30] + "…"
-                    return self._url_error(first, f"liên kết dùng giao thức '{shown}:' không được phép", _URL_HINT)
-                else:
-                    return True
-            j = nxt
-        return True
-
-    def _url_error(self, at: int, message: str, hint: str) -> bool:
-        if at not in self.reported_urls:
-            self.reported_urls.add(at)
-            self.error(at, message, hint)
+        """Check the link target that begins at ``start``; True if it is
+        allowed.  A refusal is reported once at its place."""
+        refused = urlscheme.refusal(self.text, start, kind)
+        if refused is None:
+            return True
+        if refused.at not in self.reported_urls:
+            self.reported_urls.add(refused.at)
+            self.error(*refused)
         return False
-
-    def _decoded(self, j: int) -> tuple[str, int]:
-        """The character(s) a browser sees at ``j`` in an attribute value:
-        character references decoded, Markdown's backslash escapes removed."""
-        text = self.text
-        c = text[j]
-        if c == "&":
-            m = _ENTITY.match(text, j)
-            if m is not None:
-                ref = m.group()
-                if ref.startswith("&#"):
-                    # Any number of leading zeros; a number too large for a
-                    # character reads as U+FFFD (and must not reach int()).
-                    hexa = ref[2:3] in ("x", "X")
-                    digits = ref[3 if hexa else 2:].rstrip(";").lstrip("0") or "0"
-                    ref = f"&#{'x' if hexa else ''}{digits if len(digits) <= 8 else 'FFFD' if hexa else '65533'};"
-                decoded = html.unescape(ref)
-                if decoded != ref:
-                    return decoded, m.end()
-        elif c == "\\" and j + 1 < len(text) and text[j + 1] in _ESCAPABLE:
-            return text[j + 1], j + 2
-        return c, j + 1
 
     def _brace(self, i: int) -> int:
         """``{…}`` that attr_list may read as attributes: only #id and .class."""

@@ -13,6 +13,8 @@ from typing import Any
 from yaml.nodes import Node
 
 from . import conditions, model
+from .conditioncheck import QuestionInfo, check
+from .satisfiability import CheckBudget, CheckSkipped
 from .located import Context, item_location, location
 
 
@@ -68,8 +70,8 @@ def all_conditions(p: model.Procedure) -> list[model.Condition]:
     return [c for c in found if c]
 
 
-def question_infos(p: model.Procedure) -> dict[str, conditions.QuestionInfo]:
-    return {q.key: conditions.QuestionInfo(q.kind, tuple(q.choices)) for q in p.questions}
+def question_infos(p: model.Procedure) -> dict[str, QuestionInfo]:
+    return {q.key: QuestionInfo(q.kind, tuple(q.choices)) for q in p.questions}
 
 
 def _check_questions(p: model.Procedure, ctx: Context) -> None:
@@ -91,12 +93,12 @@ def _check_questions(p: model.Procedure, ctx: Context) -> None:
             ctx.sink.add(ctx.path, line, col, "câu hỏi 'mot-lua-chon' cần ít nhất hai lựa chọn")
         _check_answer_words(q, ctx)
     infos = question_infos(p)
-    budget = conditions.CheckBudget()
+    budget = CheckBudget()
     for c in all_conditions(p):
         try:
-            conditions.check(c.tree or conditions.parse(c), infos, budget)
-        except conditions.CheckSkipped as skipped:
-            ctx.sink.warn(ctx.path, c.line, c.column + skipped.offset, f"điều kiện: {skipped.message}", skipped.hint)
+            check(c.tree or conditions.parse(c), infos, budget)
+        except CheckSkipped as skipped:
+            ctx.sink.note(ctx.path, c.line, c.column + skipped.offset, f"điều kiện: {skipped.message}", skipped.hint)
         except conditions.ConditionError as err:
             ctx.sink.add(ctx.path, c.line, c.column + err.offset, f"điều kiện: {err.message}", err.hint)
     if p.questions and not all_conditions(p):

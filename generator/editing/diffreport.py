@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from .semdiff import FileDiff
+from .versiondiff import FileDiff
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&])")

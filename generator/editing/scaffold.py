@@ -7,7 +7,7 @@ import json
 import re
 
 from ..content import model
-from ..content.handbook import PLACEHOLDER
+from ..content.checks import PLACEHOLDER
 from ..content.ids import MAX_LENGTH, bounded_slug
 
 _EXAMPLE_ID = "dang-ky-lai-khai-sinh"

@@ -7,7 +7,7 @@ import types
 import typing
 from dataclasses import dataclass
 
-from ..content import conditions, model, yamlsource
+from ..content import conditions, model, satisfiability, yamlsource
 from ..content.errors import MAX_ERRORS_PER_FILE
 from ..content.validate import MAX_INT_DIGITS, type_hints
 
@@ -116,9 +116,9 @@ def limits() -> list[tuple[str, str]]:
          f"số hữu hạn, tối đa {conditions.MAX_NUMBER_DIGITS} chữ số, giá trị tuyệt đối không quá {vi(conditions.MAX_NUMBER)}"),
         ("Câu trả lời gõ ở sotay guide hoặc ghi trong tra_loi", f"tối đa {conditions.MAX_ANSWER_CHARS} ký tự"),
         ("Kiểm tra điều kiện \"không bao giờ đúng\" (thử các tổ hợp câu trả lời)",
-         f"tối đa {vi(conditions.CONDITION_CHECK_STEPS)} bước cho mỗi điều kiện, "
-         f"{vi(conditions.PROCEDURE_CHECK_STEPS)} bước cho cả thủ tục; quá giới hạn thì bỏ qua kiểm tra này "
-         "và báo một cảnh báo (không phải lỗi)"),
+         f"tối đa {vi(satisfiability.CONDITION_CHECK_STEPS)} bước cho mỗi điều kiện, "
+         f"{vi(satisfiability.PROCEDURE_CHECK_STEPS)} bước cho cả thủ tục; quá giới hạn thì bỏ qua kiểm tra này "
+         "và báo một lưu ý (không phải lỗi, kể cả với sotay validate --strict)"),
         ("Lỗi báo cho một tệp", f"{MAX_ERRORS_PER_FILE} lỗi (và {MAX_ERRORS_PER_FILE} cảnh báo) đầu tiên; "
                                 "sửa xong, chạy lại sotay validate để xem phần còn lại"),
     ]

@@ -88,6 +88,8 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         self.template_cache = cache.templates if cache else MemoryBytecodeCache()
         for w in sink.warnings:
             log.warning(w.format())
+        for n in sink.notes:  # not a problem of the content: `mkdocs build --strict` must not fail on it
+            log.info(n.format())
         if sink.errors:
             raise PluginError("Nội dung sổ tay có lỗi:\n" + "\n".join(e.format() for e in sink.errors))
         search_docs = search_documents(handbook)
