@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install serve build test validate bench bench-hostile clean
+.PHONY: install serve build test validate bench bench-serve bench-hostile clean
 
 $(STAMP): pyproject.toml
 	@scripts/make-venv.sh "$(PY)" "$(VENV)"
@@ -30,12 +30,17 @@ test: install
 	$(BIN)/python -m pytest
 
 # Build-scale benchmark on synthetic procedures, next to a plain MkDocs Material site
-# (slow: several minutes for 5000), then the CLI commands' latency (benchmarks/cli.py); e.g. make bench N="100 1000" BENCH_ARGS="--skip-baseline --json b.json"
+# (slow: several minutes for 5000), then the CLI commands' latency (benchmarks/cli.py) and sotay serve's (benchmarks/serve.py); e.g. make bench N="100 1000" BENCH_ARGS="--skip-baseline --json b.json"
 N ?= 100 1000 5000
 BENCH_ARGS ?=
 bench: install
 	$(BIN)/python benchmarks/bench.py --procedures $(N) $(BENCH_ARGS)
 	$(BIN)/python benchmarks/cli.py --procedures $(N)
+	$(BIN)/python benchmarks/serve.py --procedures $(N)
+
+# sotay serve alone: from saving a file to the new page being served (a step, a summary, a registry edit)
+bench-serve: install
+	$(BIN)/python benchmarks/serve.py --procedures $(N)
 
 # The worst file under the size limit for each checker, validated alone: each should take under a second
 # (about a minute in all); e.g. make bench-hostile HOSTILE_ARGS="--only inline-brackets --timeout 20"

@@ -7,7 +7,10 @@ Stopping sotay with Ctrl-C, SIGTERM or SIGHUP raises ``Stopped`` (see
 out.  A process killed outright (SIGKILL, power cut) cannot: the next run that
 uses the same place sweeps it, once no process has that pid.  Only folders
 that match the naming pattern exactly, belong to this user and hold a marker
-with the same pid are ever removed, so nothing sotay did not make is touched.
+with the same pid are ever removed, so nothing sotay did not make is touched;
+the one exception (``sweep_unmarked``) is a folder of an earlier version,
+which had no marker, recognised by its exact name and contents and left alone
+for a day.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import shutil
 import signal
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -120,6 +124,63 @@ def sweep(parent: Path, prefix: str) -> None:
     """Remove what sotay processes that were killed left in ``parent``."""
     for path in leftovers(parent, prefix):
         remove(path)
+
+
+# A folder with no marker can still be ours: made by an earlier version
+# (tempfile's ``<prefix>XXXXXXXX``, no marker), or cut short between making the
+# folder and writing its marker (a power cut).  Only one untouched for a day
+# whose name and every entry are what its maker writes is removed.
+UNMARKED_AGE = 24 * 3600  # seconds
+
+
+def unmarked_leftovers(parent: Path, prefix: str, contents: re.Pattern) -> list[Path]:
+    """Folders in ``parent`` named as ours with ``prefix`` (either naming),
+    belonging to this user, without a marker, holding only entries whose
+    names match ``contents``, nothing in them changed for ``UNMARKED_AGE``."""
+    pattern = re.compile(re.escape(prefix) + r"(?:[a-z0-9_]{8}|[0-9]{1,10}-[a-z0-9_]+)")
+    found = []
+    try:
+        entries = list(os.scandir(parent))
+    except OSError:
+        return []
+    for entry in entries:
+        if not pattern.fullmatch(entry.name):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+                continue
+            names = os.listdir(entry.path)
+            if MARKER in names or not all(contents.fullmatch(name) for name in names):
+                continue
+            if _touched_since(Path(entry.path), info, time.time() - UNMARKED_AGE):
+                continue
+        except OSError:
+            continue
+        found.append(Path(entry.path))
+    return found
+
+
+def _touched_since(folder: Path, info: os.stat_result, since: float) -> bool:
+    """Whether the folder or anything in it (symlinks not followed) changed after ``since``."""
+    if info.st_mtime > since:  # (not ctime: any rename or chmod sets it)
+        return True
+    for base, dirs, files in os.walk(folder, onerror=_raise):
+        for name in (*dirs, *files):
+            st = os.lstat(os.path.join(base, name))
+            if st.st_mtime > since:
+                return True
+    return False
+
+
+def _raise(error: OSError) -> None:
+    raise error
+
+
+def sweep_unmarked(parent: Path, prefix: str, contents: re.Pattern) -> None:
+    """Remove the folders ``unmarked_leftovers`` finds (symlinks in them removed, not followed)."""
+    for path in unmarked_leftovers(parent, prefix, contents):
+        shutil.rmtree(path, ignore_errors=True)
 
 
 @contextlib.contextmanager

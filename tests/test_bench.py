@@ -65,3 +65,13 @@ def test_bench_prints_every_figure(tmp_path):
         assert label in done.stdout, label
     run = __import__("json").loads(out.read_text())["runs"][0]
     assert run["n"] == 20 and run["ours"]["build_seconds"] > 0 and run["ours"]["search_index_gzip"] > 0
+
+
+def test_serve_benchmark_sees_each_edit_served_and_puts_the_files_back(project):
+    import serve as serve_bench
+
+    before = {p: p.read_bytes() for p in [*project.rglob("*.yml")]}
+    figures = serve_bench.bench_serve(project, runs=1)
+    for edit in serve_bench.EDITS:
+        assert 0 < figures[edit]["median_seconds"] < 120
+    assert {p: p.read_bytes() for p in before} == before

@@ -192,3 +192,48 @@ def test_the_server_and_export_sweep_their_killed_predecessors(mini, tmpdir_env,
     export_zip(mini, mini / "so-tay.zip")
     assert not stale[1].exists()
     assert all(p.exists() or p.is_symlink() for p in keep)
+
+
+def age(folder: Path, days: float) -> Path:
+    """Set the folder's and everything in it's times ``days`` back."""
+    when = time.time() - days * 86400
+    for path in [*folder.rglob("*"), folder]:
+        os.utime(path, (when, when), follow_symlinks=False)
+    return folder
+
+
+def test_the_server_sweeps_old_unmarked_folders_of_earlier_versions_and_nothing_else(mini, tmpdir_env):
+    """Earlier versions of sotay serve made `sotay-serve-XXXXXXXX` (tempfile's
+    name) with no marker and could leave it behind; a folder of that exact
+    shape, holding only what serve writes and untouched for over a day, is ours."""
+    from generator.site.serve import preview
+
+    def legacy(name: str, days: float = 3, extra: str | None = None) -> Path:
+        folder = plant(tmpdir_env, name, None)
+        (folder / ".site.lock").write_text("", encoding="ascii")
+        (folder / ".site.building-4242-ab12cd_e").mkdir()
+        if extra:
+            (folder / extra).write_text("không phải của sotay", encoding="utf-8")
+        return age(folder, days)
+
+    empty = tmpdir_env / "sotay-serve-emptyab2"
+    empty.mkdir()
+    stale = [legacy("sotay-serve-k1ll3d_x"), age(empty, 2),
+             age(plant(tmpdir_env, f"sotay-serve-{dead_pid()}-k1ll3d_", None), 2)]  # its marker never written
+    in_use = legacy("sotay-serve-inuse123")
+    os.utime(in_use / "site/thu-tuc/index.html")  # a file written just now
+    a_file = tmpdir_env / "sotay-serve-afile123"
+    a_file.write_text("tệp, không phải thư mục", encoding="utf-8")
+    elsewhere = legacy("elsewhere")
+    link = tmpdir_env / "sotay-serve-linkto12"
+    link.symlink_to(elsewhere)
+    keep = [legacy("sotay-serve-recent12", days=0.5),  # maybe still used by an old version
+            legacy("sotay-serve-foreign1", extra="ghi-chu.txt"),  # holds what serve never writes
+            legacy("sotay-serve-short"), legacy("sotay-serve-toolong12"),  # not tempfile's 8 characters
+            legacy("sotay-servexyzabc12"), in_use, age(a_file, 3), link, elsewhere]
+
+    with preview(mini, "127.0.0.1", free_port(), lambda message: None):
+        pass
+    assert [p.name for p in stale if p.exists()] == []
+    assert [p.name for p in keep if not (p.exists() or p.is_symlink())] == []
+    assert (elsewhere / "site/thu-tuc/index.html").exists()

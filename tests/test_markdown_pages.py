@@ -332,3 +332,29 @@ def test_whatever_is_accepted_renders_without_script(heading, pieces):
     assert parser.found == [], rendered
     # Material prints the title as <title>{{ page.title | striptags }}</title>.
     assert "</title" not in Markup(title.title or "").striptags().lower(), title.title
+
+
+@pytest.mark.parametrize("name,text,marker,message", ATTACKS[:6], ids=IDS[:6])
+def test_validate_checks_a_named_page_as_a_page(mini, run, name, text, marker, message):
+    """`sotay validate handbook/….md` checks the page against the allowed
+    Markdown, not as a procedure file (no YAML, no procedure id in its name)."""
+    write(mini / PAGE, BEFORE + "Chỉ chữ.\n" + AFTER)
+    for named in (PAGE, "handbook"):  # the page, or its folder
+        result = run("validate", named)
+        assert result.exit_code == 0, result.output
+        assert "trang viết tay" in result.output
+    write(mini / PAGE, BEFORE + text + AFTER)
+    line, column = where(text, marker)
+    result = run("validate", PAGE)
+    assert result.exit_code == 1
+    located = [l for l in result.output.splitlines() if l.startswith(f"{PAGE}:{line}:{column}: ")]
+    assert located and message in located[0], result.output
+    assert "YAML" not in result.output and "mã định danh của thủ tục" not in result.output
+
+
+@pytest.mark.parametrize("named", ["handbook/data/linh-vuc.yml", "mkdocs.yml", "handbook/data"])
+def test_validate_says_what_it_accepts_for_anything_else(mini, run, named):
+    result = run("validate", named)
+    assert result.exit_code == 1
+    assert "nhận tệp thủ tục" in result.output and "trang viết tay" in result.output
+    assert "khóa không hợp lệ" not in result.output and "Traceback" not in result.output

@@ -61,3 +61,56 @@ def test_impacts_follow_frequency_field_weight_rarity_and_boost():
     assert sinh[2] < sinh[0]  # in the body, not the title
     assert sinh[3] == sinh[0] * 1.3  # the general procedure's boost
     assert khai[0] < sinh[0]  # a word every document has tells less
+
+
+def similar_by_scoring_everyone(docs, limit, exclude):
+    """"Similar procedures" the plain way: every document holding a key term
+    scored and sorted (what similar_procedures must return, however it ranks)."""
+    import heapq
+
+    from generator.search.index import _invert, _tokens
+
+    described = {name: FIELD_WEIGHTS[name] for name in ("title", "keywords", "summary")}
+    tokens = [{name: _tokens(getattr(d, name)) for name in described} for d in docs]
+    lengths = {name: [len(t[name]) for t in tokens] for name in described}
+    impacts = bm25f_impacts(docs, [FieldStats(w, lengths[name], sum(lengths[name]), _invert([t[name] for t in tokens]))
+                                   for name, w in described.items()])
+    own = as_dicts(impacts)
+    result = {}
+    for n, d in enumerate(docs):
+        terms = {*tokens[n]["title"], *tokens[n]["keywords"]}
+        key_terms = heapq.nlargest(12, ((own[t][n], t) for t in terms if t.startswith(analysis.PAIR_MARK)
+                                        and len(own[t]) > 1 and not any(c.isdigit() for c in t)))
+        scores: dict[int, float] = {}
+        for weight, term in key_terms:
+            for m, impact in zip(*impacts[term]):
+                scores[m] = scores.get(m, 0.0) + weight / key_terms[0][0] * impact
+        skip = {d.id, *exclude.get(d.id, ())}
+        ranked = sorted((m for m, s in scores.items() if s > 0 and docs[m].id not in skip), key=lambda m: (-scores[m], m))
+        result[d.id] = [docs[m].id for m in ranked[:limit]]
+    return result
+
+
+def test_similar_procedures_are_the_best_scored_of_all(mini):
+    """The shipped catalogue, and a crowded one where many procedures share
+    the same words (ties, excluded related procedures, a duplicate id)."""
+    import dataclasses
+    import random
+
+    from conftest import REPO
+    from generator.search.index import similar_procedures
+
+    hb, _ = load_handbook(REPO)
+    docs = search_documents(hb)
+    exclude = {p.id: set(p.related) for p in hb.procedures.values()}
+    for limit in (1, 3, 8):
+        assert similar_procedures(docs, limit, exclude) == similar_by_scoring_everyone(docs, limit, exclude)
+    rng = random.Random(7)
+    words = ["đăng ký", "khai sinh", "kết hôn", "giấy phép", "xây dựng", "hộ tịch", "chứng thực", "bản sao"]
+    crowded = [dataclasses.replace(docs[i % len(docs)], id=f"p{i}", title=" ".join(rng.sample(words, 3)),
+                                   keywords=" · ".join(rng.sample(words, 2)), summary=" ".join(rng.choices(words, k=6)))
+               for i in range(300)]
+    crowded.append(dataclasses.replace(crowded[0]))  # the same id twice
+    exclude = {f"p{i}": {f"p{i + 1}", f"p{i + 2}", "khong-co"} for i in range(0, 300, 3)}
+    assert similar_procedures(crowded, 3, exclude) == similar_by_scoring_everyone(crowded, 3, exclude)
+    assert any(similar_procedures(crowded, 3, exclude).values())

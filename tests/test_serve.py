@@ -195,3 +195,60 @@ def test_error_banner_uses_a_font_that_draws_vietnamese_marks():
     assert "monospace" not in style and "courier" not in style.lower()
     assert families.rstrip().endswith("sans-serif")
     assert "--md-text-font-family" in families
+
+
+def _tree(site) -> dict:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def catalogue(tmp_path_factory):
+    """A copy of the shipped handbook (many procedures, so "similar procedures"
+    and the registries' pages have something to change)."""
+    import shutil
+
+    from conftest import REPO
+
+    root = tmp_path_factory.mktemp("catalogue") / "kho"
+    for part in ("procedures", "handbook", "schema", "mkdocs.yml"):
+        (shutil.copytree if (REPO / part).is_dir() else shutil.copy)(REPO / part, root / part)
+    return root
+
+
+EDITS = {
+    # The summary feeds every procedure's "similar procedures" and the search index.
+    "procedure summary": (KHAI_SINH, "tom_tat: >-\n  Đăng ký", "tom_tat: >-\n  Trẻ em, cha mẹ, giấy chứng sinh. Đăng ký"),
+    # A step: this page only (the suggestions are reused).
+    "procedure step": (KHAI_SINH, "ten: Tiếp nhận, kiểm tra hồ sơ", "ten: Tiếp nhận và kiểm tra hồ sơ"),
+    # A registry every procedure page cites.
+    "registry": ("handbook/data/van-ban.yml", "trich_yeu: Luật Hộ tịch", "trich_yeu: Luật Hộ tịch (sửa đổi)"),
+    # A hand-written page.
+    "hand-written page": ("handbook/index.md", "\n", "\nMột dòng mới ở trang chủ.\n"),
+}
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_a_rebuild_after_an_edit_is_the_site_a_full_build_makes(catalogue, tmp_path, edit):
+    """What sotay serve reuses between rebuilds (loaded files, pages,
+    suggestions, linked unchanged pages) never makes its site differ from
+    a fresh `sotay build` of the same files."""
+    from generator.site.build import build_site
+    from generator.site.serve import make_builder
+
+    path, old, new = EDITS[edit]
+    assert old in (catalogue / path).read_text(encoding="utf-8")
+    errors = []
+    rebuild = make_builder(catalogue, tmp_path / "served", errors.append)
+    rebuild()
+    before = _tree(tmp_path / "served")
+    replace_in(catalogue, path, old, new)
+    try:
+        rebuild()
+        assert errors == [None, None]
+        served = _tree(tmp_path / "served")
+        fresh = _tree(build_site(catalogue, tmp_path / "fresh"))
+    finally:
+        replace_in(catalogue, path, new, old)
+    assert served != before  # the edit shows
+    assert sorted(served) == sorted(fresh)
+    assert [name for name in served if served[name] != fresh[name]] == []

@@ -15,6 +15,7 @@ from ..content.errors import ErrorSink
 from ..content.files import content_files
 from ..content.checks import apply_strict, placeholder_errors
 from ..content.handbook import PROCEDURES_DIR, load_handbook
+from ..content.markdown import MARKDOWN_SUFFIXES, PAGES_DIR, check_pages, is_page
 from ..editing.scaffold import new_procedure_id
 from ..editing.review import uncommitted_review_warnings
 from ..textutil import vi_sort_key
@@ -43,12 +44,20 @@ def validate(paths: tuple[Path, ...], strict: bool) -> None:
     root = project_root()
     only = None
     sink = ErrorSink()
+    pages: list[str] = []
     if paths:
-        only = []
-        for p in paths:
-            only.extend(content_files(root, p.absolute(), (".yml",), sink) if p.is_dir() and not p.is_symlink() else [p])
+        only, pages = _procedures_and_pages(root, paths, sink)
+    if only == [] and pages:  # hand-written pages only: no procedure to load
+        check_pages(root, pages, sink)
+        for w in sink.warnings:
+            click.echo(w.format(), err=True)
+        sink.raise_if_any()
+        click.echo(f"Hợp lệ: {len(pages)} trang viết tay.")
+        return
     signature = tree_signature(root) if only is None else None
     hb, sink = load_handbook(root, only=only, sink=sink)
+    if pages:
+        check_pages(root, pages, sink)
     if only is None:  # the whole tree was checked: one-procedure commands may trust it
         remember(root, signature, hb, sink)
     if strict:
@@ -63,9 +72,39 @@ def validate(paths: tuple[Path, ...], strict: bool) -> None:
     sink.raise_if_any()
     checked = len(only) if only is not None else len(hb.procedures)
     click.echo(
-        f"Hợp lệ: {checked} thủ tục, {len(hb.fields)} lĩnh vực, "
-        f"{len(hb.legal)} văn bản pháp luật, {len(hb.glossary)} thuật ngữ."
+        f"Hợp lệ: {checked} thủ tục, " + (f"{len(pages)} trang viết tay, " if pages else "") +
+        f"{len(hb.fields)} lĩnh vực, {len(hb.legal)} văn bản pháp luật, {len(hb.glossary)} thuật ngữ."
     )
+
+
+ACCEPTED = ("sotay validate nhận tệp thủ tục (procedures/<lĩnh vực>/<mã>.yml), thư mục trong procedures/, "
+            "trang viết tay (handbook/…/*.md) hoặc thư mục chứa chúng trong handbook/. "
+            "Để kiểm tra sổ đăng ký (handbook/data/), buổi đào tạo (handbook/dao-tao/) hay cả sổ tay, "
+            "chạy sotay validate không kèm đường dẫn.")
+
+
+def _procedures_and_pages(root: Path, paths, sink: ErrorSink) -> tuple[list[Path], list[str]]:
+    """The procedure files and the hand-written pages (relative to handbook/)
+    named by ``paths`` (files or folders); anything else is refused, saying
+    what the command accepts."""
+    procedures, pages = [], []
+    for p in paths:
+        path = Path(os.path.abspath(p))  # not resolved: a symlink is reported where it is
+        try:
+            rel = path.relative_to(root)
+        except ValueError:
+            rel = None
+        folder = p.is_dir() and not p.is_symlink()
+        if rel is not None and rel.parts[:1] == (PROCEDURES_DIR,):
+            procedures.extend(content_files(root, path, (".yml",), sink) if folder else [p])
+        elif rel is not None and rel.parts[:1] == (PAGES_DIR,) and (folder or is_page(rel.as_posix())):
+            found = content_files(root, path, MARKDOWN_SUFFIXES, sink) if folder else [path]
+            pages.extend(f.relative_to(root / PAGES_DIR).as_posix() for f in found)
+        else:
+            raise SotayError(f"'{p}' không phải tệp thủ tục hay trang viết tay. {ACCEPTED}")
+    if not procedures and not pages and not sink.items:
+        raise SotayError(f"Không có tệp thủ tục hay trang viết tay nào trong {', '.join(map(str, paths))}. {ACCEPTED}")
+    return procedures, pages
 
 
 @cli.command(name="list")

@@ -14,6 +14,7 @@ import hashlib
 import heapq
 import json
 import math
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -221,12 +222,20 @@ def similar_procedures(docs: list[SearchDoc], limit: int, exclude: dict[str, set
             continue
         top = key_terms[0][0]
         scores: dict[int, float] = {}
+        get = scores.get
         for weight, term in key_terms:
+            factor = weight / top
             for m, impact in zip(*impacts[term]):
-                scores[m] = scores.get(m, 0.0) + weight / top * impact
+                scores[m] = get(m, 0.0) + factor * impact
         skip = {d.id, *exclude.get(d.id, ())}
-        ranked = heapq.nlargest(limit, (m for m, s in scores.items() if s > 0 and docs[m].id not in skip),
-                                key=lambda m: (scores[m], -m))
+        # The best (score, -number) pairs, compared as tuples (no key function: this
+        # runs over thousands of documents per procedure), enough of them that
+        # ``limit`` remain once the procedure itself and its excluded ones are left out.
+        best = heapq.nlargest(limit + len(skip), zip(scores.values(), map(operator.neg, scores)))
+        ranked = [-negated for s, negated in best if s > 0 and docs[-negated].id not in skip][:limit]
+        if len(ranked) < limit and len(best) == limit + len(skip):  # more documents left out than ids (a duplicate id)
+            ranked = [-negated for s, negated in sorted(zip(scores.values(), map(operator.neg, scores)), reverse=True)
+                      if s > 0 and docs[-negated].id not in skip][:limit]
         result[d.id] = [docs[m].id for m in ranked]
     return result
 

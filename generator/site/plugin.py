@@ -64,7 +64,7 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         self.site: pages.Site | None = None
         self.pages: dict[str, pages.Page] = {}  # src_uri → page, MkDocs' and the shell writer's
         self.shell_pages = SHELL_PAGES
-        self.page_cache: dict | None = None  # sotay serve: procedure id → (inputs, page)
+        self.page_cache = None  # sotay serve: build.BuildCache, what the procedure pages reuse
         self.template_cache = MemoryBytecodeCache()  # compiled templates, ours and the theme's
 
     def load(self, root: Path, cache=None) -> tuple[Handbook, ErrorSink]:
@@ -84,7 +84,7 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         if self.handoff is None:  # plain `mkdocs build` or `mkdocs serve`
             self.load(root)
         ((handbook, sink), cache), self.handoff = self.handoff, None
-        self.page_cache = cache.pages if cache else None
+        self.page_cache = cache
         self.template_cache = cache.templates if cache else MemoryBytecodeCache()
         for w in sink.warnings:
             log.warning(w.format())
@@ -93,7 +93,7 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         if sink.errors:
             raise PluginError("Nội dung sổ tay có lỗi:\n" + "\n".join(e.format() for e in sink.errors))
         search_docs = search_documents(handbook)
-        suggestions = similar_procedures(search_docs, SUGGESTIONS, {p.id: set(p.related) for p in handbook.procedures.values()})
+        suggestions = self._suggestions(search_docs, handbook, cache)
         self.site = pages.Site(handbook, Renderer(handbook, self.template_cache), suggestions, search_docs, history(handbook.root),
                                config.repo_url, self.config.source_edit_uri)
         self.shell_pages = SHELL_PAGES
@@ -105,6 +105,21 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         if config.nav is not None:
             config.nav = pages.navigation(config.nav, list(self.pages.values()), self.config.nav_title)
         return config
+
+    @staticmethod
+    def _suggestions(search_docs: list, handbook: Handbook, cache) -> dict[str, list[str]]:
+        """"Similar procedures" for every procedure; sotay serve reuses the last
+        ones while the texts they are computed from are unchanged (an edit of a
+        procedure's steps or dossier leaves them as they were)."""
+        exclude = {p.id: set(p.related) for p in handbook.procedures.values()}
+        key = (SUGGESTIONS, [(d.id, d.title, d.keywords, d.summary, d.boost) for d in search_docs],
+               sorted((pid, sorted(ids)) for pid, ids in exclude.items()))
+        if cache is not None and cache.suggestions and cache.suggestions[0] == key:
+            return cache.suggestions[1]
+        suggestions = similar_procedures(search_docs, SUGGESTIONS, exclude)
+        if cache is not None:
+            cache.suggestions = (key, suggestions)
+        return suggestions
 
     def on_env(self, env, config, files):
         env.bytecode_cache = self.template_cache

@@ -8,6 +8,8 @@ in place and every page shows a banner with the errors until they are fixed.
 from __future__ import annotations
 
 import contextlib
+import re
+import tempfile
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -28,6 +30,11 @@ from ..content.handbook import DATA_DIR, PROCEDURES_DIR
 # letters (a monospace fallback often draws them detached).
 BANNER_FONTS = ("var(--md-text-font-family,-apple-system,BlinkMacSystemFont,Helvetica,Arial,sans-serif),"
                 "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,'Noto Sans',Helvetica,Arial,sans-serif")
+
+
+SERVE_PREFIX = "sotay-serve-"
+# What a serve folder holds: the site, and what build.py puts beside it (lock, builds under way).
+SERVE_CONTENTS = re.compile(r"site|\.site\.lock|\.site\.(?:building|old)-[^/]+")
 
 
 class PreviewServer(LiveReloadServer):
@@ -83,7 +90,8 @@ def preview(root: Path, host: str, port: int, echo: Callable[[str], None],
             debug: bool = False) -> Iterator[PreviewServer]:
     """A live-reload server for the handbook under ``root``, its first build
     done; ``server.serve()`` runs it.  Its temporary site is removed on exit."""
-    with tempdirs.temporary("sotay-serve-") as workdir:
+    tempdirs.sweep_unmarked(Path(tempfile.gettempdir()), SERVE_PREFIX, SERVE_CONTENTS)
+    with tempdirs.temporary(SERVE_PREFIX) as workdir:
         site_dir = workdir / "site"
         server: PreviewServer
 

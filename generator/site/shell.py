@@ -88,24 +88,32 @@ class PageWriter:
     (it inherits this object, so nothing is pickled)."""
 
     def __init__(self, pages: dict, site_dir: Path, directory_urls: bool, page_shell: Shell,
-                 cache: dict | None, inputs: str):
+                 cache, inputs: str):
         self.pages, self.site_dir, self.directory_urls = pages, site_dir, directory_urls
         self.shell, self.cache, self.inputs = page_shell, cache, inputs
 
     def write(self, ids: list[str]) -> None:
+        cache = self.cache
         for pid in ids:
             page = self.pages[pid]
             url = urls.file_url(page.url, self.directory_urls)
-            # sotay serve: a page is rendered again only when what it is made of changed.
+            rel = urls.output_file(page.url, self.directory_urls)
+            out = self.site_dir / rel
+            out.parent.mkdir(parents=True, exist_ok=True)
+            if cache is None:
+                out.write_text(self._page(page, url), encoding="utf-8")
+                continue
+            # sotay serve: a page is rendered again only when what it is made of changed,
+            # and an unchanged page of the site being served is linked, not written again.
             key = (page.procedure.version, tuple(page.site.suggestions.get(pid, [])), self.inputs)
-            if self.cache is not None and self.cache.get(pid, (None,))[0] == key:
-                html = self.cache[pid][1]
+            cache.written[pid] = key
+            if cache.pages.get(pid, (None,))[0] == key:
+                if cache.live.get(pid) == key and _link(cache.live_site / rel, out):
+                    continue
+                html = cache.pages[pid][1]
             else:
                 html = self._page(page, url)
-                if self.cache is not None:
-                    self.cache[pid] = (key, html)
-            out = self.site_dir / urls.output_file(page.url, self.directory_urls)
-            out.parent.mkdir(parents=True, exist_ok=True)
+                cache.pages[pid] = (key, html)
             out.write_text(html, encoding="utf-8")
 
     def _page(self, page, url: str) -> str:
@@ -115,6 +123,16 @@ class PageWriter:
         body = page.render(url_for)
         return self.shell.page(title=page.title, content=body, toc=get_toc(page.toc_tokens(body)),
                                edit_url=page.edit_url(), url=url)
+
+
+def _link(source: Path, target: Path) -> bool:
+    """A hard link to an unchanged page (the file is never written in place, so
+    the two sites share it safely); False where links are not possible."""
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        return False
+    return True
 
 
 def page_inputs(page_shell: Shell, handbook, config) -> str:
@@ -128,9 +146,10 @@ def page_inputs(page_shell: Shell, handbook, config) -> str:
     return digest.hexdigest()
 
 
-def write_procedure_pages(pages: list, handbook, config, *, parallel: bool, cache: dict | None) -> None:
+def write_procedure_pages(pages: list, handbook, config, *, parallel: bool, cache=None) -> None:
     """Every procedure page from the shell MkDocs rendered (then removed); in
-    parallel (forked workers) for a one-off build on a machine with several cores."""
+    parallel (forked workers) for a one-off build on a machine with several cores.
+    ``cache`` (build.BuildCache, sotay serve) keeps pages between rebuilds."""
     site_dir = Path(config.site_dir)
     shell_file = site_dir / urls.output_file(urls.SHELL, config.use_directory_urls)
     page_shell = Shell(shell_file.read_text(encoding="utf-8"), config.theme.get_env().get_template("partials/toc-item.html"),
