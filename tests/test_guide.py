@@ -181,9 +181,27 @@ def test_triage_tree_page_links_with_answers(mini):
     write(mini / "handbook/data/cong-dan-can-gi.yml", TRIAGE)
     site = build_site(mini)
     html = (site / "cong-dan-can-gi/index.html").read_text(encoding="utf-8")
-    assert "<summary>Chưa</summary>" in html and "Sinh ở nước ngoài?" in html
+    # One question after another, not nested: "Chưa" leads to the next question's anchor.
+    assert 'href="#tre-em-cau-1-1" data-triage-next="tre-em-cau-1-1">Chưa</a>' in html
+    assert "Sinh ở nước ngoài?" in html and "Đã trả lời: Chưa</p>" in html
+    assert "<details" not in html.split('<details class="sotay-feedback"')[0]
     assert 'href="../thu-tuc/ho-tich/dang-ky-khai-sinh/?tra-loi=%7B%22sinh_o_nuoc_ngoai%22%3Atrue%2C%22nguoi_di%22%3A%22me%22%7D"' in html
     assert 'href="../thu-tuc/ho-tich/dang-ky-ket-hon/"' in html
+
+
+def test_triage_carries_every_answer_given_on_the_way(mini):
+    """An answer given higher up the tree reaches the procedure too, for the
+    procedures that ask it (dang-ky-ket-hon has no such question)."""
+    from generator.site.build import build_site
+    from conftest import write
+
+    with_guide(mini, "không sinh_o_nuoc_ngoai")
+    write(mini / "handbook/data/cong-dan-can-gi.yml", TRIAGE.replace(
+        "      - nhan: Chưa\n", "      - nhan: Chưa\n        tra_loi: {nguoi_di: me}\n").replace(
+        "              tra_loi: {sinh_o_nuoc_ngoai: có, nguoi_di: me}\n", "              tra_loi: {sinh_o_nuoc_ngoai: có}\n"))
+    html = (build_site(mini) / "cong-dan-can-gi/index.html").read_text(encoding="utf-8")
+    assert 'dang-ky-khai-sinh/?tra-loi=%7B%22nguoi_di%22%3A%22me%22%2C%22sinh_o_nuoc_ngoai%22%3Afalse%7D"' in html
+    assert 'dang-ky-khai-sinh/?tra-loi=%7B%22nguoi_di%22%3A%22me%22%2C%22sinh_o_nuoc_ngoai%22%3Atrue%7D"' in html
 
 
 def test_triage_tree_is_checked(mini):
@@ -207,3 +225,10 @@ def test_triage_tree_is_checked(mini):
     got = [(e.line, e.message) for e in sink.errors]
     assert any(line == 13 and "câu 'sinh_o_nuoc_ngoai'" in m and "'có' hoặc 'không'" in m for line, m in got), got
     assert any(line == 16 and "không có câu hỏi 'noi_sinh'" in m for line, m in got), got
+    # Answers higher up: a question of some procedure below, answered once on a branch.
+    write(path, TRIAGE.replace("      - nhan: Chưa\n", "      - nhan: Chưa\n        tra_loi: {noi_sinh: xa, sinh_o_nuoc_ngoai: có}\n"))
+    _, sink = load_handbook(mini)
+    got = [(e.line, e.message) for e in sink.errors]
+    assert any(line == 8 and "không thủ tục nào lựa chọn này dẫn tới (dang-ky-khai-sinh) có câu hỏi 'noi_sinh'" in m
+               for line, m in got), got
+    assert any(line == 14 and "câu 'sinh_o_nuoc_ngoai' đã được trả lời 'có' ở lựa chọn 'Chưa'" in m for line, m in got), got

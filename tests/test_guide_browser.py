@@ -4,6 +4,7 @@ items, ticks survive a reload, several cases, reset, stale state, print."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 
@@ -113,7 +114,7 @@ def test_triage_link_opens_the_guide_with_its_answers(chromium, guided_site):
     _, url = guided_site
     page = chromium.new_page()
     page.goto(url.replace("thu-tuc/ho-tich/dang-ky-khai-sinh/", "cong-dan-can-gi/"))
-    page.get_by_text("Chưa", exact=True).click()  # opens the <details>
+    page.get_by_role("link", name="Chưa", exact=True).click()  # the next question
     page.locator("a[href*='tra-loi']").last.click()
     page.wait_for_url("**/dang-ky-khai-sinh/")
     assert shown(page, FOREIGN) and not shown(page, "Giấy chứng sinh")
@@ -122,16 +123,29 @@ def test_triage_link_opens_the_guide_with_its_answers(chromium, guided_site):
     page.close()
 
 
-def test_shipped_khai_sinh_from_need_to_tailored_fee(chromium, shipped_url):
-    """The shipped handbook: "Công dân cần gì?" → late registration → the
-    khai sinh page opens with that answer and shows the late fee only."""
-    page = chromium.new_page()
+@pytest.mark.parametrize("width", [360, 1280])
+def test_shipped_khai_sinh_from_need_to_tailored_fee(chromium, shipped_url, width):
+    """The shipped handbook: "Công dân cần gì?" one question at a time →
+    late registration → the khai sinh page opens with every answer the tree
+    gave (late, and the father not recognising the child at the same time)
+    and shows the late fee only."""
+    context = chromium.new_context(viewport={"width": width, "height": 740})
+    page = context.new_page()
     page.goto(shipped_url + "cong-dan-can-gi/")
+    tree = page.locator("[data-triage='giay-to-khai-sinh']")
     for label in ["Chưa đăng ký khai sinh", "Không có yếu tố nước ngoài", "Không", "Không, chỉ đăng ký khai sinh"]:
-        page.locator(f"summary:text-is('{label}')").first.click()
-    page.locator("li", has_text="Đã quá 60 ngày").last.locator("a").click()
+        assert tree.locator("[data-triage-step]:visible").count() == 1  # one question at a time
+        tree.get_by_role("link", name=label, exact=True).click()
+    step = tree.locator("[data-triage-step]:visible")
+    assert "Không, chỉ đăng ký khai sinh" in step.locator(".sotay-triage-answers").inner_text()
+    # Not nested: the question uses the page's width, not a sliver of it.
+    box, question = tree.bounding_box(), step.locator(".sotay-triage-question").bounding_box()
+    assert question["width"] > box["width"] - 60
+    step.get_by_role("link", name=re.compile("^Đã quá 60 ngày")).click()
     page.wait_for_url("**/dang-ky-khai-sinh/")
     assert page.get_by_text("Lệ phí đăng ký khai sinh quá hạn").first.is_visible()
     assert not page.get_by_text("Lệ phí đăng ký khai sinh đúng hạn").first.is_visible()
-    assert "Đăng ký quá hạn (quá 60 ngày kể từ ngày sinh): Đã quá 60 ngày kể từ ngày sinh" in page.locator(".sotay-guide-answered").inner_text()
-    page.close()
+    answered = page.locator(".sotay-guide-answered").inner_text()
+    assert "Đăng ký quá hạn (quá 60 ngày kể từ ngày sinh): Đã quá 60 ngày kể từ ngày sinh" in answered
+    assert "Người cha yêu cầu nhận con khi khai sinh: Không" in answered
+    context.close()

@@ -255,7 +255,7 @@ def test_navigation_from_disk(offline_browser, offline_site):
     assert path_of(page.url) == (offline_site / "index.html").as_posix() and page.title() == home_title
     page.go_back()
     assert path_of(page.url).endswith("/" + PROCEDURE + "index.html")
-    page.locator("nav.md-nav--primary a.md-nav__link[href$='index.html']").first.click()
+    page.locator("nav.md-tabs a.md-tabs__link[href$='index.html']").first.click()  # the "Trang chủ" tab
     page.wait_for_load_state("load")
     assert page.title() == home_title
 

@@ -74,7 +74,15 @@ def test_pre_commit_hooks_call_sotay():
     assert entries == ["sotay fmt", "sotay validate"]
 
 
-def test_procedure_pages_link_to_edit_and_report(shipped_site):
-    html = (shipped_site / "thu-tuc/ho-tich/dang-ky-ket-hon/index.html").read_text(encoding="utf-8")
+def test_procedure_pages_link_to_edit_and_report(mini):
+    """With a repository configured (repo_url in mkdocs.yml), a procedure
+    links to its YAML file and to the content-error form."""
+    from generator.site.build import build_site
+
+    config = mini / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "repo_url: https://example.org/kho", "repo_url: https://github.com/don-vi/so-tay"), encoding="utf-8")
+    html = (build_site(mini) / "thu-tuc/ho-tich/dang-ky-ket-hon/index.html").read_text(encoding="utf-8")
+    assert 'class="md-source"' in html and "don-vi/so-tay" in html
     assert re.search(r'href="https://github.com/[^"]+/edit/main/procedures/ho-tich/dang-ky-ket-hon.yml"[^>]*>Sửa trang này', html)
     assert re.search(r'href="https://github.com/[^"]+/issues/new\?template=bao-loi-noi-dung.yml&amp;[^"]*thu_tuc=', html)

@@ -158,25 +158,57 @@ def _triage_options(q: model.TriageQuestion):
             yield from _triage_options(o.next)
 
 
+def _triage_paths(q: model.TriageQuestion, path: list[model.TriageOption]):
+    """(path from the tree's first question, the option ending it) for every
+    option; a path ends with the option itself."""
+    for o in q.options:
+        yield path + [o]
+        if o.next is not None:
+            yield from _triage_paths(o.next, path + [o])
+
+
 def check_triage_answers(hb: Handbook, sink: ErrorSink, display: str) -> None:
-    """Pre-answers in a triage tree (``display``: its file) must be questions
-    of the procedure it leads to, with values those questions accept."""
+    """Answers given in a triage tree ('tra_loi' on any option) are questions
+    of the procedures the option leads to, with values those questions accept;
+    an option below may not answer the same question differently.
+    ``display``: the tree file, as errors name it."""
     for tree in hb.triage.values():
-        for o in _triage_options(tree.start):
-            target = hb.procedures.get(o.procedure or "")
-            if target is None or not o.answers:
+        for path in _triage_paths(tree.start, []):
+            o = path[-1]
+            if not o.answers:
                 continue
-            questions = {q.key: q for q in target.questions}
+            below = [hb.procedures[x.procedure] for x in _triage_options_from(o) if x.procedure in hb.procedures]
             line, col = location(o, "answers")
             for key, raw in o.answers.items():
-                if key not in questions:
-                    sink.add(display, line, col, f"thủ tục '{target.id}' không có câu hỏi '{key}'",
-                             "các câu hỏi: " + (", ".join(questions) or "(không có)") + ".")
+                earlier = next((p for p in path[:-1] if key in p.answers), None)
+                if earlier is not None and str(earlier.answers[key]) != str(raw):
+                    sink.add(display, line, col, f"câu '{key}' đã được trả lời '{earlier.answers[key]}' ở lựa chọn "
+                             f"'{earlier.label}' phía trên", "mỗi câu chỉ trả lời một lần trên một nhánh; bỏ một trong hai.")
                     continue
-                try:
-                    parse_answer(questions[key], str(raw))
-                except ValueError as err:
-                    sink.add(display, line, col, f"câu '{key}' của '{target.id}': {err}")
+                having = [t for t in below if any(q.key == key for q in t.questions)]
+                if not having:
+                    names = ", ".join(dict.fromkeys(t.id for t in below)) or "(không có)"
+                    known = sorted({q.key for t in below for q in t.questions})
+                    message = (f"thủ tục '{names}' không có câu hỏi '{key}'" if o.next is None
+                               else f"không thủ tục nào lựa chọn này dẫn tới ({names}) có câu hỏi '{key}'")
+                    sink.add(display, line, col, message, "các câu hỏi: " + (", ".join(known) or "(không có)") + ".")
+                    continue
+                for target in having:
+                    question = next(q for q in target.questions if q.key == key)
+                    try:
+                        parse_answer(question, str(raw))
+                    except ValueError as err:
+                        sink.add(display, line, col, f"câu '{key}' của '{target.id}': {err}")
+
+
+def _triage_options_from(o: model.TriageOption):
+    """The options that lead to a procedure at or below ``o``."""
+    if o.next is None:
+        yield o
+    else:
+        for x in _triage_options(o.next):
+            if x.next is None:
+                yield x
 
 
 def check_synonyms(hb: Handbook, sink: ErrorSink, display: str) -> None:

@@ -326,3 +326,10 @@ def today_in_vietnam() -> dt.date:
     a check run on a machine in UTC between midnight and 7:00 in Vietnam
     must not call today's review date a day in the future."""
     return max(dt.datetime.now(VIETNAM).date(), dt.date.today())
+
+
+def triage_answers(path: list[model.TriageOption], target: model.Procedure) -> dict[str, str]:
+    """The answers a triage path gives the procedure it leads to: every
+    option's 'tra_loi' on the way, for the questions that procedure has."""
+    keys = {q.key for q in target.questions}
+    return {k: str(v) for o in path for k, v in o.answers.items() if k in keys}

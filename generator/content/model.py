@@ -842,7 +842,8 @@ class TriageOption:
         label="Thủ tục", default=None, ref="procedure", example="dang-ky-khai-sinh"
     )
     answers: dict[str, str] = spec(
-        "tra_loi", "Trả lời sẵn các câu hỏi tình huống của thủ tục đó (mã câu hỏi: giá trị).",
+        "tra_loi", "Trả lời sẵn các câu hỏi tình huống của thủ tục được dẫn tới (mã câu hỏi: giá trị). "
+        "Ở lựa chọn có 'tiep', câu trả lời được mang theo tới mọi thủ tục phía sau có câu hỏi đó.",
         label="Trả lời sẵn", default={},
         example={"sinh_o_nuoc_ngoai": "không"},
     )

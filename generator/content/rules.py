@@ -199,8 +199,6 @@ def _check_holiday_year(y: model.HolidayYear, node: Node, ctx: Context) -> None:
 def _check_triage_option(o: model.TriageOption, node: Node, ctx: Context) -> None:
     if (o.next is None) == (o.procedure is None):
         ctx.error(node, f"lựa chọn '{o.label}' cần đúng một trong hai: 'tiep' (câu hỏi tiếp) hoặc 'den' (thủ tục)")
-    if o.answers and o.procedure is None:
-        ctx.error(node, f"lựa chọn '{o.label}' có 'tra_loi' nhưng không dẫn tới thủ tục nào", "thêm 'den' hoặc bỏ 'tra_loi'.")
 
 
 _TRAINING_ID = re.compile(model.SLUG)

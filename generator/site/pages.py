@@ -40,6 +40,7 @@ TRAINING_SECTION = "Đào tạo"
 GUIDE_SCRIPTS = ("assets/javascripts/sotay/conditions.js", "assets/javascripts/sotay/duedate.js",
                  "assets/javascripts/sotay/guide.js")
 QUIZ_SCRIPTS = ("assets/javascripts/sotay/quiz.js",)
+TRIAGE_SCRIPTS = ("assets/javascripts/sotay/triage.js",)
 
 
 @dataclass
@@ -174,7 +175,7 @@ class Schema(Page):
 
 
 class Triage(Page):
-    kind, label, nav = "triage", "Công dân cần gì?", NAV_FIRST
+    kind, label, nav, scripts = "triage", "Công dân cần gì?", NAV_FIRST, TRIAGE_SCRIPTS
 
     def render(self, url_for):
         return self.site.renderer.render_triage(url_for)
@@ -279,15 +280,16 @@ def navigation(nav: list, pages: list[Page], nav_title: str) -> list:
     """The configured navigation with the generated sections added (an
     earlier section named ``nav_title`` is replaced).  Procedures are not in
     it: every page carries the navigation, so listing thousands of
-    procedures there would make the site quadratic."""
+    procedures there would make the site quadratic.
+
+    Order, which is also the order of the tabs at the top of a wide screen:
+    the first configured entry (the home page), "Công dân cần gì?", the
+    procedures, training, the reference lists (NAV_TOP), then the rest of the
+    configured navigation (the editors' section last)."""
     placed: dict[str | None, list] = {}
     for page in pages:
         placed.setdefault(page.nav, []).append(page.nav_entry())
-    nav = [item for item in nav if not (isinstance(item, dict) and nav_title in item)]
-    nav.append({nav_title: placed.get(NAV_PROCEDURES, [])})
-    nav.append({TRAINING_SECTION: placed.get(NAV_TRAINING, [])})
-    nav += placed.get(NAV_TOP, [])
-    for entry in placed.get(NAV_FIRST, []):
-        nav = [item for item in nav if item != entry]
-        nav.insert(1 if nav else 0, entry)
-    return nav
+    first = placed.get(NAV_FIRST, [])
+    nav = [item for item in nav if not (isinstance(item, dict) and nav_title in item) and item not in first]
+    return nav[:1] + first + [{nav_title: placed.get(NAV_PROCEDURES, [])},
+                              {TRAINING_SECTION: placed.get(NAV_TRAINING, [])}] + placed.get(NAV_TOP, []) + nav[1:]

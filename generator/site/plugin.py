@@ -14,6 +14,7 @@ gets it from ``on_config``.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from pathlib import Path
@@ -33,6 +34,7 @@ from ..content.sessions import SESSIONS_DIR
 from ..editing.changes import history
 from ..search.index import search_documents, similar_procedures
 from . import pages, shell
+from .feedback import feedback_address
 from .render import MemoryBytecodeCache, Renderer
 
 # Theme files of ours that take precedence over Material's: the Vietnamese
@@ -40,7 +42,8 @@ from .render import MemoryBytecodeCache, Renderer
 # sotay/site.js on every page, a page kind's own scripts on its pages), styles.
 THEME_DIR = Path(__file__).parent / "theme"
 SUGGESTIONS = 3
-GUIDE_STYLES = ["assets/stylesheets/sotay-guide.css", "assets/stylesheets/sotay-training.css"]
+GUIDE_STYLES = ["assets/stylesheets/sotay-guide.css", "assets/stylesheets/sotay-training.css",
+                "assets/stylesheets/sotay-site.css"]
 # Procedure pages from one rendered shell (shell.py); False renders each
 # through MkDocs like any page (the reference the shell is tested against).
 SHELL_PAGES = True
@@ -52,6 +55,8 @@ class SotayConfig(Config):
     nav_title = c.Type(str, default="Thủ tục hành chính")
     # Where "edit this page" points for a procedure: repo_url + this + the YAML path.
     source_edit_uri = c.Type(str, default="edit/main/")
+    # "Góp ý về trang này": the address feedback is e-mailed to; empty: copy only (feedback.py).
+    feedback_email = c.Optional(c.Type(str))
 
 
 class SotayPlugin(BasePlugin[SotayConfig]):
@@ -92,6 +97,15 @@ class SotayPlugin(BasePlugin[SotayConfig]):
             log.info(n.format())
         if sink.errors:
             raise PluginError("Nội dung sổ tay có lỗi:\n" + "\n".join(e.format() for e in sink.errors))
+        try:
+            feedback = feedback_address(self.config.feedback_email)
+        except ValueError as err:
+            raise PluginError(f"mkdocs.yml, plugins → sotay: {err}.") from None
+        config.extra["sotay_feedback"] = {"email": feedback, "edition": dt.date.today().strftime("%d/%m/%Y")}
+        if not config.repo_url:
+            # No repository configured: no "edit this page" links (MkDocs would make
+            # them relative to the site from edit_uri alone).
+            config.edit_uri = config.edit_uri_template = None
         search_docs = search_documents(handbook)
         suggestions = self._suggestions(search_docs, handbook, cache)
         self.site = pages.Site(handbook, Renderer(handbook, self.template_cache), suggestions, search_docs, history(handbook.root),

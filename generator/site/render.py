@@ -24,7 +24,7 @@ from ..content.conditions import parse_answer
 from ..guided.guide import build_guide, condition_words, due_data, item_ids
 from ..content.legal import citation_index, impact
 from ..editing.review import is_overdue, review_due
-from ..content.handbook import Handbook
+from ..content.handbook import Handbook, triage_answers
 from ..content.inline import Abbreviations, plain_text, render_inline
 from ..content.wording import date_vi, deadline_text, vnd
 from ..textutil import vi_sort_key
@@ -40,6 +40,17 @@ class FeeLine:
     province: str | None  # set when the figure is the province's
     fee: model.Fee
     unverified: str | None = None  # why the local figure still needs checking
+
+
+@dataclass
+class TriageStep:
+    """One question of a "Công dân cần gì?" tree, as the page shows it."""
+
+    id: str
+    question: model.TriageQuestion
+    answered: list[str]  # the options chosen to get here
+    parent: str | None  # the step before
+    options: list[tuple]  # (option, next step id or None, procedure link or None)
 
 
 class MemoryBytecodeCache(BytecodeCache):
@@ -171,20 +182,38 @@ class Renderer:
         )
 
     def render_triage(self, url_for: Callable[[str], str]) -> str:
-        def answers_fragment(option: model.TriageOption) -> str:
-            """?tra-loi=… : the answers the procedure page's guide starts with."""
-            target = self.hb.procedures[option.procedure]
+        def answers_query(path: list[model.TriageOption]) -> str:
+            """?tra-loi=… : every answer given on the way, for the guide of the procedure reached."""
+            target = self.hb.procedures[path[-1].procedure]
             questions = {q.key: q for q in target.questions}
-            answers = {k: parse_answer(questions[k], str(v)) for k, v in option.answers.items() if k in questions}
+            answers = {k: parse_answer(questions[k], v) for k, v in triage_answers(path, target).items()}
             return "?tra-loi=" + quote(json.dumps(answers, ensure_ascii=False, separators=(",", ":"))) if answers else ""
 
+        def steps(tree: model.TriageTree) -> list[TriageStep]:
+            """The tree's questions one after another (a flat list, not nested):
+            each names the answers that led to it and where each option goes."""
+            out: list[TriageStep] = []
+
+            def visit(q: model.TriageQuestion, step_id: str, path: list[model.TriageOption], parent: str | None):
+                step = TriageStep(step_id, q, [o.label for o in path], parent, [])
+                out.append(step)
+                for n, o in enumerate(q.options, 1):
+                    if o.next is not None:
+                        step.options.append((o, f"{step_id}-{n}", None))
+                    else:
+                        target = self.hb.procedures[o.procedure]
+                        step.options.append((o, None, url_for(procedure_url(target)) + answers_query(path + [o])))
+                for n, o in enumerate(q.options, 1):
+                    if o.next is not None:
+                        visit(o.next, f"{step_id}-{n}", path + [o], step_id)
+
+            visit(tree.start, f"{tree.id}-cau-1", [], None)
+            return out
+
         return self.env.get_template("triage.html").render(
-            trees=list(self.hb.triage.values()),
+            trees=[(tree, steps(tree)) for tree in self.hb.triage.values()],
             fields=self.hb.fields,
             procedures=self.hb.procedures,
-            answers_fragment=answers_fragment,
-            url_for=url_for,
-            procedure_url=procedure_url,
         )
 
     def render_changes(self, history, url_for: Callable[[str], str]) -> str:

@@ -4,6 +4,12 @@
  * also loads from file://) is added, each question is marked right or not,
  * the right choices and the explanation with its legal basis are shown, and
  * the score is announced. "Làm lại" clears everything for another try.
+ *
+ * "Nộp bài" with no answer at all asks for answers instead of revealing the
+ * key; with some questions left, it names them and submits on a second press.
+ * The answers (and whether the quiz was submitted) are kept in localStorage,
+ * per session, so a reload loses nothing; what is read back is checked
+ * against the page's questions and choices, and anything else is dropped.
  */
 (function () {
   "use strict"
@@ -13,6 +19,8 @@
   document.documentElement.classList.add("sotay-js")
   var session = form.getAttribute("data-sotay-quiz")
   var result = form.querySelector(".sotay-quiz-result")
+  var STORE = "sotay-quiz:" + session
+  var warned = false  // the officer was told which questions are left
 
   function withKey(done) {
     var keys = window.sotayQuizKeys || {}
@@ -85,8 +93,65 @@
     form.querySelector("button[type=submit]").disabled = true
   }
 
+  function questions() { return [].slice.call(form.querySelectorAll("fieldset[data-question]")) }
+
+  // --- kept answers ---------------------------------------------------------
+  function save(submitted) {
+    var answers = {}
+    questions().forEach(function (fieldset) {
+      var picked = chosen(fieldset)
+      if (picked.length) answers[fieldset.getAttribute("data-question")] = picked
+    })
+    try { localStorage.setItem(STORE, JSON.stringify({ answers: answers, submitted: !!submitted })) } catch (e) { /* storage off */ }
+  }
+
+  function forget() {
+    try { localStorage.removeItem(STORE) } catch (e) { /* storage off */ }
+  }
+
+  // What was kept, checked against this page: known questions, choices that
+  // exist, one choice for a single-answer question. Null if nothing usable.
+  function load() {
+    var raw
+    try { raw = JSON.parse(localStorage.getItem(STORE) || "null") } catch (e) { raw = null }
+    if (!raw || typeof raw !== "object" || !raw.answers || typeof raw.answers !== "object") return null
+    var restored = 0
+    questions().forEach(function (fieldset) {
+      var picked = raw.answers[fieldset.getAttribute("data-question")]
+      if (!Array.isArray(picked)) return
+      var inputs = [].slice.call(fieldset.querySelectorAll("input"))
+      var valid = picked.filter(function (n, i) {
+        return typeof n === "number" && n % 1 === 0 && n >= 1 && n <= inputs.length && picked.indexOf(n) === i
+      })
+      if (!valid.length || (inputs[0].type === "radio" && valid.length > 1)) return
+      valid.forEach(function (n) { inputs[n - 1].checked = true })
+      restored++
+    })
+    return restored ? { submitted: raw.submitted === true } : null
+  }
+
+  form.addEventListener("change", function () {
+    warned = false
+    save(false)
+  })
+
   form.addEventListener("submit", function (event) {
     event.preventDefault()
+    var left = questions().filter(function (fieldset) { return !chosen(fieldset).length })
+    if (left.length === questions().length) {
+      result.textContent = "Chưa có câu nào được trả lời. Hãy chọn đáp án cho các câu hỏi rồi bấm “Nộp bài”."
+      left[0].querySelector("input").focus()
+      return
+    }
+    if (left.length && !warned) {
+      warned = true
+      result.textContent = "Còn " + left.length + " câu chưa trả lời (" + left.map(function (fieldset) {
+        return fieldset.querySelector("legend").textContent.split(".")[0]
+      }).join(", ") + "). Trả lời tiếp, hoặc bấm “Nộp bài” lần nữa để nộp luôn."
+      left[0].querySelector("input").focus()
+      return
+    }
+    save(true)
     withKey(mark)
   })
 
@@ -99,5 +164,11 @@
     for (var k = 0; k < feedback.length; k++) { feedback[k].hidden = true; feedback[k].textContent = "" }
     result.textContent = ""
     form.querySelector("button[type=submit]").disabled = false
+    warned = false
+    forget()
   })
+
+  var kept = load()
+  if (kept && kept.submitted) withKey(mark)
+  else if (kept) result.textContent = "Đã mở lại các câu trả lời lần trước trên máy này."
 })()

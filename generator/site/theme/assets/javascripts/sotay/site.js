@@ -25,6 +25,10 @@
  * an empty <label> with the item's text after it, so the box has no name for
  * a screen reader (axe: label, critical). Name each such box after the text
  * of its own item (not its sub-list).
+ *
+ * 3. A link of class sotay-open-search (the home page's "Tìm thủ tục", where a
+ * phone's header shows search as an icon only) opens the theme's search
+ * instead of following its href (the catalogue, without JavaScript).
  */
 (function () {
   "use strict"
@@ -162,4 +166,20 @@
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", nameTaskListBoxes)
   else nameTaskListBoxes()
+})()
+
+;(function () {
+  "use strict"
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a.sotay-open-search")
+    var toggle = document.getElementById("__search")
+    if (!link || !toggle || event.ctrlKey || event.metaKey || event.shiftKey) return
+    event.preventDefault()
+    // The theme opens its search dialog and focuses the query on the toggle's change.
+    toggle.checked = true
+    toggle.dispatchEvent(new Event("change"))
+    var query = document.querySelector("[data-md-component=search-query]")
+    if (query) query.focus()
+  })
 })()
