@@ -104,9 +104,13 @@ class Vocabulary:
 
     def __init__(self, tokens) -> None:
         self.tokens = frozenset(tokens)
-        # Folded syllables only (no pairs), shortest first, then alphabetical.
-        self.plain = sorted((t for t in self.tokens if not t.startswith(PAIR_MARK) and t == fold(t)),
-                            key=lambda t: (len(t), t))
+
+    @functools.cached_property
+    def plain(self) -> list[str]:
+        """Folded syllables only (no pairs), shortest first, then alphabetical;
+        made when a query first has a word the index does not know."""
+        return sorted((t for t in self.tokens if not t.startswith(PAIR_MARK) and t == fold(t)),
+                      key=lambda t: (len(t), t))
 
     def __contains__(self, token: str) -> bool:
         return token in self.tokens
