@@ -92,7 +92,7 @@ def test_a_cache_tampered_after_sotay_wrote_it_is_rebuilt(mini, run):
     data = cache.read_bytes()
     head = len(index_cache.MAGIC) + index_cache.MAC_SIZE
     tag, files = index_cache._unpack(data[head:])
-    other = json.loads(files["docs.json"]).index("dang-ky-ket-hon")
+    other = json.loads(bytes(files["docs.json"])).index("dang-ky-ket-hon")
     files["ids"] = array("i", [other] * (len(files["ids"]) // 4)).tobytes()
     tampered = data[:head] + index_cache._pack(tag, files)
     cache.write_bytes(tampered)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Set as AbstractSet
 
 from ..textutil import fold
 
@@ -103,7 +104,8 @@ class Vocabulary:
     """The words an index knows, ready for typo and prefix look-ups."""
 
     def __init__(self, tokens) -> None:
-        self.tokens = frozenset(tokens)
+        # A set or a dict's keys is used as it is (an index's vocabulary is large).
+        self.tokens = tokens if isinstance(tokens, AbstractSet) else frozenset(tokens)
 
     @functools.cached_property
     def plain(self) -> list[str]:

@@ -122,26 +122,30 @@ def _pack(tag: str, files: dict[str, bytes]) -> bytes:
     return b"".join(parts)
 
 
-def _unpack(payload: bytes) -> tuple[str, dict[str, bytes]]:
+def _unpack(payload: bytes | memoryview) -> tuple[str, dict[str, memoryview]]:
+    """The tag and the named files; each file a view into ``payload``, not a copy."""
+    payload = memoryview(payload)
     (size,) = struct.unpack_from(">I", payload)
     at = 4 + size
-    tag = payload[4:at].decode()
+    tag = bytes(payload[4:at]).decode()
     files = {}
     while at < len(payload):
         name_size, data_size = struct.unpack_from(">HQ", payload, at)
         at += struct.calcsize(">HQ")
-        name = payload[at:at + name_size].decode()
+        name = bytes(payload[at:at + name_size]).decode()
         at += name_size
         files[name] = payload[at:at + data_size]
         at += data_size
     return tag, files
 
 
-def _mac(key: bytes, payload: bytes) -> bytes:
-    return hmac.new(key, MAGIC + payload, hashlib.sha256).digest()
+def _mac(key: bytes, payload: bytes | memoryview) -> bytes:
+    mac = hmac.new(key, MAGIC, hashlib.sha256)
+    mac.update(payload)
+    return mac.digest()
 
 
-def load(root: Path, tag: str) -> dict[str, bytes] | None:
+def load(root: Path, tag: str) -> dict[str, memoryview] | None:
     """The cached index files for ``tag`` (what the index was built from), or
     None when there is no cache, it is for other documents, or it is not one
     this user's sotay wrote."""
@@ -152,7 +156,7 @@ def load(root: Path, tag: str) -> dict[str, bytes] | None:
     head = len(MAGIC) + MAC_SIZE
     if data is None or len(data) < head or not data.startswith(MAGIC):
         return None
-    mac, payload = data[len(MAGIC):head], data[head:]
+    mac, payload = data[len(MAGIC):head], memoryview(data)[head:]
     if not hmac.compare_digest(mac, _mac(key, payload)):
         return None
     try:

@@ -277,23 +277,24 @@ class _StoredImpacts(Mapping):
     """Impacts read back from the cache: each term's slice of two flat arrays
     (document numbers, impacts), sliced only when a query asks for the term."""
 
-    def __init__(self, terms: list[str], counts: list[int], ids: memoryview, values: memoryview) -> None:
-        starts = list(itertools.accumulate(counts, initial=0))
-        self._ranges = dict(zip(terms, zip(starts, starts[1:])))
+    def __init__(self, terms: list[str], starts: list[int], ids: memoryview, values: memoryview) -> None:
+        self._number = dict(zip(terms, range(len(terms))))  # term → its number, to find its slice in starts
+        self._starts = starts  # one more than the terms: where each one's slice starts, then the end
         self._ids, self._values = ids, values
 
     def __getitem__(self, term: str) -> tuple[Sequence[int], Sequence[float]]:
-        start, end = self._ranges[term]
+        n = self._number[term]
+        start, end = self._starts[n], self._starts[n + 1]
         return self._ids[start:end], self._values[start:end]
 
     def __iter__(self):
-        return iter(self._ranges)
+        return iter(self._number)
 
     def __len__(self) -> int:
-        return len(self._ranges)
+        return len(self._number)
 
     def keys(self):
-        return self._ranges.keys()
+        return self._number.keys()
 
 
 def _impact_files(docs: list[SearchDoc | None], impacts: Impacts) -> dict[str, bytes]:
@@ -306,19 +307,20 @@ def _impact_files(docs: list[SearchDoc | None], impacts: Impacts) -> dict[str, b
     }
 
 
-def _stored_impacts(files: dict[str, bytes], docs: list[SearchDoc]) -> Impacts | None:
+def _stored_impacts(files: dict[str, memoryview], docs: list[SearchDoc]) -> Impacts | None:
     """The impacts in cache ``files`` if they are whole and for documents
-    numbered as ``docs`` are; else None (the index is then built again)."""
+    numbered as ``docs`` are; else None (the index is then built again).
+    The files passed the cache's MAC, so they are what ``_impact_files``
+    wrote: only their shape is checked here, not every number."""
     try:
-        if json.loads(files["docs.json"]) != [d.id for d in docs]:
+        if json.loads(bytes(files["docs.json"])) != [d.id for d in docs]:
             return None
-        terms, counts = json.loads(files["terms.json"])
-        ids, values = memoryview(files["ids"]).cast("i"), memoryview(files["impacts"]).cast("d")
-        if not (len(terms) == len(counts) == len(set(terms)) and all(isinstance(t, str) for t in terms)
-                and all(type(c) is int and c > 0 for c in counts) and sum(counts) == len(ids) == len(values)):
+        terms, counts = json.loads(bytes(files["terms.json"]))
+        ids, values = files["ids"].cast("i"), files["impacts"].cast("d")
+        starts = list(itertools.accumulate(counts, initial=0))
+        impacts = _StoredImpacts(terms, starts, ids, values)
+        if not (len(impacts) == len(terms) == len(counts) and starts[-1] == len(ids) == len(values)):
             return None
-        if len(ids) and not (0 <= min(ids) and max(ids) < len(docs)):
-            return None
-        return _StoredImpacts(terms, counts, ids, values)
+        return impacts
     except (KeyError, ValueError, TypeError):
         return None
