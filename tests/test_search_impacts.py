@@ -1,12 +1,12 @@
-"""Search (from the whoosh index) and the pages' "similar procedures" (from
-the documents alone) score with one BM25F computation, so they cannot drift
-apart."""
+"""Search (from the whoosh index, or its impacts read back from the cache)
+and the pages' "similar procedures" (from the documents alone) score with one
+BM25F computation, so they cannot drift apart."""
 from __future__ import annotations
 
 from collections import Counter
 
 from generator.content.handbook import load_handbook
-from generator.search import analysis
+from generator.search import analysis, whooshindex
 from generator.search.index import FIELD_WEIGHTS, FieldStats, SearchIndex, bm25f_impacts, search_documents
 
 
@@ -34,17 +34,17 @@ def test_the_search_index_scores_as_the_documents_do(mini):
     hb, sink = load_handbook(mini)
     assert not sink.errors
     docs = search_documents(hb)
-    index = SearchIndex.open(mini, docs)
-    try:
-        assert [d.id for d in index.docs] == [d.id for d in docs]
-        reader = index.searcher.reader()
+    with whooshindex.build(docs).open_index().searcher() as searcher:
+        reader = searcher.reader()
         lengths = {name: [reader.doc_field_length(n, name) or 0 for n in range(len(docs))]
                    for name in FIELD_WEIGHTS}
         totals = {name: reader.field_length(name) for name in FIELD_WEIGHTS}
-        expected = as_dicts(impacts_from_documents(docs, FIELD_WEIGHTS, lengths, totals))
-        assert len(expected) > 50 and as_dicts(index.impacts) == expected
-    finally:
-        index.close()
+    expected = as_dicts(impacts_from_documents(docs, FIELD_WEIGHTS, lengths, totals))
+    assert len(expected) > 50
+    for _ in ("built", "read back from the cache"):
+        index = SearchIndex.open(mini, docs)
+        assert [d.id for d in index.docs] == [d.id for d in docs]
+        assert as_dicts(index.impacts) == expected
 
 
 def test_impacts_follow_frequency_field_weight_rarity_and_boost():

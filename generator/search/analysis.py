@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Set as AbstractSet
 
 from ..textutil import fold
 
@@ -103,10 +104,15 @@ class Vocabulary:
     """The words an index knows, ready for typo and prefix look-ups."""
 
     def __init__(self, tokens) -> None:
-        self.tokens = frozenset(tokens)
-        # Folded syllables only (no pairs), shortest first, then alphabetical.
-        self.plain = sorted((t for t in self.tokens if not t.startswith(PAIR_MARK) and t == fold(t)),
-                            key=lambda t: (len(t), t))
+        # A set or a dict's keys is used as it is (an index's vocabulary is large).
+        self.tokens = tokens if isinstance(tokens, AbstractSet) else frozenset(tokens)
+
+    @functools.cached_property
+    def plain(self) -> list[str]:
+        """Folded syllables only (no pairs), shortest first, then alphabetical;
+        made when a query first has a word the index does not know."""
+        return sorted((t for t in self.tokens if not t.startswith(PAIR_MARK) and t == fold(t)),
+                      key=lambda t: (len(t), t))
 
     def __contains__(self, token: str) -> bool:
         return token in self.tokens

@@ -1,17 +1,19 @@
 """The search index's cache on disk, which can never run code.
 
-whoosh reads its own index files with pickle (the table of contents, the
-stored fields, some posting blocks), so opening a whoosh index from a folder
-that anyone else could have written (a copied project, an unpacked archive)
-would run whatever they put there.  So sotay never opens a whoosh index from
-disk: the index is built in memory (whoosh's RamStorage), and the cache is
-one file holding the bytes of its files, authenticated with an HMAC-SHA256
-whose key lives outside the project, in this user's own cache folder
-(created on first use, readable by this user only).  Only a file whose MAC
-checks out under that key (so written by this user's sotay) is handed to
-whoosh, from memory, after the check; anything else is ignored, and the
-index is rebuilt from the documents.  Without a usable key (no home folder,
-a key file others could read or write) nothing is cached.
+What is cached is the index as ``sotay search`` reads it: the documents'
+ids, and each term's documents with their BM25F impacts (``index.py``), as
+JSON and flat arrays of numbers, framed here as named byte strings.  Nothing
+in it is ever unpickled or handed to whoosh (whoosh reads its own index
+files with pickle, so sotay never opens a whoosh index from disk: it builds
+one in memory when there is no usable cache).
+
+The file is also authenticated, so a crafted cache (a copied project, an
+unpacked archive) cannot change what a search finds: an HMAC-SHA256 whose
+key lives outside the project, in this user's own cache folder (created on
+first use, readable by this user only).  Only a file whose MAC checks out
+under that key (so written by this user's sotay) is used; anything else is
+ignored, and the index is rebuilt from the documents.  Without a usable key
+(no home folder, a key file others could read or write) nothing is cached.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from pathlib import Path
 
 CACHE_FILE = ".cache/sotay/search-index"
 KEY_NAME = "search-cache.key"
-MAGIC = b"sotay search cache 1\n"
+# Bump when what the files hold changes: an older cache then never matches.
+MAGIC = b"sotay search cache 2\n"
 MAC_SIZE = hashlib.sha256().digest_size
 KEY_SIZE = 32
 MAX_BYTES = 1 << 28  # a larger file is not ours: ignored, not read
@@ -119,26 +122,30 @@ def _pack(tag: str, files: dict[str, bytes]) -> bytes:
     return b"".join(parts)
 
 
-def _unpack(payload: bytes) -> tuple[str, dict[str, bytes]]:
+def _unpack(payload: bytes | memoryview) -> tuple[str, dict[str, memoryview]]:
+    """The tag and the named files; each file a view into ``payload``, not a copy."""
+    payload = memoryview(payload)
     (size,) = struct.unpack_from(">I", payload)
     at = 4 + size
-    tag = payload[4:at].decode()
+    tag = bytes(payload[4:at]).decode()
     files = {}
     while at < len(payload):
         name_size, data_size = struct.unpack_from(">HQ", payload, at)
         at += struct.calcsize(">HQ")
-        name = payload[at:at + name_size].decode()
+        name = bytes(payload[at:at + name_size]).decode()
         at += name_size
         files[name] = payload[at:at + data_size]
         at += data_size
     return tag, files
 
 
-def _mac(key: bytes, payload: bytes) -> bytes:
-    return hmac.new(key, MAGIC + payload, hashlib.sha256).digest()
+def _mac(key: bytes, payload: bytes | memoryview) -> bytes:
+    mac = hmac.new(key, MAGIC, hashlib.sha256)
+    mac.update(payload)
+    return mac.digest()
 
 
-def load(root: Path, tag: str) -> dict[str, bytes] | None:
+def load(root: Path, tag: str) -> dict[str, memoryview] | None:
     """The cached index files for ``tag`` (what the index was built from), or
     None when there is no cache, it is for other documents, or it is not one
     this user's sotay wrote."""
@@ -149,7 +156,7 @@ def load(root: Path, tag: str) -> dict[str, bytes] | None:
     head = len(MAGIC) + MAC_SIZE
     if data is None or len(data) < head or not data.startswith(MAGIC):
         return None
-    mac, payload = data[len(MAGIC):head], data[head:]
+    mac, payload = data[len(MAGIC):head], memoryview(data)[head:]
     if not hmac.compare_digest(mac, _mac(key, payload)):
         return None
     try:

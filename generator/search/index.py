@@ -3,8 +3,10 @@
 ``search_documents`` decides what is searchable about a procedure; the same
 documents feed the whoosh index (CLI search, "related" suggestions at build
 time) and the site's lunr index (see ``plugin.py``), so both search the same
-words.  The whoosh index is built in memory; ``cache.py`` keeps its files on
-disk, in a form that cannot run code, for the next run with the same documents.
+words.  The whoosh index is built in memory and read once into per-term
+BM25F impacts, which are all a query needs; ``cache.py`` keeps those impacts
+on disk (plain numbers, nothing that can run code), so the next run with the
+same documents neither builds nor opens a whoosh index.
 """
 
 from __future__ import annotations
@@ -12,17 +14,17 @@ from __future__ import annotations
 import functools
 import hashlib
 import heapq
+import itertools
 import json
 import math
 import operator
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+import sys
+from array import array
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-import whoosh
-from whoosh.analysis import Token, Tokenizer
-from whoosh.fields import ID, STORED, TEXT, Schema
-from whoosh.filedb.filestore import RamStorage
+import whoosh  # the package only (its version): the index modules load when an index is built
 
 from . import analysis, cache as index_cache
 from ..content.handbook import Handbook
@@ -104,42 +106,16 @@ def search_documents(hb: Handbook) -> list[SearchDoc]:
     return docs
 
 
-class VietnameseTokenizer(Tokenizer):
-    """whoosh tokenizer that yields ``analysis.index_tokens``."""
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, mode="", **kwargs):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, text in enumerate(analysis.index_tokens(value)):
-            token.text = text
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = text
-            if positions:
-                token.pos = start_pos + pos
-            yield token
-
-
-def _schema() -> Schema:
-    analyzer = VietnameseTokenizer()
-    return Schema(
-        id=ID(stored=True, unique=True),
-        field=ID(stored=True),
-        doc=STORED,  # the SearchDoc as a dict, to print results without the handbook
-        **{name: TEXT(analyzer=analyzer) for name in FIELD_WEIGHTS},
-    )
-
-
 def fingerprint(docs: list[SearchDoc]) -> str:
     digest = hashlib.sha256(INDEX_VERSION.encode())
-    digest.update(json.dumps([asdict(d) for d in docs], ensure_ascii=False, sort_keys=True).encode())
+    # vars() is asdict() for these flat documents, without its deep copies.
+    digest.update(json.dumps([vars(d) for d in docs], ensure_ascii=False, sort_keys=True).encode())
     return digest.hexdigest()
 
 
 # BM25F parameters, shared by SearchIndex and similar_procedures (and lunr's defaults for B).
 K1, B = 1.2, 0.3
-Impacts = dict[str, tuple[list[int], list[float]]]
+Impacts = Mapping[str, tuple[Sequence[int], Sequence[float]]]
 # One field's postings: term → the documents holding it (by number), with its frequency there.
 Postings = Iterable[tuple[str, Iterable[tuple[int, float]]]]
 
@@ -247,59 +223,43 @@ class Hit:
 
 
 class SearchIndex:
-    """An open whoosh index, ready to answer queries.
+    """The index ``sotay search`` queries: the documents by number and, for
+    each term, the documents holding it with their BM25F impact.
 
     Scoring is BM25F (K1, B below) times the document's boost, as in lunr.
     whoosh's own matchers score posting by posting in Python, too slow for
-    thousands of procedures; so when the index is opened, each term's
+    thousands of procedures; so when the whoosh index is built, each term's
     postings are turned once into per-document impacts, and a query only
-    adds up the impacts of its terms (start-up cost, reported by the
-    benchmark, instead of per-query cost).
+    adds up the impacts of its terms.  Those impacts are what the cache
+    keeps: a later run reads them back (a few milliseconds) instead of
+    building the whoosh index and reading it again (seconds at 1,000).
     """
 
     K1, B = K1, B
 
-    def __init__(self, ix) -> None:
-        self.ix = ix
-        self.searcher = ix.searcher()
-        reader = self.searcher.reader()
-        self.docs: list[SearchDoc | None] = [None] * reader.doc_count_all()
-        for n, stored in reader.iter_docs():
-            self.docs[n] = SearchDoc(**stored["doc"])
-        self.impacts = self._impacts(reader)
-        self.vocabulary = analysis.Vocabulary(self.impacts)
-
-    def _impacts(self, reader) -> Impacts:
-        def postings(name: str) -> Postings:
-            for term in reader.lexicon(name):
-                yield term.decode("utf-8"), reader.postings(name, term).items_as("weight")
-
-        return bm25f_impacts(self.docs, [
-            FieldStats(weight, [reader.doc_field_length(n, name) or 0 for n in range(len(self.docs))],
-                       reader.field_length(name), postings(name))
-            for name, weight in FIELD_WEIGHTS.items()])
+    def __init__(self, docs: list[SearchDoc | None], impacts: Impacts) -> None:
+        self.docs = docs
+        self.impacts = impacts
+        self.vocabulary = analysis.Vocabulary(impacts.keys())
 
     @classmethod
     def open(cls, root: Path, docs: list[SearchDoc]) -> SearchIndex:
         """The index of ``docs``: from the cache under ``root`` when it holds
         the index of these very documents, else built (and cached)."""
-        wanted = f"{fingerprint(docs)} whoosh {whoosh.versionstring()}"
+        wanted = f"{fingerprint(docs)} whoosh {whoosh.versionstring()} {sys.byteorder}"
         files = index_cache.load(root, wanted)  # only files this user's sotay wrote
         if files is not None:
-            storage = RamStorage()
-            storage.files = files
-            try:
-                ix = storage.open_index()
-                if ix.doc_count() == len(docs):
-                    return cls(ix)
-            except Exception:  # an index whoosh cannot read: rebuild below
-                pass
-        storage = _build(docs)
-        index_cache.save(root, wanted, storage.files)
-        return cls(storage.open_index())
+            impacts = _stored_impacts(files, docs)
+            if impacts is not None:
+                return cls(list(docs), impacts)
+        from .whooshindex import computed  # whoosh's index modules, only to build
+
+        index = cls(*computed(docs))
+        index_cache.save(root, wanted, _impact_files(index.docs, index.impacts))
+        return index
 
     def close(self) -> None:
-        self.searcher.close()
+        """Nothing is held open (kept so callers need not know)."""
 
     def _scores(self, terms) -> list[float]:
         scores = [0.0] * len(self.docs)
@@ -319,13 +279,57 @@ class SearchIndex:
         return self._top(self._scores(terms), limit, (lambda d: d.field == field) if field else (lambda d: True))
 
 
+# --- the impacts as cache files: JSON and arrays of machine numbers ----------------------------
 
-def _build(docs: list[SearchDoc]) -> RamStorage:
-    """The whoosh index of ``docs``, in memory."""
-    storage = RamStorage()
-    writer = storage.create_index(_schema()).writer()
-    for d in docs:
-        writer.add_document(id=d.id, field=d.field, doc=asdict(d),
-                            **{name: getattr(d, name) for name in FIELD_WEIGHTS})
-    writer.commit()
-    return storage
+
+class _StoredImpacts(Mapping):
+    """Impacts read back from the cache: each term's slice of two flat arrays
+    (document numbers, impacts), sliced only when a query asks for the term."""
+
+    def __init__(self, terms: list[str], starts: list[int], ids: memoryview, values: memoryview) -> None:
+        self._number = dict(zip(terms, range(len(terms))))  # term → its number, to find its slice in starts
+        self._starts = starts  # one more than the terms: where each one's slice starts, then the end
+        self._ids, self._values = ids, values
+
+    def __getitem__(self, term: str) -> tuple[Sequence[int], Sequence[float]]:
+        n = self._number[term]
+        start, end = self._starts[n], self._starts[n + 1]
+        return self._ids[start:end], self._values[start:end]
+
+    def __iter__(self):
+        return iter(self._number)
+
+    def __len__(self) -> int:
+        return len(self._number)
+
+    def keys(self):
+        return self._number.keys()
+
+
+def _impact_files(docs: list[SearchDoc | None], impacts: Impacts) -> dict[str, bytes]:
+    postings = list(impacts.values())
+    return {
+        "docs.json": json.dumps([d.id if d else None for d in docs], ensure_ascii=False).encode(),
+        "terms.json": json.dumps([list(impacts), [len(ids) for ids, _ in postings]], ensure_ascii=False).encode(),
+        "ids": array("i", itertools.chain.from_iterable(ids for ids, _ in postings)).tobytes(),
+        "impacts": array("d", itertools.chain.from_iterable(values for _, values in postings)).tobytes(),
+    }
+
+
+def _stored_impacts(files: dict[str, memoryview], docs: list[SearchDoc]) -> Impacts | None:
+    """The impacts in cache ``files`` if they are whole and for documents
+    numbered as ``docs`` are; else None (the index is then built again).
+    The files passed the cache's MAC, so they are what ``_impact_files``
+    wrote: only their shape is checked here, not every number."""
+    try:
+        if json.loads(bytes(files["docs.json"])) != [d.id for d in docs]:
+            return None
+        terms, counts = json.loads(bytes(files["terms.json"]))
+        ids, values = files["ids"].cast("i"), files["impacts"].cast("d")
+        starts = list(itertools.accumulate(counts, initial=0))
+        impacts = _StoredImpacts(terms, starts, ids, values)
+        if not (len(impacts) == len(terms) == len(counts) and starts[-1] == len(ids) == len(values)):
+            return None
+        return impacts
+    except (KeyError, ValueError, TypeError):
+        return None
