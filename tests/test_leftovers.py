@@ -237,3 +237,31 @@ def test_the_server_sweeps_old_unmarked_folders_of_earlier_versions_and_nothing_
     assert [p.name for p in stale if p.exists()] == []
     assert [p.name for p in keep if not (p.exists() or p.is_symlink())] == []
     assert (elsewhere / "site/thu-tuc/index.html").exists()
+
+
+
+def _worker_stop_handlers(path, root, cache):
+    return signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)
+
+
+def test_parallel_load_workers_end_quietly(monkeypatch):
+    """A large catalogue is read by a pool of forked workers, which the pool
+    ends with SIGTERM. The workers must not keep the stop handler that turns
+    SIGTERM into an exception (for the parent's clean-up): a worker ended that
+    way prints a traceback after a command that succeeded."""
+    from generator.content import handbook
+
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("cần ít nhất 2 nhân CPU để đọc thủ tục song song")
+    saved = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGHUP)}
+    for s in saved:
+        signal.signal(s, signal.SIG_DFL)
+    try:
+        tempdirs.stop_on_signals()
+        monkeypatch.setattr(handbook, "_load_procedure", _worker_stop_handlers)  # forked workers see it
+        seen = handbook._load_procedures([Path("x.yml")] * handbook.PARALLEL_FROM, REPO, None)
+    finally:
+        for s, handler in saved.items():
+            signal.signal(s, handler)
+    assert len(seen) == handbook.PARALLEL_FROM
+    assert set(seen) == {(signal.SIG_DFL, signal.SIG_DFL)}

@@ -12,6 +12,7 @@ import hashlib
 import multiprocessing
 import os
 import re
+import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -223,13 +224,23 @@ def _load_procedure(path: Path, root: Path, cache: dict | None):
 PARALLEL_FROM = 200  # files; below that, starting workers costs more than it saves
 
 
+def _worker_signals() -> None:
+    """In a pool worker: the parent's stop handlers (which raise, to unwind
+    the parent's temporary folders) would print a traceback when the pool
+    ends its workers with SIGTERM; a worker has nothing to unwind, and Ctrl-C
+    is the parent's to handle."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _load_procedures(paths: list[Path], root: Path, cache: dict | None) -> list:
     """_load_procedure for each path; a large catalogue is read by forked
     workers, one per core (not with a cache: sotay serve has threads)."""
     workers = min(os.cpu_count() or 1, 4)
     if cache is not None or workers < 2 or len(paths) < PARALLEL_FROM:
         return [_load_procedure(path, root, cache) for path in paths]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_signals) as pool:
         return pool.starmap(_load_procedure, [(path, root, None) for path in paths], chunksize=32)
 
 
