@@ -50,7 +50,7 @@ class Period:
     def label(self) -> str:
         """How the handbook names this version: "bản áp dụng từ 01/3/2027"."""
         if self.start is None:
-            return "bản đang áp dụng trước " + date_vi(self.end) if self.end else "bản hiện hành"
+            return "bản áp dụng trước " + date_vi(self.end) if self.end else "bản hiện hành"
         return "bản áp dụng từ " + date_vi(self.start)
 
 
@@ -110,6 +110,25 @@ def periods_of(hb: Handbook, pid: str) -> list[Period]:
 def in_force(hb: Handbook, pid: str, day: dt.date) -> Period:
     """The version of a loaded procedure in force on ``day`` (a dossier's received date)."""
     return period_on(periods_of(hb, pid), day)
+
+
+def used_for(hb: Handbook, pid: str, day: dt.date) -> tuple[model.Procedure, dict | None]:
+    """The procedure a dossier received on ``day`` follows, and which
+    version that is (None when the procedure has no dated versions): what
+    ``sotay guide`` and ``sotay due`` say they used."""
+    periods = periods_of(hb, pid)
+    period = period_on(periods, day)
+    if len(periods) < 2 and period.start is None:
+        return period.procedure, None
+    return period.procedure, {
+        "start": period.start.isoformat() if period.start else None,
+        "end": period.end.isoformat() if period.end else None,
+        "label": period.label(),
+        "note": period.version.change_note if period.version is not None else None,
+        "received": day.isoformat(),
+        "text": f"Theo {period.label()} (hồ sơ nhận ngày {date_vi(day)})"
+                + (f"; chưa áp dụng trước {date_vi(period.start)}" if period.start and day < period.start else ""),
+    }
 
 
 def upcoming(hb: Handbook, pid: str) -> list[Period]:
