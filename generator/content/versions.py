@@ -63,7 +63,7 @@ def _copy(obj: Any, **changes: Any) -> Any:
 
 def apply(base: model.Procedure, version: Any) -> model.Procedure:
     """``base`` with the keys ``version`` writes replaced; positions follow the values."""
-    changed = model.changed_attrs(version)
+    changed = [a for a in model.changed_attrs(version) if getattr(version, a) is not None]  # empty: reported
     if not changed:
         return base
     new = _copy(base, **{a: getattr(version, a) for a in changed})
@@ -173,6 +173,11 @@ def check_procedure(p: model.Procedure, legal: dict[str, model.LegalDocument], s
         if not model.changed_attrs(v):
             sink.add(p.path, *location(v), "phiên bản không thay đổi khóa nào của thủ tục",
                      "ghi các khóa thay đổi từ ngày này (ví dụ 'phi', 'ho_so'), hoặc bỏ phiên bản.")
+        for attr in model.changed_attrs(v):
+            if getattr(v, attr) is None:
+                key = model.key_of(model.Procedure, attr)
+                sink.add(p.path, *location(v, attr), f"khóa '{key}' để trống trong phiên bản",
+                         f"ghi giá trị mới của '{key}' (danh sách rỗng thì ghi []), hoặc bỏ khóa nếu không đổi.")
         previous_start = v.effective if previous_start is None else max(previous_start, v.effective)
         previous_where = f"phiên bản ở dòng {line}"
     known = {(e.line, e.column, e.message) for e in sink.items if e.path == p.path}
