@@ -18,7 +18,6 @@ from generator.content.edition import Edition
 from generator.content.handbook import load_handbook
 from generator.site.build import build_site
 
-from conftest import write
 from test_loader import errors_for, line_of, replace_in
 
 KET_HON = "procedures/ho-tich/dang-ky-ket-hon.yml"
@@ -279,3 +278,29 @@ def test_a_copy_with_no_change_ahead_does_not_warn(dated, tmp_path, chromium):
         assert json.loads(tab.text_content("#sotay-edition")) == {"day": "2025-03-01", "changes": []}
     finally:
         context.close()
+
+
+# --- sotay diff ----------------------------------------------------------------------------
+
+
+def test_diff_shows_a_new_version_field_by_field(mini, run):
+    import subprocess
+
+    def git(*args):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=mini, check=True,
+                       capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-qm", "base")
+    append(mini, KET_HON, VERSION)
+    append(mini, "handbook/data/van-ban.yml", TEST_LAW)
+    out = run("diff").output
+    assert "Thêm phiên bản áp dụng từ 01/03/2025: Luật thử nghiệm rút thời hạn và thêm giấy tờ." in out
+    assert "Từ 01/03/2025 — Thời hạn: 5 ngày làm việc → 3 ngày làm việc" in out
+    assert "Từ 01/03/2025 — Thêm giấy tờ: Giấy xác nhận tình trạng hôn nhân" in out
+    git("add", "-A")
+    git("commit", "-qm", "version")
+    replace_in(mini, KET_HON, "      so: 3\n", "      so: 4\n")
+    out = run("diff", "HEAD").output
+    assert "Sửa phiên bản áp dụng từ 01/03/2025" in out and "5 ngày làm việc → 4 ngày làm việc" in out

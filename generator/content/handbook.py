@@ -292,9 +292,10 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
     for proc in hb.procedures.values():
         versions.check_procedure(proc, hb.legal, sink)
     versions.check_local_fees(hb.local, _display(root / DATA_DIR / LOCAL_FILE, root), sink)
-    versions.apply_edition(hb, edition.on or today_in_vietnam())
+    today = today or today_in_vietnam()
+    versions.apply_edition(hb, edition.on or today, today)
     legal_file = REGISTRY_FILES["legal"][0]
-    checks.check_dates(hb, sink, today or today_in_vietnam(), _display(root / DATA_DIR / legal_file, root))
+    checks.check_dates(hb, sink, today, _display(root / DATA_DIR / legal_file, root))
     checks.check_unique(hb, sink)
     checks.check_references(refs, hb, all_files, {rel for rel in published if rel.startswith(FORMS_DIR)}, sink)
     checks.check_legal_status(hb, sink)

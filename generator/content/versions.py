@@ -256,37 +256,29 @@ def check_local_fees(local: model.LocalSettings | None, display: str, sink: Erro
 # --- the handbook of one day -----------------------------------------------------------
 
 
-def legal_status_on(doc: model.LegalDocument, day: dt.date) -> str:
-    """A document's status on ``day`` from its dates; the registry's own
-    status where the dates say nothing."""
+def legal_status_on(doc: model.LegalDocument, day: dt.date, today: dt.date) -> str:
+    """A document's status on ``day`` from its dates.  The registry's status
+    describes ``today``: it stands unless the dates say the document is not
+    yet in force or has expired on ``day``; on a later day, a document
+    awaiting its entry into force is in force once that date has come."""
     if doc.expires and day >= doc.expires:
         return "het-hieu-luc"
     if doc.effective and day < doc.effective:
         return "chua-co-hieu-luc"
-    if doc.status == "chua-co-hieu-luc" and doc.effective:
+    if doc.status == "chua-co-hieu-luc" and doc.effective and day > today:
         return "con-hieu-luc"
     return doc.status
 
 
-def legal_on(legal: dict[str, model.LegalDocument], day: dt.date) -> dict[str, model.LegalDocument]:
-    """The registry as on ``day``: statuses from the dates, and a replacement
-    or amendment that is not yet in force on that day not yet counted."""
-    def in_force(doc_id: str) -> bool:
-        other = legal.get(doc_id)
-        return other is None or legal_status_on(other, day) != "chua-co-hieu-luc"
-
+def legal_on(legal: dict[str, model.LegalDocument], day: dt.date, today: dt.date) -> dict[str, model.LegalDocument]:
+    """The registry as on ``day``: statuses from the dates (``legal_status_on``).
+    Relations (replaced by, amended by) are the registry's as written, even
+    when the other document is not yet in force: the warning they give is
+    what tells editors to prepare the version that follows."""
     result = {}
     for doc_id, doc in legal.items():
-        changes = {}
-        status = legal_status_on(doc, day)
-        if status != doc.status:
-            changes["status"] = status
-        if doc.replaced_by and not in_force(doc.replaced_by):
-            changes["replaced_by"] = None
-        amended = [a for a in doc.amended_by if in_force(a)]
-        if amended != doc.amended_by:
-            changes["amended_by"] = amended
-        result[doc_id] = _copy(doc, **changes) if changes else doc
+        status = legal_status_on(doc, day, today)
+        result[doc_id] = _copy(doc, status=status) if status != doc.status else doc
     return result
 
 
@@ -308,13 +300,14 @@ def local_fee_on(fee: model.LocalFee, day: dt.date) -> model.LocalFee:
     return current
 
 
-def apply_edition(hb: Handbook, day: dt.date) -> None:
+def apply_edition(hb: Handbook, day: dt.date, today: dt.date) -> None:
     """Make ``hb`` the handbook of ``day``: each procedure as in force then
-    (its versions kept in ``hb.timelines``), legal statuses and local fees of that day."""
+    (its versions kept in ``hb.timelines``), legal statuses and local fees of
+    that day (``today``: the day the registry's statuses describe)."""
     hb.day = day
     hb.timelines = {pid: timeline(p) for pid, p in hb.procedures.items() if p.versions}
     hb.procedures = {pid: period_on(hb.timelines[pid], day).procedure if pid in hb.timelines else p
                      for pid, p in hb.procedures.items()}
-    hb.legal = legal_on(hb.legal, day)
+    hb.legal = legal_on(hb.legal, day, today)
     if hb.local is not None and any(f.versions or f.effective_from or f.expires for f in hb.local.fees.values()):
         hb.local = _copy(hb.local, fees={k: local_fee_on(f, day) for k, f in hb.local.fees.items()})
