@@ -39,6 +39,14 @@ def procedure_url(p) -> str:
     return procedure(p.field_id, p.id)
 
 
+def procedure_version(field_id: str, procedure_id: str, start: str | None, end: str | None = None) -> str:
+    """The page of a procedure's version other than the one in force on the
+    site's day: "…/ap-dung-tu-2027-03-01/" from its start (ISO date); an
+    undated first version, "…/ap-dung-truoc-2027-03-01/" (before the next)."""
+    tail = f"ap-dung-tu-{start}" if start else f"ap-dung-truoc-{end}"
+    return f"{procedure(field_id, procedure_id)}{tail}/"
+
+
 def field(field_id: str) -> str:
     return f"{CATALOGUE}{field_id}/"
 
@@ -105,10 +113,13 @@ class PageRef:
 
 
 def generated_pages(*, procedures: Iterable[tuple[str, str]], legal_ids: Iterable[str],
-                    session_ids: Iterable[str], field_ids: Iterable[str], triage: bool) -> list[PageRef]:
+                    session_ids: Iterable[str], field_ids: Iterable[str], triage: bool,
+                    versions: Iterable[tuple[str, str, int, str | None, str | None]] = ()) -> list[PageRef]:
     """Every page the build generates, in navigation order.  ``procedures``
     are (field id, procedure id) pairs; ``field_ids`` the fields that have
-    procedures, in display order."""
+    procedures, in display order; ``versions`` the other versions of
+    procedures (field id, procedure id, index of the version, its start and
+    end as ISO dates), whose pages are keyed "<procedure id>@<index>"."""
     pages = [PageRef(CATALOGUE, "catalogue"), PageRef(GLOSSARY, "glossary"), PageRef(SCHEMA, "schema")]
     if triage:
         pages.append(PageRef(TRIAGE, "triage"))
@@ -120,6 +131,8 @@ def generated_pages(*, procedures: Iterable[tuple[str, str]], legal_ids: Iterabl
         pages += [PageRef(training(session_id), "training", session_id), PageRef(trainee(session_id), "training-trainee", session_id)]
     pages += [PageRef(field(field_id), "field", field_id) for field_id in field_ids]
     pages += [PageRef(procedure(field_id, pid), "procedure", pid) for field_id, pid in procedures]
+    pages += [PageRef(procedure_version(field_id, pid, start, end), "procedure-version", f"{pid}@{index}")
+              for field_id, pid, index, start, end in versions]
     return pages
 
 
@@ -129,7 +142,19 @@ def handbook_pages(hb) -> list[PageRef]:
     return generated_pages(
         procedures=[(p.field_id, p.id) for items in groups.values() for p in items],
         legal_ids=list(hb.legal), session_ids=list(hb.sessions), field_ids=list(groups), triage=bool(hb.triage),
+        versions=[(hb.procedures[pid].field_id, pid, i, _iso(period.start), _iso(period.end))
+                  for pid, periods in sorted(hb.timelines.items()) for i, period in enumerate(periods)
+                  if i != _current(periods, hb.day)],
     )
+
+
+def _current(periods, day) -> int:
+    """The index of the version in force on ``day`` (as content/versions.py's period_on)."""
+    return max((i for i, x in enumerate(periods) if x.start is None or x.start <= day), default=0)
+
+
+def _iso(day) -> str | None:
+    return day.isoformat() if day else None
 
 
 def link(url: str) -> str:

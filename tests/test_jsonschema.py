@@ -107,7 +107,8 @@ def test_required_and_keys_follow_the_model(schema):
     classes = {c.__name__: c for c in [model.Procedure, model.Channel, model.Deadline, model.Fee, model.DossierItem,
                                       model.Step, model.CheckItem, model.Question, model.Note, model.LegalRef,
                                       model.Source, model.Verification, model.Training, model.Scenario,
-                                      model.QuizQuestion, model.PracticeDossier, model.PracticeDocument, model.Defect]}
+                                      model.QuizQuestion, model.PracticeDossier, model.PracticeDocument, model.Defect,
+                                      model.Version]}
     assert set(schema["$defs"]) == set(classes) - {"Procedure"}
     for name, cls in classes.items():
         obj = schema if cls is model.Procedure else schema["$defs"][name]

@@ -11,6 +11,7 @@ import click
 from ..content import model
 from ..guided.duedate import MissingYear, WorkCalendar, due, fmt_moment
 from ..guided.guide import deadline_for
+from ..content.versions import used_for
 from ..content.wording import deadline_text
 from .cache import fast_handbook
 from . import SotayError, cli, find_procedure, project_root
@@ -46,7 +47,8 @@ def parse_received(text: str) -> tuple[dt.datetime, bool]:
 def due_command(procedure: str, received_text: str, channel: str | None, as_json: bool) -> None:
     """Tính ngày hẹn trả kết quả của một thủ tục (THỦ_TỤC là mã định danh, tức tên tệp
     không có .yml), bỏ qua thứ Bảy, Chủ nhật, ngày nghỉ lễ, Tết và tính ngày làm bù
-    theo handbook/data/ngay-nghi.yml; in kèm cách tính từng ngày.
+    theo handbook/data/ngay-nghi.yml; in kèm cách tính từng ngày. Thủ tục có nhiều
+    phiên bản theo ngày hiệu lực thì dùng phiên bản áp dụng vào ngày nhận hồ sơ.
 
     Ví dụ:
 
@@ -60,7 +62,7 @@ def due_command(procedure: str, received_text: str, channel: str | None, as_json
     root = project_root()
     hb, sink = fast_handbook(root, procedure)
     sink.raise_if_any()
-    proc = find_procedure(hb, procedure)
+    proc, version = used_for(hb, find_procedure(hb, procedure).id, received.date())
     try:
         deadline, source = deadline_for(proc, channel)
     except ValueError as exc:
@@ -91,9 +93,12 @@ def due_command(procedure: str, received_text: str, channel: str | None, as_json
             "skipped": [{"date": d.isoformat(), "reason": why} for d, why in result.skipped],
             "steps": result.steps,
             "warnings": warnings,
+            "version": version,
         }, ensure_ascii=False, indent=2))
         return
     click.echo(click.style(f"{proc.title}", bold=True) + f"  ({proc.id})")
+    if version:
+        click.echo(version["text"])
     click.echo(f"Thời hạn: {deadline_text(deadline, counting=True)} — {source}")
     click.echo(f"Nhận hồ sơ: {received_label}")
     if result.result is None:

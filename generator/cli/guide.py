@@ -7,8 +7,11 @@ import json
 import click
 
 from ..content.conditions import parse_answer
+from ..content.handbook import today_in_vietnam
+from ..content.versions import used_for
 from ..guided.guide import tailored, untailored
 from .cache import fast_handbook
+from .due import parse_received
 from . import SotayError, can_prompt, cli, find_procedure, project_root
 
 
@@ -16,8 +19,11 @@ from . import SotayError, can_prompt, cli, find_procedure, project_root
 @click.argument("procedure")
 @click.option("--answer", "-a", "answers", multiple=True, metavar="MÃ=GIÁ_TRỊ",
               help="Trả lời sẵn một câu hỏi, ví dụ -a qua_han=có (lặp lại cho nhiều câu).")
+@click.option("--received", "received_text", default=None, metavar="YYYY-MM-DD",
+              help="Ngày nhận hồ sơ (mặc định: hôm nay); thủ tục có nhiều phiên bản theo ngày hiệu lực thì "
+                   "dùng phiên bản áp dụng vào ngày này.")
 @click.option("--json", "as_json", is_flag=True, help="In dạng JSON cho máy đọc.")
-def guide(procedure: str, answers: tuple[str, ...], as_json: bool) -> None:
+def guide(procedure: str, answers: tuple[str, ...], received_text: str | None, as_json: bool) -> None:
     """Hướng dẫn theo tình huống: trả lời vài câu hỏi, nhận đúng danh sách giấy
     tờ và các bước cho hồ sơ này. Không có --answer thì lệnh hỏi lần lượt;
     khi có --json hoặc không chạy ở cửa sổ lệnh (dữ liệu vào từ tệp, ống lệnh)
@@ -30,10 +36,12 @@ def guide(procedure: str, answers: tuple[str, ...], as_json: bool) -> None:
 
         sotay guide dang-ky-khai-sinh -a qua_han=không -a nguoi_di=cha --json
     """
+    received = parse_received(received_text)[0].date() if received_text else today_in_vietnam()
     root = project_root()
     hb, sink = fast_handbook(root, procedure)
     sink.raise_if_any()
-    p = find_procedure(hb, procedure)
+    p, version = used_for(hb, find_procedure(hb, procedure).id, received)
+    used = {"version": version} if version else {}
     questions = {q.key: q for q in p.questions}
     given: dict = {}
     for item in answers:
@@ -56,9 +64,11 @@ def guide(procedure: str, answers: tuple[str, ...], as_json: bool) -> None:
         everything = untailored(p)
         if as_json:
             click.echo(json.dumps({"id": p.id, "title": p.title, "tailored": False, "questions": asked,
-                                   "answers": {}, **everything}, ensure_ascii=False, indent=2))
+                                   "answers": {}, **everything, **used}, ensure_ascii=False, indent=2))
             return
         click.echo(click.style(p.title, bold=True))
+        if version:
+            click.echo(version["text"])
         if p.questions:
             click.echo("Chưa có câu trả lời nên dưới đây là toàn bộ giấy tờ và các bước; mục nào chỉ cần trong "
                        "một số trường hợp thì ghi rõ \"chỉ khi\". Để có danh sách cho đúng hồ sơ, trả lời:")
@@ -89,9 +99,11 @@ def guide(procedure: str, answers: tuple[str, ...], as_json: bool) -> None:
     result = tailored(p, given)
     if as_json:
         click.echo(json.dumps({"id": p.id, "title": p.title, "tailored": True, "questions": asked, "answers": given,
-                               **result}, ensure_ascii=False, indent=2))
+                               **result, **used}, ensure_ascii=False, indent=2))
         return
     click.echo(click.style(p.title, bold=True))
+    if version:
+        click.echo(version["text"])
     for q in p.questions:
         if q.key in given:
             value = given[q.key]

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, ScalarNode
 
-from . import checks, model
+from . import checks, model, versions
 from .catalogue import CATALOGUE_FILE, check_catalogue, load_catalogue
+from .edition import Edition
 from .errors import ErrorSink
 from .markdown import check_pages, is_page
 from ..textutil import fold, vi_sort_key
@@ -80,6 +81,10 @@ class Handbook:
     # Content digest of every registry read (path → sha256): what, beside a
     # procedure's own version, its page is made from (sotay serve's page cache).
     registry_digests: dict[str, str] = field(default_factory=dict)
+    # The day the handbook describes (versions.apply_edition), and the dated
+    # versions of the procedures that have them (procedure id → periods).
+    day: dt.date | None = None
+    timelines: dict[str, list] = field(default_factory=dict)
     _names: dict[str, str] = field(default_factory=dict, repr=False)  # procedures_matching's folded titles
 
     def procedures_matching(self, phrase: str) -> list[model.Procedure]:
@@ -245,11 +250,14 @@ def _load_procedures(paths: list[Path], root: Path, cache: dict | None) -> list:
 
 
 def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | None = None,
-                  cache: dict | None = None, today: dt.date | None = None) -> tuple[Handbook, ErrorSink]:
+                  cache: dict | None = None, today: dt.date | None = None,
+                  edition: Edition = Edition()) -> tuple[Handbook, ErrorSink]:
     """Load and validate everything; ``only`` limits which procedure files are reported on.
     ``cache`` (a dict kept between calls by ``sotay serve``) skips procedure
     files that have not changed since the last call.  ``today`` (default:
     ``today_in_vietnam()``) is what a review or issue date may not be after.
+    ``edition.on`` (default: today in Vietnam) is the day the handbook
+    describes: procedures, legal statuses and local fees as in force then.
 
     Cross-references are always resolved against the whole catalogue, so a
     single file can be checked without false "missing procedure" errors.
@@ -292,8 +300,13 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
 
     if only is None:
         hb.sessions = load_sessions(root, sink, refs)
+    for proc in hb.procedures.values():
+        versions.check_procedure(proc, hb.legal, sink)
+    versions.check_local_fees(hb.local, _display(root / DATA_DIR / LOCAL_FILE, root), sink)
+    today = today or today_in_vietnam()
+    versions.apply_edition(hb, edition.on or today, today)
     legal_file = REGISTRY_FILES["legal"][0]
-    checks.check_dates(hb, sink, today or today_in_vietnam(), _display(root / DATA_DIR / legal_file, root))
+    checks.check_dates(hb, sink, today, _display(root / DATA_DIR / legal_file, root))
     checks.check_unique(hb, sink)
     checks.check_references(refs, hb, all_files, {rel for rel in published if rel.startswith(FORMS_DIR)}, sink)
     checks.check_legal_status(hb, sink)

@@ -481,6 +481,19 @@ class Procedure:
         "dao_tao", "Nội dung đào tạo: mục tiêu, tình huống, trắc nghiệm, hồ sơ thực hành (xem trang Đào tạo).",
         label="Nội dung đào tạo", default=None
     )
+    effective_from: dt.date | None = spec(
+        "hieu_luc_tu",
+        "Ngày bắt đầu áp dụng nội dung ở trên (YYYY-MM-DD); bỏ trống khi đã áp dụng từ trước. "
+        "Nội dung thay đổi từ một ngày sau này ghi ở 'phien_ban'.",
+        label="Áp dụng từ", default=None, example="2025-07-01",
+    )
+    versions: list[Version] = spec(
+        "phien_ban",
+        "Các phiên bản áp dụng từ một ngày sau này, theo thứ tự ngày: mỗi phiên bản ghi 'hieu_luc_tu', "
+        "'ghi_chu' (thay đổi gì, vì sao) và chỉ các khóa thay đổi; khóa nào ghi thì thay cả giá trị của khóa đó "
+        "từ ngày ấy, các phiên bản sau cộng dồn lên các phiên bản trước.",
+        label="Phiên bản theo ngày hiệu lực", item_label="phiên bản", default=[],
+    )
 
     # Set by the loader, not by editors.
     id: str = field(default="", metadata={"internal": True})
@@ -490,6 +503,48 @@ class Procedure:
 
     def flagged(self, key: str) -> list[Verification]:
         return [v for v in self.unverified if v.field_key == key]
+
+
+# Keys a version may not change: what the procedure is (its field is its
+# folder) and the version machinery itself.
+VERSION_FIXED = {
+    "linh_vuc": "lĩnh vực của thủ tục không đổi theo phiên bản (lĩnh vực là thư mục chứa tệp)",
+    "hieu_luc_tu": "",
+    "phien_ban": "phiên bản không lồng trong phiên bản",
+}
+
+
+def _version_class() -> type:
+    """``Version``: a later version of a procedure.  Its own keys
+    (hieu_luc_tu, ghi_chu, can_cu), then every procedure key that may change,
+    each optional: a key written replaces that key's whole value from the
+    version's date.  Made from ``Procedure``'s declarations so the two never
+    disagree (fmt, the JSON Schema and the schema page read it like any class)."""
+    own = [
+        ("effective", "dt.date", spec("hieu_luc_tu", "Ngày phiên bản này bắt đầu áp dụng (YYYY-MM-DD); "
+                                      "phiên bản sau bắt đầu thì phiên bản này hết áp dụng.",
+                                      label="Áp dụng từ", example="2027-03-01")),
+        ("change_note", "Inline", spec("ghi_chu", "Thay đổi gì so với phiên bản trước, và vì sao.",
+                                       label="Thay đổi", example="Luật Hộ tịch 2026 có hiệu lực, thay Luật Hộ tịch 2014.")),
+        ("change_basis", "list[LegalRef]", spec("can_cu", "Văn bản làm thay đổi (phải có trong handbook/data/van-ban.yml).",
+                                                label="Căn cứ thay đổi", item_label="căn cứ", default=[])),
+    ]
+    changing = []
+    for f in schema_fields(Procedure):
+        if f.metadata["key"] in VERSION_FIXED:
+            continue
+        meta = dict(f.metadata)
+        changing.append((f.name, f"{f.type} | None", dataclasses.field(default=None, metadata=meta)))
+    cls = dataclasses.make_dataclass("Version", own + changing, kw_only=True)
+    cls.__module__ = __name__  # pickled by name (the loader's workers send procedures back)
+    cls.__doc__ = "Một phiên bản của thủ tục áp dụng từ một ngày: chỉ ghi các khóa thay đổi."
+    cls.FIXED_KEYS = VERSION_FIXED
+    return cls
+
+
+def changed_attrs(version: Any) -> list[str]:
+    """The procedure attributes a version writes (present in its file)."""
+    return [a for a in getattr(version, "_locs", {}) if a in Procedure.__dataclass_fields__]
 
 
 # --- training ("cầm tay chỉ việc") -----------------------------------------------
@@ -708,6 +763,10 @@ class LegalDocument:
     issuer: str = spec("co_quan_ban_hanh", "Cơ quan ban hành.", label="Cơ quan ban hành", example="Quốc hội")
     issued: dt.date = spec("ngay_ban_hanh", "Ngày ban hành.", label="Ngày ban hành", example="2014-11-20")
     effective: dt.date | None = spec("ngay_hieu_luc", "Ngày có hiệu lực.", label="Ngày có hiệu lực", default=None)
+    expires: dt.date | None = spec(
+        "ngay_het_hieu_luc", "Ngày văn bản hết hiệu lực toàn bộ, nếu đã biết (kể cả ngày trong tương lai); "
+        "từ ngày này văn bản được coi là hết hiệu lực trong bản dựng theo ngày.",
+        label="Ngày hết hiệu lực", default=None, example="2027-03-01")
     status: str = spec("tinh_trang", "Tình trạng hiệu lực.",
                        label="Tình trạng hiệu lực", choices=LEGAL_STATUS, default="con-hieu-luc")
     amended_by: list[str] = spec("sua_doi_boi", "Bị sửa đổi, bổ sung bởi (số, ký hiệu).",
@@ -885,6 +944,30 @@ class LocalFee:
     note: Inline | None = spec("ghi_chu", "Ghi chú.", label="Ghi chú", default=None)
     unverified: str | None = spec("can_xac_minh", "Lý do nếu mức thu chưa xác minh được.",
                                   label="Cần xác minh", default=None)
+    effective_from: dt.date | None = spec(
+        "hieu_luc_tu", "Ngày mức thu này bắt đầu áp dụng (YYYY-MM-DD); bỏ trống khi đã áp dụng từ trước.",
+        label="Áp dụng từ", default=None, example="2025-07-01")
+    expires: dt.date | None = spec(
+        "het_hieu_luc", "Ngày mức thu này thôi áp dụng (YYYY-MM-DD), nếu đã biết; mức mới (nếu có) ghi ở 'phien_ban'.",
+        label="Hết hiệu lực từ", default=None, example="2027-01-01")
+    versions: list[LocalFeeVersion] = spec(
+        "phien_ban", "Mức thu mới từ một ngày sau này, theo thứ tự ngày: mỗi mục ghi 'hieu_luc_tu' và các khóa thay đổi.",
+        label="Phiên bản theo ngày hiệu lực", item_label="phiên bản", default=[])
+
+
+@dataclass(kw_only=True)
+class LocalFeeVersion:
+    """Một mức thu địa phương áp dụng từ một ngày: chỉ ghi các khóa thay đổi."""
+
+    effective: dt.date = spec("hieu_luc_tu", "Ngày bắt đầu áp dụng (YYYY-MM-DD).", label="Áp dụng từ", example="2027-01-01")
+    amount: int | None = spec("so_tien", "Số tiền mới (đồng).", label="Số tiền", default=None,
+                              minimum=0, maximum=1_000_000_000)
+    unit: str | None = spec("don_vi", "Đơn vị tính mới.", label="Đơn vị tính", default=None)
+    legal_basis: str | None = spec("van_ban", "Nghị quyết HĐND tỉnh quy định mức mới.",
+                                   label="Văn bản", default=None, ref="legal")
+    note: Inline | None = spec("ghi_chu", "Ghi chú.", label="Ghi chú", default=None)
+    unverified: str | None = spec("can_xac_minh", "Lý do nếu mức mới chưa xác minh được.",
+                                  label="Cần xác minh", default=None)
 
 
 @dataclass(kw_only=True)
@@ -943,3 +1026,6 @@ class HolidayYear:
         default=None,
     )
     year: int = field(default=0, metadata={"internal": True})
+
+
+Version = _version_class()

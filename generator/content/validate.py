@@ -95,6 +95,11 @@ def _convert_object(node: Node, cls: type, ctx: Context) -> Any:
     for key_node, value_node in node.value:
         key = key_node.value if isinstance(key_node, ScalarNode) else None
         f = fields.get(key) if isinstance(key, str) else None
+        if f is None and key in getattr(cls, "FIXED_KEYS", {}):  # a procedure key a version may not change
+            ctx.error(key_node, f"khóa '{key}' không được đổi trong một phiên bản" + (f": {cls.FIXED_KEYS[key]}" if cls.FIXED_KEYS[key] else ""),
+                      "phiên bản chỉ ghi 'hieu_luc_tu', 'ghi_chu', 'can_cu' và các khóa của thủ tục thay đổi từ ngày đó.")
+            ok = False
+            continue
         if f is None:
             close = [] if ctx.sink.full(ctx.path) else difflib.get_close_matches(str(key)[:100], list(fields), n=1, cutoff=0.6)
             hint = f"có phải ý bạn là '{close[0]}'?" if close else "các khóa hợp lệ: " + ", ".join(fields)

@@ -34,6 +34,7 @@ SECTIONS = [
     (model.LegalRef, "can-cu-phap-ly", "Một mục trong can_cu_phap_ly"),
     (model.Source, "nguon", "Một mục trong nguon"),
     (model.Verification, "can-xac-minh", "Một mục trong can_xac_minh"),
+    (model.Version, "phien-ban", "Một mục trong phien_ban (phiên bản áp dụng từ một ngày)"),
     (model.Training, "dao-tao", "dao_tao (nội dung đào tạo của thủ tục)"),
     (model.Scenario, "tinh-huong", "Một mục trong tinh_huong của dao_tao"),
     (model.QuizQuestion, "cau-hoi-kiem-tra", "Một mục trong cau_hoi_kiem_tra của dao_tao"),
@@ -47,6 +48,7 @@ SECTIONS = [
     (model.CatalogueEntry, "danh-muc-tthc", "Một thủ tục trong handbook/data/danh-muc-tthc.yml"),
     (model.LocalSettings, "dia-phuong", "handbook/data/dia-phuong.yml"),
     (model.LocalFee, "muc-thu", "Một mức thu trong muc_thu"),
+    (model.LocalFeeVersion, "muc-thu-phien-ban", "Một mục trong phien_ban của một mức thu"),
     (model.Synonym, "tu-dong-nghia", "Một mục trong handbook/data/tu-dong-nghia.yml"),
     (model.HolidayYear, "ngay-nghi", "Một năm trong handbook/data/ngay-nghi.yml (khóa là năm, ví dụ 2026:)"),
     (model.Holiday, "mot-ngay-nghi", "Một ngày trong nghi hoặc lam_bu"),
@@ -78,8 +80,23 @@ def type_name(tp) -> str:
     return _TYPE_NAMES.get(tp, "chuỗi")
 
 
+# A version's own keys; its other keys are the procedure's, described once under "Thủ tục".
+VERSION_OWN = ("effective", "change_note", "change_basis")
+
+
+def _version_rest() -> FieldDoc:
+    fixed = ", ".join(k for k in model.VERSION_FIXED if k != "hieu_luc_tu")
+    return FieldDoc(key="(khóa của thủ tục)", required=False, type="như ở mục Thủ tục",
+                    doc=f"Mọi khóa của thủ tục thay đổi từ ngày này, trừ {fixed}; khóa nào ghi thì thay cả giá trị "
+                        "của khóa đó (ghi đủ cả danh sách, không chỉ mục thay đổi). Khóa không ghi giữ như phiên bản trước.",
+                    choices=None, example=None)
+
+
 def describe(cls: type) -> list[FieldDoc]:
     hints = type_hints(cls)
+    fields = model.schema_fields(cls)
+    if cls is model.Version:
+        fields = [f for f in fields if f.name in VERSION_OWN]
     return [
         FieldDoc(
             key=f.metadata["key"],
@@ -89,8 +106,8 @@ def describe(cls: type) -> list[FieldDoc]:
             choices=f.metadata.get("choices"),
             example=f.metadata.get("example"),
         )
-        for f in model.schema_fields(cls)
-    ]
+        for f in fields
+    ] + ([_version_rest()] if cls is model.Version else [])
 
 
 def sections() -> list[dict]:
@@ -124,6 +141,8 @@ def limits() -> list[tuple[str, str]]:
     ]
     seen: set[tuple] = set()
     for cls, _, title in SECTIONS:
+        if cls is model.Version:  # its procedure keys have the procedure's bounds, listed there
+            continue
         for f in model.schema_fields(cls):
             meta = f.metadata
             bounds = []

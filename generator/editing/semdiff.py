@@ -385,7 +385,7 @@ def procedure_changes(old: model.Procedure, new: model.Procedure) -> list[Change
     out: list[Change] = []
     for f in model.schema_fields(model.Procedure):
         a, b = getattr(old, f.name), getattr(new, f.name)
-        if a == b:
+        if a == b or f.name == "versions":  # versions: versiondiff.version_changes, version by version
             continue
         key, label = f.metadata["key"], _label(f)
         choices = f.metadata.get("choices")

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..content import model
-from ..content.wording import deadline_text
+from ..content.versions import on, timeline
+from ..content.wording import date_vi, deadline_text
 from .review import review_warnings
 from .semdiff import Change, procedure_changes
 from .versions import default_base, ensure_repository, files_at, load_version, resolve, worktree_files
@@ -64,13 +65,37 @@ def compare_file(path: str, old: bytes | None, new: bytes | None) -> FileDiff | 
         errors = [f"bản cũ: {e}" for e in old_errors] + [f"bản mới: {e}" for e in new_errors]
         return FileDiff(path, pid, title, "broken", errors=errors, summary=summary)
     if old is None:
-        return FileDiff(path, pid, title, "added", summary=f"thủ tục mới ({_facts(after)})")
+        return FileDiff(path, pid, title, "added", version_changes(None, after),
+                        summary=f"thủ tục mới ({_facts(after)})")
     if before == after:
         return None  # layout, quoting, comments, key order: the same content
-    changes = procedure_changes(before, after)
+    changes = procedure_changes(before, after) + version_changes(before, after)
     if not changes:  # a difference outside the schema's fields; say so rather than hide it
         changes = [Change("", "changed", "Nội dung đã sửa")]
     return FileDiff(path, pid, title, "changed", changes, warnings=review_warnings(before, after))
+
+
+def version_changes(before: model.Procedure | None, after: model.Procedure) -> list[Change]:
+    """Each dated version added or changed (matched by its start date), as
+    the field-level difference between the version before it and it; each
+    version removed, in one line."""
+    old = {v.effective: v for v in (before.versions if before else [])}
+    periods = timeline(after)
+    out: list[Change] = []
+    for previous, period in zip(periods, periods[1:]):
+        v, day = period.version, date_vi(period.start)
+        if before is not None and old.get(v.effective) == v and on(before, v.effective) == period.procedure:
+            continue  # the same version, over the same content before it
+        kind = "added" if v.effective not in old else "changed"
+        out.append(Change("phien_ban", kind, f"{'Thêm' if kind == 'added' else 'Sửa'} phiên bản áp dụng từ {day}: "
+                                             f"{v.change_note}", item=day))
+        for c in procedure_changes(previous.procedure, period.procedure):
+            c.field, c.text, c.item = f"phien_ban.{c.field}", f"Từ {day} — {c.text}", c.item or day
+            out.append(c)
+    kept = {v.effective for v in after.versions}
+    out += [Change("phien_ban", "removed", f"Bỏ phiên bản áp dụng từ {date_vi(d)}", item=date_vi(d))
+            for d in sorted(old) if d not in kept]
+    return out
 
 
 def compare(old_files: dict[str, bytes], new_files: dict[str, bytes]) -> list[FileDiff]:

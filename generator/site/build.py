@@ -23,6 +23,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 from mkdocs.utils.yaml import yaml_load
 
+from ..content.edition import Edition
 from . import outputs
 from .render import MemoryBytecodeCache
 from .. import tempdirs
@@ -136,19 +137,20 @@ def collector_paused(full: bool = True) -> Iterator[None]:
 
 
 def build_site(root: Path, site_dir: Path | None = None, *, offline: bool = False, cache: BuildCache | None = None,
-               **config_overrides) -> Path:
+               edition: Edition | None = None, **config_overrides) -> Path:
     """Validate the content under ``root`` and build it into ``site_dir`` atomically.
 
     ``offline=True`` builds a site that works opened from disk (file://).
     ``cache`` (sotay serve) reuses unchanged work from the previous build and
     writes pages in this process only (the server's threads make forking unsafe).
+    ``edition`` (--ngay): what the site describes; None: mkdocs.yml's plugin options.
     """
     with collector_paused(full=cache is None):
-        return _build_site(root, site_dir, offline, cache, config_overrides)
+        return _build_site(root, site_dir, offline, cache, edition, config_overrides)
 
 
 def _build_site(root: Path, site_dir: Path | None, offline: bool, cache: BuildCache | None,
-                config_overrides: dict) -> Path:
+                edition: Edition | None, config_overrides: dict) -> Path:
     site_dir = outputs.site_dir(root, site_dir)  # refuses a folder we did not build, and the project's own
     if offline:
         config_overrides = {**offline_overrides(root), **config_overrides}
@@ -161,7 +163,7 @@ def _build_site(root: Path, site_dir: Path | None, offline: bool, cache: BuildCa
     if plugin is None:
         raise BuildFailed(f"mkdocs.yml không bật plugin '{PLUGIN}' (mục plugins:), nên không dựng được sổ tay.")
     # The handbook is loaded with the plugin's options, and checked before anything is written.
-    _, sink = plugin.load(root, cache)
+    _, sink = plugin.load(root, cache, edition)
     if sink.errors:
         plugin.handoff = None  # not for a later build in this process
         sink.raise_if_any()

@@ -11,10 +11,13 @@ only if it is an earlier export (``outputs.is_our_zip``).
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
+import re
 import zipfile
 from pathlib import Path
 
+from ..content.edition import Edition
 from ..content.wording import date_vi
 from . import outputs
 from .build import build_site
@@ -22,6 +25,8 @@ from .. import tempdirs
 
 README_NAME = outputs.EXPORT_README
 LUNR_DIR = "assets/javascripts/lunr/"
+# The JSON block every page carries (theme/main.html): the day built for, and later changes.
+EDITION_BLOCK = re.compile(r'<script type="application/json" id="sotay-edition">(.*?)</script>', re.DOTALL)
 
 README_TEXT = """\
 SỔ TAY NGHIỆP VỤ SỐ CẤP XÃ — BẢN DÙNG KHÔNG CẦN MẠNG
@@ -57,20 +62,32 @@ def default_zip_name(today: dt.date | None = None) -> str:
     return f"so-tay-{(today or dt.date.today()).isoformat()}.zip"
 
 
-def export_zip(root: Path, dest: Path, today: dt.date | None = None) -> Path:
+def export_zip(root: Path, dest: Path, today: dt.date | None = None, edition: Edition | None = None) -> Path:
     """Build the offline site of the handbook under ``root`` into ``dest`` (a
-    .zip file) whose one top folder, named after the file, holds index.html."""
+    .zip file) whose one top folder, named after the file, holds index.html.
+    ``edition`` (--ngay): the day the copy describes, said in its read-me."""
     today = today or dt.date.today()
     dest = outputs.output_file(root, dest, outputs.is_our_zip)  # refused before the build, not after
     folder = dest.stem
     with tempdirs.temporary("sotay-export-") as tmp:
-        site = build_site(root, tmp / folder, offline=True)
-        text = README_TEXT.format(day=date_vi(today), folder=folder)
+        site = build_site(root, tmp / folder, offline=True, edition=edition)
+        text = README_TEXT.format(day=date_vi(today), folder=folder) + _dated(site)
         # Notepad on older Windows needs the BOM to read UTF-8, and CRLF line ends.
         (site / README_NAME).write_bytes("\ufeff".encode() + text.replace("\n", "\r\n").encode("utf-8"))
         with outputs.writing(root, dest, outputs.is_our_zip) as partial:
             _write_zip(site, folder, partial)
     return dest
+
+
+def _dated(site: Path) -> str:
+    """The read-me's paragraph on the day the copy describes and the changes it does not include."""
+    edition = json.loads(html.unescape(EDITION_BLOCK.search((site / "index.html").read_text(encoding="utf-8")).group(1)))
+    text = f"\nNGÀY ÁP DỤNG\n- Nội dung trong bản này là quy định áp dụng ngày {date_vi(dt.date.fromisoformat(edition['day']))}.\n"
+    if edition["changes"]:
+        days = ", ".join(date_vi(dt.date.fromisoformat(d)) for d in edition["changes"])
+        text += (f"- Có quy định mới áp dụng từ {days}: từ ngày đó, trang sẽ nhắc lấy bản mới; "
+                 "trang thủ tục có liên kết xem trước bản mới.\n")
+    return text
 
 
 def _write_zip(site: Path, folder: str, path: Path) -> None:

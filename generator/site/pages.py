@@ -21,6 +21,7 @@ from ..content.handbook import Handbook
 from ..editing.changes import History
 from ..search.index import SearchDoc
 from . import shell
+from .dated import dated, version_procedure
 from .render import Renderer, toc_tokens
 
 # How the site's search sees a page.
@@ -157,7 +158,43 @@ class ProcedurePage(Page):
     def render(self, url_for):
         proc = self.procedure
         return self.site.renderer.render_procedure(proc, url_for, self.site.suggestions.get(proc.id, []),
-                                                   edit_url=self.edit_url(), report_url=self.site.report_url(proc))
+                                                   edit_url=self.edit_url(), report_url=self.site.report_url(proc),
+                                                   dated=dated(self.site.handbook, proc.id))
+
+
+class ProcedureVersionPage(Page):
+    """Another version of a procedure than the one in force on the site's
+    day (an upcoming one, to read ahead; an earlier one, for dossiers received
+    under it).  Out of search and the navigation: the procedure's own page
+    is what an officer finds; this one is reached from its notice."""
+
+    kind, search = "procedure-version", SEARCH_OWN
+    scripts = ProcedurePage.scripts
+
+    @property
+    def pid(self) -> str:
+        return self.key.rsplit("@", 1)[0]
+
+    @property
+    def index(self) -> int:
+        return int(self.key.rsplit("@", 1)[1])
+
+    @property
+    def procedure(self):
+        return version_procedure(self.site.handbook, self.pid, self.index)
+
+    @property
+    def title(self):
+        return escape(f"{self.procedure.title} — {dated(self.site.handbook, self.pid, self.index).shown.label}")
+
+    def edit_url(self):
+        return self.site.edit_url(self.procedure)
+
+    def render(self, url_for):
+        proc = self.procedure
+        return self.site.renderer.render_procedure(proc, url_for, [], edit_url=self.edit_url(),
+                                                   report_url=self.site.report_url(proc),
+                                                   dated=dated(self.site.handbook, self.pid, self.index))
 
 
 class Glossary(Page):
@@ -266,7 +303,7 @@ class ShellPage(Page):
 
 
 KINDS: dict[str, type[Page]] = {cls.kind: cls for cls in (
-    Catalogue, FieldPage, ProcedurePage, Glossary, Schema, Triage, LegalIndex, LegalDocument, Changes,
+    Catalogue, FieldPage, ProcedurePage, ProcedureVersionPage, Glossary, Schema, Triage, LegalIndex, LegalDocument, Changes,
     TrainingIndex, TrainerPage, TraineePage)}
 
 

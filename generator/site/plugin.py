@@ -28,8 +28,10 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 from .. import urls
+from ..content.edition import Edition
 from ..content.errors import ErrorSink
 from ..content.handbook import DATA_DIR, PROCEDURES_DIR, Handbook, load_handbook
+from ..content.versions import change_dates
 from ..content.sessions import SESSIONS_DIR
 from ..editing.changes import history
 from ..search.index import search_documents, similar_procedures
@@ -57,6 +59,9 @@ class SotayConfig(Config):
     source_edit_uri = c.Type(str, default="edit/main/")
     # "Góp ý về trang này": the address feedback is e-mailed to; empty: copy only (feedback.py).
     feedback_email = c.Optional(c.Type(str))
+    # The day the handbook is built for (YYYY-MM-DD); empty: today in Vietnam.
+    # `sotay build/serve/export --ngay` overrides it.
+    ngay = c.Optional(c.Type((str, dt.date)))
 
 
 class SotayPlugin(BasePlugin[SotayConfig]):
@@ -72,13 +77,26 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         self.page_cache = None  # sotay serve: build.BuildCache, what the procedure pages reuse
         self.template_cache = MemoryBytecodeCache()  # compiled templates, ours and the theme's
 
-    def load(self, root: Path, cache=None) -> tuple[Handbook, ErrorSink]:
+    def load(self, root: Path, cache=None, edition: Edition | None = None) -> tuple[Handbook, ErrorSink]:
         """Load the handbook under ``root`` for the next build.  ``cache``
         (build.BuildCache, from sotay serve) keeps unchanged procedure files,
-        pages and compiled templates from the previous build."""
-        loaded = load_handbook(root, cache=cache.procedures if cache else None)
+        pages and compiled templates from the previous build.  ``edition``
+        (a command's --ngay): what to build; None: this plugin's options."""
+        edition = edition if edition is not None else self.edition()
+        loaded = load_handbook(root, cache=cache.procedures if cache else None, edition=edition)
         self.handoff = (loaded, cache)
         return loaded
+
+    def edition(self) -> Edition:
+        """The edition mkdocs.yml's options ask for (``ngay``)."""
+        day = self.config.ngay
+        if isinstance(day, str):
+            try:
+                day = dt.date.fromisoformat(day.strip())
+            except ValueError:
+                raise PluginError(f"mkdocs.yml, plugins → sotay: ngay '{day}' không đúng dạng YYYY-MM-DD "
+                                  "(ví dụ: ngay: 2027-03-01).") from None
+        return Edition(on=day)
 
     def on_startup(self, command, dirty):
         self.command = command
@@ -102,6 +120,9 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         except ValueError as err:
             raise PluginError(f"mkdocs.yml, plugins → sotay: {err}.") from None
         config.extra["sotay_feedback"] = {"email": feedback, "edition": dt.date.today().strftime("%d/%m/%Y")}
+        # The day the pages describe and the changes after it (sotay/edition.js warns once one is reached).
+        config.extra["sotay_edition"] = {"day": handbook.day.isoformat(),
+                                         "changes": [d.isoformat() for d in change_dates(handbook)]}
         if not config.repo_url:
             # No repository configured: no "edit this page" links (MkDocs would make
             # them relative to the site from edit_uri alone).

@@ -151,11 +151,12 @@ class Renderer:
         return "; ".join(f"{line.name}: {line.amount}" for line in self.fee_lines(fees))
 
     def render_procedure(self, p: model.Procedure, url_for: Callable[[str], str], suggestions: list[str] = (),
-                         edit_url: str | None = None, report_url: str | None = None) -> str:
+                         edit_url: str | None = None, report_url: str | None = None, dated=None) -> str:
         """``suggestions``: ids of similar procedures found by search, shown
         apart from the editor's own related list; ``edit_url`` and
         ``report_url`` open the YAML in the repository and a prefilled
-        content-error report."""
+        content-error report; ``dated`` (site/dated.py) what the page says
+        about the procedure's other versions."""
         related = [self.hb.procedures[r] for r in p.related if r in self.hb.procedures]
         guide = build_guide(p)
         guide.due = due_data(p, self.hb.holidays)
@@ -179,6 +180,7 @@ class Renderer:
             url_for=url_for,
             procedure_url=procedure_url,
             field_url=field,
+            dated=dated,
         )
 
     def render_triage(self, url_for: Callable[[str], str]) -> str:

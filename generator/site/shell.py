@@ -140,7 +140,7 @@ def page_inputs(page_shell: Shell, handbook, config) -> str:
     suggestions: the registries, every procedure's id, title and field, the
     shell, the settings and today's date (the "Cần rà soát" notice)."""
     digest = hashlib.sha256(page_shell.fingerprint.encode())
-    digest.update(repr((dt.date.today(), config.repo_url, config.use_directory_urls, sorted(
+    digest.update(repr((dt.date.today(), handbook.day, config.repo_url, config.use_directory_urls, sorted(
         (p.id, p.title, p.field_id, p.path) for p in handbook.procedures.values()),
         sorted(handbook.registry_digests.items()))).encode())
     return digest.hexdigest()
