@@ -420,6 +420,14 @@ def _retarget_sessions(folder: Path, maker: Maker) -> None:
             path.write_text(dump(data), encoding="utf-8")
 
 
+def _unlink_catalogue(path: Path) -> None:
+    """The catalogue registry names real procedures (``thu_tuc``), absent
+    here: its entries stay, as procedures without a page."""
+    if path.exists():
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        path.write_text("".join(line for line in lines if not line.startswith("  thu_tuc:")), encoding="utf-8")
+
+
 def make_project(dest: Path, procedures: int, seed: int = 1, with_real: bool = False,
                  material: Material | None = None) -> dict:
     """Write a complete project with ``procedures`` procedures into ``dest``
@@ -461,6 +469,7 @@ def make_project(dest: Path, procedures: int, seed: int = 1, with_real: bool = F
             "# Tạo tự động cho bộ thủ tục tổng hợp (benchmarks/synthetic.py).\n"
             + dump(_triage(procs, material, rng)), encoding="utf-8")
         _retarget_sessions(dest / "handbook/dao-tao", maker)
+        _unlink_catalogue(dest / "handbook/data/danh-muc-tthc.yml")
     size = 0
     for pid, p in procs.items():
         path = dest / "procedures" / p["linh_vuc"] / f"{pid}.yml"

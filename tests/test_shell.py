@@ -50,3 +50,52 @@ def test_sitemap_lists_procedures_not_the_shell(mini, tmp_path):
     for pid in ("dang-ky-khai-sinh", "dang-ky-ket-hon"):
         assert f"<loc>https://so-tay.example/thu-tuc/ho-tich/{pid}/</loc>" in text
     assert gzip.decompress((site / "sitemap.xml.gz").read_bytes()).decode("utf-8") == text
+
+
+def test_forked_writers_write_the_pages_one_process_writes(mini, tmp_path, monkeypatch):
+    import generator.site.shell as shell
+
+    one = build_site(mini, tmp_path / "one")  # two procedures: written in this process
+    monkeypatch.setattr(shell, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(shell, "CHUNK", 1)
+    monkeypatch.setattr(shell.os, "cpu_count", lambda: 2)
+    forked = build_site(mini, tmp_path / "forked")
+    files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
+    assert sorted(p.relative_to(forked) for p in forked.rglob("*") if p.is_file()) == files
+    assert [rel for rel in files if (one / rel).read_bytes() != (forked / rel).read_bytes()] == []
+
+
+def test_each_forked_writer_writes_one_share_and_exits(tmp_path):
+    """A writer's copy of the parent's memory grows with what it writes: every
+    child writes one chunk, and no more than ``workers`` processes write at once."""
+    import os
+    import time
+
+    import generator.site.shell as shell
+
+    def work(chunk):
+        started = time.monotonic()
+        time.sleep(0.1)
+        (tmp_path / f"{chunk[0]}").write_text(f"{os.getpid()} {started} {time.monotonic()}")
+
+    shell._in_forked_workers(work, [[n] for n in range(8)], 3)
+    runs = [(tmp_path / str(n)).read_text().split() for n in range(8)]
+    by_child = [pid for pid, _, _ in runs if int(pid) != os.getpid()]
+    assert by_child and len(set(by_child)) == len(by_child)  # a fresh child for every chunk
+    events = sorted([(float(a), 1) for _, a, _ in runs] + [(float(b), -1) for _, _, b in runs])
+    alive, most = 0, 0
+    for _, step in events:
+        alive += step
+        most = max(most, alive)
+    assert most <= 3
+
+
+def test_a_failing_writer_fails_the_build(tmp_path):
+    import generator.site.shell as shell
+
+    def work(chunk):
+        if chunk == [5]:
+            raise ValueError("trang 5 hỏng")
+
+    with pytest.raises(ValueError, match="trang 5 hỏng"):
+        shell._in_forked_workers(work, [[n] for n in range(8)], 2)
