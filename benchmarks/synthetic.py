@@ -307,6 +307,10 @@ class Maker:
             return new
         if key in KEEP:
             return value
+        if owner is model.Question and key == "hoi":
+            # The template's own question: generated text could put a negative in a
+            # yes/no question, which validation warns about (a misreadable question).
+            return value
         if key in POOL and self.m.pools.get(key):
             return self.rng.choice(self.m.pools[key])
         return self.m.chain.text(self.rng, value)

@@ -32,7 +32,8 @@ def test_synthetic_project_is_valid_without_warnings(project):
     hb, sink = load_handbook(project)
     assert [e.format() for e in sink.items] == []
     assert len(hb.procedures) == 30
-    assert len({p.field_id for p in hb.procedures.values()}) == 16  # spread over every field
+    # spread over the fields: as many as there are procedures to spread
+    assert len({p.field_id for p in hb.procedures.values()}) == min(30, len(hb.fields))
     assert not any(p.code for p in hb.procedures.values())
     assert any(p.questions for p in hb.procedures.values())
     assert len({p.title.casefold() for p in hb.procedures.values()}) == 30
