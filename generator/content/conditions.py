@@ -572,7 +572,11 @@ def describe(node: Compiled, questions: dict[str, str], choice_labels: dict[str,
     if kind == "v":
         return {True: "có", False: "không"}.get(node[1], str(node[1])) if isinstance(node[1], bool) else str(node[1])
     if kind == "not":
-        return "không phải: " + describe(node[1], questions, labels)
+        # A sentence, not "không phải: …": the question's label is quoted whole.
+        inner = node[1]
+        if inner[0] in ("and", "or"):
+            return f"không thuộc trường hợp: ({describe(inner, questions, labels)})"
+        return f"không thuộc trường hợp “{describe(inner, questions, labels)}”"
     if kind in ("and", "or"):
         word = " và " if kind == "and" else " hoặc "
         return word.join(_wrap(x, questions, labels) for x in node[1:])
@@ -582,6 +586,9 @@ def describe(node: Compiled, questions: dict[str, str], choice_labels: dict[str,
         return f"{questions.get(name, name)}: " + " hoặc ".join(names)
     if kind == "cmp":
         op, a, b = node[1], node[2], node[3]
+        if a[0] == "q" and b[0] == "v" and isinstance(b[1], bool) and op in ("=", "!="):
+            holds = b[1] == (op == "=")  # "q = có" reads as q itself, "q = không" as its negation
+            return describe(a, questions, labels) if holds else describe(("not", a), questions, labels)
         if a[0] == "q" and b[0] == "v":
             value = labels.get(a[1], {}).get(b[1], describe(b, questions, labels))
             words = {"=": ": ", "!=": ": không phải ", "<": " dưới ", "<=": " không quá ", ">": " trên ", ">=": " từ "}
