@@ -14,7 +14,7 @@ from hypothesis import given, settings, strategies as st
 from generator.guided import duedate
 
 from generator.content import model
-from generator.guided.guide import calendar_data
+from generator.guided.guide import calendar_data, deadline_data
 from generator.content.handbook import ErrorSink, load_holidays
 from generator.site.plugin import THEME_DIR
 
@@ -34,15 +34,19 @@ moments = st.datetimes(min_value=dt.datetime(2024, 12, 20), max_value=dt.datetim
     lambda m: m.replace(second=0, microsecond=0))
 
 
+def model_deadline(d: dict) -> model.Deadline:
+    return model.Deadline(kind=d["kind"], amount=d["amount"], cutoff=d["cutoff"])
+
+
 def python_result(d: dict, received: dt.datetime):
-    deadline = model.Deadline(kind=d["kind"], amount=d["amount"], cutoff=d["cutoff"])
+    """The date, and the day-by-day explanation and warnings `sotay due` prints."""
     try:
-        result = duedate.due(deadline, received, CALENDAR).result
+        out = duedate.due(model_deadline(d), received, CALENDAR)
     except duedate.MissingYear as missing:
         return {"missingYear": missing.year}
-    if isinstance(result, dt.datetime):
-        return {"result": result.strftime("%Y-%m-%dT%H:%M")}
-    return {"result": result.isoformat()}
+    result = out.result
+    text = result.strftime("%Y-%m-%dT%H:%M") if isinstance(result, dt.datetime) else result.isoformat()
+    return {"result": text, "steps": out.steps, "warnings": out.warnings}
 
 
 @settings(max_examples=40, deadline=None)
@@ -51,8 +55,9 @@ def test_python_and_javascript_agree(cases):
     require(shutil.which("node") is not None, "Node.js", "sudo apt-get install nodejs")
     script = ("const d = require(process.argv[1]); const [cal, cases] = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
               "console.log(JSON.stringify(cases.map(([dl, r]) => { const x = d.due(dl, r, cal);"
-              " return x.missingYear ? {missingYear: x.missingYear} : {result: x.result} })))")
-    payload = [calendar_data(HOLIDAYS), [[d, m.strftime("%Y-%m-%dT%H:%M")] for d, m in cases]]
+              " return x.missingYear ? {missingYear: x.missingYear} : {result: x.result, steps: x.steps, warnings: x.warnings} })))")
+    # The page's data: each deadline with its words, as guide.deadline_data gives them.
+    payload = [calendar_data(HOLIDAYS), [[deadline_data(model_deadline(d)), m.strftime("%Y-%m-%dT%H:%M")] for d, m in cases]]
     out = subprocess.run(["node", "-e", script, str(JS)], input=json.dumps(payload), capture_output=True, text=True,
                          check=True, timeout=60)
     assert json.loads(out.stdout) == [python_result(d, m) for d, m in cases]
