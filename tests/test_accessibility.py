@@ -38,8 +38,32 @@ def open_guide(page) -> None:
     page.locator("[data-question]").nth(1).locator(".sotay-choice").first.click()
     page.locator(".sotay-guide-answered").wait_for()
     if page.locator("#sotay-received").count():
-        page.fill("#sotay-received", "2026-03-02T09:00")
+        page.fill("#sotay-received", "02/03/2026")
+        page.fill("#sotay-received-time", "09:00")
         page.locator(".sotay-due-result strong").wait_for()
+
+
+def open_case(page) -> None:
+    """Every question answered: the officer is on this citizen's case, with a
+    received time, the due date and its day-by-day counting unfolded."""
+    for _ in range(20):
+        last = page.locator("[data-question]").last
+        if last.locator("input:checked").count():
+            break
+        last.locator(".sotay-choice").first.click()
+    page.fill("#sotay-received", "13/02/2026")
+    page.fill("#sotay-received-time", "16:00")
+    page.press("#sotay-received-time", "Tab")
+    page.locator(".sotay-due-steps summary").click()
+    page.locator(".sotay-due-steps li").first.wait_for()
+
+
+def refuse_a_date(page) -> None:
+    """A date that does not exist, refused with a message."""
+    page.fill("#sotay-received", "31/02/2026")
+    page.fill("#sotay-received-time", "16:00")
+    page.press("#sotay-received-time", "Tab")
+    page.locator("#sotay-received-error:not(:empty)").wait_for()
 
 
 def open_search(page) -> None:
@@ -69,6 +93,8 @@ PAGES = [
     Page("danh-muc", "thu-tuc/"),
     Page("linh-vuc", "thu-tuc/ho-tich/"),
     Page("thu-tuc-co-huong-dan", KHAI_SINH, open_guide),
+    Page("ho-so-cong-dan", KHAI_SINH, open_case),
+    Page("ngay-tiep-nhan-sai", KHAI_SINH, refuse_a_date),
     Page("tim-kiem", "", open_search),
     Page("cong-dan-can-gi", "cong-dan-can-gi/"),
     Page("dao-tao", "dao-tao/", optional=True),

@@ -68,7 +68,8 @@ def test_procedure_page_template(mini):
     assert re.search(r'Điều 16, Luật Hộ tịch số <a href="[^"]*van-ban/60-2014-qh13/"[^>]*>60/2014/QH13</a> ngày 20/11/2014 của Quốc hội', html)
     assert '<a href="/thu-tuc/ho-tich/dang-ky-ket-hon/">Đăng ký kết hôn</a>' in html
     assert "Rà soát lần cuối: <time datetime=\"2025-11-20\">20/11/2025</time>" in html
-    assert [t["id"] for t in toc_tokens(html)] == ["phi-le-phi", "ho-so", "quy-trinh", "ket-qua", "can-cu-phap-ly", "lien-quan", "thong-tin-trang"]
+    assert [t["id"] for t in toc_tokens(html)] == ["ho-so-cong-dan", "thong-tin-chung", "phi-le-phi", "ket-qua",
+                                                      "can-cu-phap-ly", "lien-quan", "thong-tin-trang"]
 
 
 def test_local_fee_names_the_province_and_flags_show(mini):

@@ -350,7 +350,11 @@ def describe(node: Compiled, questions: dict[str, str], choice_labels: dict[str,
         named = _named_answer(node[1], labels)
         if named is not None:  # "không (co_giay = sai)" reads "Có Giấy chứng sinh"
             return labels[named[0]][not named[1]]
-        return "không phải: " + describe(node[1], questions, labels)
+        # A sentence, not "không phải: …": the question's label is quoted whole.
+        inner = node[1]
+        if inner[0] in ("and", "or"):
+            return f"không thuộc trường hợp: ({describe(inner, questions, labels)})"
+        return f"không thuộc trường hợp “{describe(inner, questions, labels)}”"
     if kind in ("and", "or"):
         word = " và " if kind == "and" else " hoặc "
         return word.join(_wrap(x, questions, labels) for x in node[1:])
@@ -363,6 +367,9 @@ def describe(node: Compiled, questions: dict[str, str], choice_labels: dict[str,
         named = _named_answer(node, labels)
         if named is not None:
             return labels[named[0]][named[1]]
+        if a[0] == "q" and b[0] == "v" and isinstance(b[1], bool) and op in ("=", "!="):
+            holds = b[1] == (op == "=")  # "q = có" reads as q itself, "q = không" as its negation
+            return describe(a, questions, labels) if holds else describe(("not", a), questions, labels)
         if a[0] == "q" and b[0] == "v":
             value = labels.get(a[1], {}).get(b[1], describe(b, questions, labels))
             words = {"=": ": ", "!=": ": không phải ", "<": " dưới ", "<=": " không quá ", ">": " trên ", ">=": " từ "}

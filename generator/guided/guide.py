@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from ..content import conditions, model
 from ..content.inline import plain_text
+from ..content.wording import deadline_text
+from . import duedate
 
 
 @dataclass
@@ -29,7 +31,10 @@ class Guide:
 
 
 def deadline_data(d: model.Deadline) -> dict:
-    return {"kind": d.kind, "amount": d.amount, "cutoff": d.cutoff}
+    # "text" and "basis": the words `sotay due` opens its explanation with, so
+    # the page's day-by-day counting (duedate.js) says exactly the same.
+    return {"kind": d.kind, "amount": d.amount, "cutoff": d.cutoff,
+            "text": deadline_text(d, counting=True), "basis": duedate.BASIS.get(d.kind, "")}
 
 
 def calendar_data(holidays: dict[int, model.HolidayYear]) -> dict:
@@ -39,6 +44,7 @@ def calendar_data(holidays: dict[int, model.HolidayYear]) -> dict:
         "off": {d.day.isoformat(): d.name for y in holidays.values() for d in y.days_off},
         "make_up": {d.day.isoformat(): d.name for y in holidays.values() for d in y.make_up},
         "unverified": {str(year): y.unverified for year, y in holidays.items() if y.unverified},
+        "registry": duedate.REGISTRY,
     }
 
 

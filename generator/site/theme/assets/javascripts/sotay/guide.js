@@ -185,6 +185,10 @@
       node.hidden = !shown
       node.classList.toggle("sotay-khong-ap-dung", !shown)
     })
+    // A box whose every item is hidden for this case is hidden too (no empty "Lưu ý").
+    document.querySelectorAll("[data-sotay-hide-empty]").forEach(function (box) {
+      box.hidden = !Array.prototype.some.call(box.querySelectorAll("li"), function (li) { return !li.hidden })
+    })
     var ticks = current().ticks
     document.querySelectorAll("input[data-tick]").forEach(function (box) {
       box.checked = ticks[box.getAttribute("data-tick")] === true
@@ -257,6 +261,20 @@
     return JSON.parse(target.value)
   }
 
+  function complete() {
+    var answers = current().answers
+    return data.questions.every(function (q) { return answers[q.key] !== undefined })
+  }
+
+  // The last answer given: the officer lands on this citizen's dossier list
+  // (its heading takes the focus, so a screen reader says where they are).
+  function landOnCase() {
+    var heading = document.getElementById("ho-so")
+    if (!heading) return
+    heading.scrollIntoView({ block: "start" })
+    heading.focus({ preventScroll: true })
+  }
+
   function renderPanel(focusKey) {
     if (!panel) return
     var answers = current().answers
@@ -285,9 +303,11 @@
       var key = set.getAttribute("data-question")
       var q = data.questions.filter(function (x) { return x.key === key })[0]
       var value = readAnswer(q, event.target)
+      var wasComplete = complete()
       if (value === undefined || !validAnswer(q, value)) delete current().answers[key]
       else current().answers[key] = value
       save(); renderPanel(key); apply()
+      if (!wasComplete && complete()) landOnCase()
     })
     panel.appendChild(form)
     panel.appendChild(summary)
@@ -339,13 +359,11 @@
       state.cases[state.current] = emptyCase()
       save(); renderPanel(); apply()
     })
-    var print = el("button", { type: "button", "class": "md-button", text: "In danh sách kiểm tra" })
-    print.addEventListener("click", function () { window.print() })
     var children = [
       el("label", { "for": "sotay-case-select", text: "Hồ sơ: " }), select,
       el("span", { "class": "sotay-progress-total", "data-sotay-progress": "" }),
       el("div", { "class": "sotay-cases-new" }, [label, start]),
-      el("div", { "class": "sotay-cases-actions" }, [clear, print]),
+      el("div", { "class": "sotay-cases-actions" }, [clear]),
       el("p", { "class": "sotay-cases-privacy", text: "Đánh dấu và câu trả lời chỉ lưu trong trình duyệt của máy này." }),
     ]
     if (stale) {
@@ -401,21 +419,47 @@
 
   /* ---- due date ("ngày hẹn trả kết quả") ---------------------------------- */
 
-  var WEEKDAYS = ["Chủ nhật", "thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy"]
+  // The received time is typed as ngày/tháng/năm and 24-hour time in our own
+  // fields, whatever the browser's language (a datetime-local field shows
+  // mm/dd and AM/PM in an English browser), and is said back in words.
+  // Each returns {value} or {error: "…"}; "" is not yet typed.
+  function parseDay(text) {
+    var t = text.trim(), m, d, mo, y
+    if (!t) return { value: "" }
+    if ((m = /^(\d{1,2})[\/.\-](\d{1,2})[\/.\-](\d{4})$/.exec(t))) { d = +m[1]; mo = +m[2]; y = +m[3] }
+    else if ((m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t))) { y = +m[1]; mo = +m[2]; d = +m[3] }
+    else return { error: "Ghi ngày tiếp nhận theo dạng ngày/tháng/năm, ví dụ 13/02/2026." }
+    if (mo < 1 || mo > 12) return { error: "Tháng phải từ 1 đến 12 (ghi ngày/tháng/năm, ví dụ 13/02/2026)." }
+    var days = new Date(Date.UTC(y, mo, 0)).getUTCDate()
+    if (d < 1 || d > days) return { error: "Tháng " + mo + " năm " + y + " chỉ có " + days + " ngày: ngày " + d + " không có." }
+    function two(n) { return (n < 10 ? "0" : "") + n }
+    return { value: y + "-" + two(mo) + "-" + two(d) }
+  }
+
+  function parseTime(text) {
+    var t = text.trim().toLowerCase(), m = /^(\d{1,2})(?:[:hg.](\d{2})?)?$/.exec(t)
+    if (!t) return { value: "" }
+    if (!m || +m[1] > 23 || +(m[2] || 0) > 59) return { error: "Ghi giờ tiếp nhận theo 24 giờ, ví dụ 16:00 hoặc 8:30." }
+    return { value: (+m[1] < 10 ? "0" : "") + +m[1] + ":" + (m[2] || "00") }
+  }
+
+  function showDay(iso) { var p = iso.split("-"); return p[2] + "/" + p[1] + "/" + p[0] }
 
   function spoken(iso) {
-    var p = iso.slice(0, 10).split("-")
-    var weekday = WEEKDAYS[new Date(Date.UTC(+p[0], +p[1] - 1, +p[2])).getUTCDay()]
-    return weekday + ", " + p[2] + "/" + p[1] + "/" + p[0] + (iso.length > 10 ? " lúc " + iso.slice(11, 16) : "")
+    return window.sotayDueDate.spokenDay(iso.slice(0, 10)) + (iso.length > 10 ? " lúc " + iso.slice(11, 16) : "")
   }
 
   function renderDue() {
     var box = document.querySelector("[data-sotay-due]")
     if (!box || !data.due || !data.due.deadline || !window.sotayDueDate) return
     box.textContent = ""
-    var input = el("input", { type: "datetime-local", id: "sotay-received" })
     var c = current()
-    input.value = c.received || ""
+    var dayInput = el("input", { type: "text", id: "sotay-received", inputmode: "numeric", autocomplete: "off",
+      placeholder: "ngày/tháng/năm", "aria-describedby": "sotay-received-error" })
+    var timeInput = el("input", { type: "text", id: "sotay-received-time", "class": "sotay-due-time", inputmode: "numeric",
+      autocomplete: "off", placeholder: "giờ:phút", "aria-describedby": "sotay-received-error" })
+    if (c.received) { dayInput.value = showDay(c.received.slice(0, 10)); timeInput.value = c.received.slice(11, 16) }
+    var now = el("button", { type: "button", "class": "md-button", text: "Bây giờ" })
     var options = [["", "Thời hạn chung", data.due.deadline]].concat(
       data.due.channels.map(function (ch) { return [ch.kind, ch.label, ch.deadline] }))
     var channel = el("select", { id: "sotay-channel", "aria-label": "Cách thức nộp hồ sơ" })
@@ -424,33 +468,74 @@
       option.selected = (c.channel || "") === o[0]
       channel.appendChild(option)
     })
-    var output = el("p", { "class": "sotay-due-result", "aria-live": "polite" })
-    function update() {
-      c.received = input.value
-      c.channel = channel.value
-      save()
+    var error = el("p", { "class": "sotay-due-error", id: "sotay-received-error", "aria-live": "assertive" })
+    var output = el("div", { "class": "sotay-due-result", "aria-live": "polite" })
+
+    // strict: say what is wrong (on leaving a field). While typing, a message
+    // already shown follows the text (and goes once it is right); no new one.
+    function update(strict) {
+      var day = parseDay(dayInput.value), time = parseTime(timeInput.value)
+      var say = strict || error.textContent !== ""
+      dayInput.setAttribute("aria-invalid", day.error && say ? "true" : "false")
+      timeInput.setAttribute("aria-invalid", time.error && say ? "true" : "false")
+      error.textContent = say ? (day.error || time.error || "") : ""
       output.textContent = ""
-      if (!input.value) { output.textContent = "Nhập ngày giờ tiếp nhận để tính ngày hẹn trả."; return }
-      var deadline = options.filter(function (o) { return o[0] === channel.value })[0][2]
-      var r = window.sotayDueDate.due(deadline, input.value.slice(0, 16), data.due.calendar)
-      if (r.missingYear) {
-        output.textContent = "Chưa có lịch nghỉ năm " + r.missingYear + " trong sổ tay nên chưa tính được ngày hẹn."
+      c.channel = channel.value
+      if (day.error || time.error) { save(); return }
+      if (!day.value || !time.value) {
+        if (!day.value && !time.value) c.received = ""
+        save()
+        output.appendChild(el("p", { text: "Nhập ngày (ngày/tháng/năm) và giờ tiếp nhận (24 giờ) để tính ngày hẹn trả." }))
         return
       }
-      output.appendChild(el("strong", { text: "Ngày hẹn trả kết quả: " + spoken(r.result) }))
-      if (r.offDay) output.appendChild(el("span", { text: " — rơi vào ngày nghỉ; xem lại trước khi hẹn." }))
-      var years = [input.value.slice(0, 4), r.result.slice(0, 4)]
-      if (years.some(function (y) { return data.due.calendar.unverified[y] })) {
-        output.appendChild(el("span", { "class": "sotay-flag", text: " ⚠ Lịch nghỉ năm này còn ngày cần xác minh." }))
+      c.received = day.value + "T" + time.value
+      save()
+      output.appendChild(el("p", { "class": "sotay-due-echo", text: "Tiếp nhận: " + spoken(c.received) }))
+      var deadline = options.filter(function (o) { return o[0] === channel.value })[0][2]
+      var r = window.sotayDueDate.due(deadline, c.received, data.due.calendar)
+      if (r.missingYear) {
+        output.appendChild(el("p", { text: "Chưa có lịch nghỉ năm " + r.missingYear + " trong sổ tay nên chưa tính được ngày hẹn." }))
+        return
       }
+      if (!r.result) return
+      var line = el("p", {}, [el("strong", { text: "Ngày hẹn trả kết quả: " + spoken(r.result) })])
+      if (r.offDay) line.appendChild(el("span", { text: " — rơi vào ngày nghỉ; xem lại trước khi hẹn." }))
+      output.appendChild(line)
+      r.warnings.forEach(function (w) {
+        output.appendChild(el("p", { "class": "sotay-due-warning" }, [el("span", { "class": "sotay-flag", text: "⚠" }), document.createTextNode(" " + w)]))
+      })
+      var steps = el("ol")
+      r.steps.forEach(function (text) { steps.appendChild(el("li", { text: text })) })
+      output.appendChild(el("details", { "class": "sotay-due-steps" }, [el("summary", { text: "Cách tính từng ngày" }), steps]))
     }
-    input.addEventListener("input", update)
-    channel.addEventListener("change", update)
-    var fields = [el("label", { "for": "sotay-received", text: "Tiếp nhận lúc: " }), input]
-    if (data.due.channels.length) fields.push(el("label", { "for": "sotay-channel", text: " Cách nộp: " }), channel)
+    dayInput.addEventListener("input", function () { update(false) })
+    timeInput.addEventListener("input", function () { update(false) })
+    dayInput.addEventListener("change", function () { update(true) })
+    timeInput.addEventListener("change", function () { update(true) })
+    channel.addEventListener("change", function () { update(true) })
+    now.addEventListener("click", function () {
+      var d = new Date()
+      function two(n) { return (n < 10 ? "0" : "") + n }
+      dayInput.value = two(d.getDate()) + "/" + two(d.getMonth() + 1) + "/" + d.getFullYear()
+      timeInput.value = two(d.getHours()) + ":" + two(d.getMinutes())
+      update(true)
+    })
+    var fields = [el("label", { "for": "sotay-received", text: "Tiếp nhận ngày" }), dayInput,
+      el("label", { "for": "sotay-received-time", text: "lúc" }), timeInput, now]
+    if (data.due.channels.length) fields.push(el("label", { "for": "sotay-channel", text: "Cách nộp:" }), channel)
     box.appendChild(el("div", { "class": "sotay-due-form" }, fields))
+    box.appendChild(error)
     box.appendChild(output)
-    update()
+    update(false)
+  }
+
+  function renderPrint() {
+    var slot = document.querySelector("[data-sotay-print]")
+    if (!slot) return
+    var print = el("button", { type: "button", "class": "md-button md-button--primary", text: "In hồ sơ này" })
+    print.addEventListener("click", function () { window.print() })
+    slot.textContent = ""
+    slot.appendChild(print)
   }
 
   document.documentElement.classList.add("sotay-js")
@@ -459,5 +544,6 @@
   renderCases()
   renderPanel()
   renderDue()
+  renderPrint()
   apply()
 })()
