@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install serve build test validate bench bench-hostile clean
+.PHONY: install serve build test validate bench bench-search bench-hostile clean
 
 $(STAMP): pyproject.toml
 	@scripts/make-venv.sh "$(PY)" "$(VENV)"
@@ -36,6 +36,12 @@ BENCH_ARGS ?=
 bench: install
 	$(BIN)/python benchmarks/bench.py --procedures $(N) $(BENCH_ARGS)
 	$(BIN)/python benchmarks/cli.py --procedures $(N)
+
+# The site search's first results in Chromium on a site of N synthetic procedures (default 1000): the time
+# from focusing the search box to the first result, and where it goes (index download, index built in the
+# search worker, search); also the first visit's bytes.  E.g. make bench-search N=2000
+bench-search: install
+	$(BIN)/python benchmarks/first_visit.py --procedures $(if $(filter command line,$(origin N)),$(N),1000) --searches 5
 
 # The worst file under the size limit for each checker, validated alone: each should take under a second
 # (about a minute in all); e.g. make bench-hostile HOSTILE_ARGS="--only inline-brackets --timeout 20"
