@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install serve build test validate bench bench-serve bench-hostile clean
+.PHONY: install serve build test validate bench bench-serve bench-search bench-hostile clean
 
 $(STAMP): pyproject.toml
 	@scripts/make-venv.sh "$(PY)" "$(VENV)"
@@ -41,6 +41,12 @@ bench: install
 # sotay serve alone: from saving a file to the new page being served (a step, a summary, a registry edit)
 bench-serve: install
 	$(BIN)/python benchmarks/serve.py --procedures $(N)
+
+# The site search's first results in Chromium on a site of N synthetic procedures (default 1000): the time
+# from focusing the search box to the first result, and where it goes (index download, index built in the
+# search worker, search); also the first visit's bytes.  E.g. make bench-search N=2000
+bench-search: install
+	$(BIN)/python benchmarks/first_visit.py --procedures $(if $(filter command line,$(origin N)),$(N),1000) --searches 5
 
 # The worst file under the size limit for each checker, validated alone: each should take under a second
 # (about a minute in all); e.g. make bench-hostile HOSTILE_ARGS="--only inline-brackets --timeout 20"

@@ -127,3 +127,88 @@ def test_site_index_reads_each_token_of_a_field_once():
     assert got["out"] == [analysis.index_tokens(t) for t in fields]
     words = sum(len(w) for w in lowered)
     assert got["reads"] <= 2 * words, f"{got['reads']} reads for {words} tokens"
+
+
+# Material's search worker bundles lunr and puts it on `self`; in Node it needs
+# a `self` and an `addEventListener` to load.  The builder is set up as the
+# theme sets it up (tokenizer separator, metadata, fields and boosts from the
+# site's search index, b = 0).
+LUNR = """
+globalThis.self = globalThis; globalThis.addEventListener = () => {};
+require(process.argv[1]); const lunr = self.lunr; require(process.argv[2])(lunr);
+const input = JSON.parse(require("fs").readFileSync(0, "utf8"));
+function build(data, own) {
+  return lunr(function () {
+    this.metadataWhitelist = ["position"];
+    this.b(0);
+    this.use(lunr.vi);
+    if (own) { delete this.add; delete this.createFieldVectors; delete this.createTokenSet; }
+    lunr.tokenizer.separator = new RegExp(data.config.separator);
+    this.ref("location");
+    for (const [name, spec] of Object.entries(data.config.fields)) this.field(name, spec);
+    for (const doc of data.docs) this.add(doc, { boost: doc.boost });
+  });
+}
+"""
+
+
+def lunr_node(script: str, payload) -> object:
+    require(shutil.which("node") is not None, "Node.js", "sudo apt-get install nodejs")
+    import material
+    worker = next((Path(material.__file__).parent / "templates/assets/javascripts/workers").glob("search.*.min.js"))
+    out = subprocess.run(["node", "-e", LUNR + script, str(worker), str(JS)], input=json.dumps(payload),
+                         capture_output=True, text=True, check=True, timeout=300)
+    return json.loads(out.stdout)
+
+
+# Both indexes as lunr serialises them.  Ours keeps no positions of words in
+# the fields the theme does not show (nothing highlights them there): lunr's
+# is compared without them.
+COMPARE = """
+const strip = index => {
+  const json = index.toJSON();
+  for (const [, posting] of json.invertedIndex)
+    for (const field of ["keywords", "body"])
+      for (const doc in posting[field] || {}) posting[field][doc] = {position: []};
+  return JSON.stringify(json);
+};
+const ours = build(input, false), own = build(input, true);
+const query = q => JSON.stringify([ours.search(q), own.search(q)].map(rs => rs.map(r => [r.ref, r.score])));
+const same = input.queries.map(q => { const [a, b] = JSON.parse(query(q)); return a.length > 0 && JSON.stringify(a) === JSON.stringify(b) });
+console.log(JSON.stringify({equal: JSON.stringify(ours.toJSON()) === strip(own), alike: strip(ours) === strip(own),
+                             terms: Object.keys(own.invertedIndex).length, same}));
+"""
+
+
+def test_site_search_builds_the_index_lunr_builds(shipped_site):
+    """The browser builds the search index when the officer starts to search;
+    the analyser's builder (faster: the first results wait for it) must give
+    lunr's index exactly: every term, entry, position the theme highlights,
+    vector and score.  Once for the shipped site, once with a document given
+    twice (the builder hands over to lunr's own)."""
+    data = json.loads((shipped_site / "search/search_index.json").read_text(encoding="utf-8"))
+    data["queries"] = QUERIES[:-2]
+    got = lunr_node(COMPARE, data)
+    assert got["terms"] > 1000 and got["equal"]
+    assert all(got["same"]), list(zip(data["queries"], got["same"]))
+    twice = dict(data, docs=data["docs"][:30] + data["docs"][10:12])
+    assert lunr_node(COMPARE, twice)["alike"]
+
+
+SEARCH_TWICE = """
+const index = build(input, false);
+const positions = q => JSON.stringify(index.search(q).map(r => r.matchData.metadata));
+const before = positions("dang ky");
+index.search("Đăng ký khai sinh"); index.search("đăng ký");
+console.log(JSON.stringify([before, positions("dang ky")]));
+"""
+
+
+def test_a_search_leaves_the_index_as_it_was():
+    """Each position is highlighted for one term only; that filtering once
+    wrote into the index itself, so a later search lost highlights."""
+    docs = [{"location": "a/", "title": "Đăng ký khai sinh", "text": "Đăng ký khai sinh cho trẻ em"},
+            {"location": "b/", "title": "Đăng ký kết hôn", "text": "Kết hôn"}]
+    data = {"config": {"separator": analysis.SEPARATOR, "fields": {"title": {"boost": 6}, "text": {}}}, "docs": docs}
+    before, after = lunr_node(SEARCH_TWICE, data)
+    assert '"position":[[' in before and after == before
