@@ -29,6 +29,10 @@
  * 3. A link of class sotay-open-search (the home page's "Tìm thủ tục", where a
  * phone's header shows search as an icon only) opens the theme's search
  * instead of following its href (the catalogue, without JavaScript).
+ *
+ * 4. Scripts of every page that few visits use, loaded only when needed so a
+ * first visit stays small whatever the page: feedback.js when "Góp ý về
+ * trang này" is opened, edition.js when a change this copy lacks has begun.
  */
 (function () {
   "use strict"
@@ -182,4 +186,42 @@
     var query = document.querySelector("[data-md-component=search-query]")
     if (query) query.focus()
   })
+})()
+
+;(function () {
+  "use strict"
+
+  var me = document.currentScript
+  var base = me && me.src ? me.src.replace(/site\.js([?#].*)?$/, "") : ""
+
+  function load(name) {
+    if (!base || document.querySelector("script[data-sotay-script='" + name + "']")) return
+    var script = document.createElement("script")
+    script.src = base + name
+    script.setAttribute("data-sotay-script", name)
+    document.body.appendChild(script)
+  }
+
+  // "toggle" does not bubble: listen while it goes down to the box.
+  document.addEventListener("toggle", function (event) {
+    var box = event.target
+    if (box.open && box.matches && box.matches("[data-sotay-feedback]")) load("feedback.js")
+  }, true)
+
+  function pad(n) { return (n < 10 ? "0" : "") + n }
+
+  function editionStale() {
+    var block = document.getElementById("sotay-edition")
+    if (!block) return
+    var edition
+    try { edition = JSON.parse(block.textContent) } catch (e) { return }
+    var now = new Date()
+    var today = now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate())
+    if (edition && Array.isArray(edition.changes) && edition.changes.some(function (d) { return d <= today })) {
+      load("edition.js")
+    }
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", editionStale)
+  else editionStale()
 })()
