@@ -8,7 +8,9 @@ import click
 
 from ..content.conditions import parse_answer
 from ..guided.guide import tailored, untailored
+from ..site.build import edition_for
 from .cache import fast_handbook
+from .site import tinh_option
 from . import SotayError, can_prompt, cli, find_procedure, project_root
 
 
@@ -17,7 +19,8 @@ from . import SotayError, can_prompt, cli, find_procedure, project_root
 @click.option("--answer", "-a", "answers", multiple=True, metavar="MÃ=GIÁ_TRỊ",
               help="Trả lời sẵn một câu hỏi, ví dụ -a qua_han=có (lặp lại cho nhiều câu).")
 @click.option("--json", "as_json", is_flag=True, help="In dạng JSON cho máy đọc.")
-def guide(procedure: str, answers: tuple[str, ...], as_json: bool) -> None:
+@tinh_option
+def guide(procedure: str, answers: tuple[str, ...], as_json: bool, tinh: str | None) -> None:
     """Hướng dẫn theo tình huống: trả lời vài câu hỏi, nhận đúng danh sách giấy
     tờ và các bước cho hồ sơ này. Không có --answer thì lệnh hỏi lần lượt;
     khi có --json hoặc không chạy ở cửa sổ lệnh (dữ liệu vào từ tệp, ống lệnh)
@@ -31,7 +34,7 @@ def guide(procedure: str, answers: tuple[str, ...], as_json: bool) -> None:
         sotay guide dang-ky-khai-sinh -a qua_han=không -a nguoi_di=cha --json
     """
     root = project_root()
-    hb, sink = fast_handbook(root, procedure)
+    hb, sink = fast_handbook(root, procedure, edition_for(root, tinh))
     sink.raise_if_any()
     p = find_procedure(hb, procedure)
     questions = {q.key: q for q in p.questions}

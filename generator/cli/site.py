@@ -6,10 +6,17 @@ from pathlib import Path
 
 import click
 
-from ..site.build import build_site
+from ..content.provinces import NATIONAL
+from ..site.build import build_site, edition_for
 from ..site.export import default_zip_name, export_zip
 from ..site.serve import serve as serve_site
 from . import cli, project_root
+
+# The edition option of every command whose output depends on the province (provinces.py).
+tinh_option = click.option(
+    "--tinh", metavar="MÃ_TỈNH", default=None,
+    help=f"Ấn bản: mã tỉnh (thư mục trong handbook/tinh/, ví dụ ha-noi) hoặc {NATIONAL} cho ấn bản toàn quốc; "
+         "mặc định: mục tinh của plugin sotay trong mkdocs.yml.")
 
 
 @cli.command()
@@ -18,7 +25,8 @@ from . import cli, project_root
                    "hoặc bản dựng trước của sotay.")
 @click.option("--offline", is_flag=True,
               help="Dựng bản dùng không cần mạng: mở thẳng index.html từ thư mục hoặc USB, tìm kiếm vẫn chạy.")
-def build(site_dir: Path | None, offline: bool) -> None:
+@tinh_option
+def build(site_dir: Path | None, offline: bool, tinh: str | None) -> None:
     """Kiểm tra nội dung rồi dựng trang web tĩnh.
 
     Dựng vào thư mục tạm rồi mới thay thế; nếu có lỗi, thư mục site/ cũ
@@ -36,9 +44,13 @@ def build(site_dir: Path | None, offline: bool) -> None:
         sotay build --site-dir /tmp/so-tay
 
         sotay build --offline --site-dir /media/usb/so-tay
+
+        sotay build --tinh ha-noi
+
+        sotay build --tinh toan-quoc --site-dir /tmp/so-tay-toan-quoc
     """
     root = project_root()
-    out = build_site(root, site_dir, offline=offline)
+    out = build_site(root, site_dir, offline=offline, edition=edition_for(root, tinh))
     if offline:
         click.echo(f"Đã dựng sổ tay (bản dùng không cần mạng) vào {out}.\n"
                    f"Mở {out / 'index.html'} bằng trình duyệt; chép cả thư mục khi mang sang máy khác.")
@@ -48,8 +60,9 @@ def build(site_dir: Path | None, offline: bool) -> None:
 
 @cli.command()
 @click.option("--zip", "zip_path", metavar="[TỆP]", is_flag=False, flag_value="", default="",
-              help="Tệp .zip cần tạo, hoặc thư mục để đặt tệp (mặc định: so-tay-<ngày>.zip ở thư mục hiện tại).")
-def export(zip_path: str) -> None:
+              help="Tệp .zip cần tạo, hoặc thư mục để đặt tệp (mặc định: so-tay-<mã tỉnh>-<ngày>.zip ở thư mục hiện tại).")
+@tinh_option
+def export(zip_path: str, tinh: str | None) -> None:
     """Xuất sổ tay thành một tệp .zip dùng không cần mạng.
 
     Dựng bản dùng không cần mạng rồi nén lại: chép tệp sang USB hoặc máy
@@ -64,14 +77,17 @@ def export(zip_path: str) -> None:
         sotay export --zip
 
         sotay export --zip /media/usb/so-tay.zip
+
+        sotay export --zip --tinh ha-noi
     """
     root = project_root()
+    edition = edition_for(root, tinh)
     dest = Path(zip_path or ".")
     if dest.is_dir():
-        dest = dest / default_zip_name()
+        dest = dest / default_zip_name(edition=edition)
     elif dest.suffix.lower() != ".zip":
         dest = dest.with_name(dest.name + ".zip")
-    out = export_zip(root, dest)
+    out = export_zip(root, dest, edition=edition)
     size = f"{out.stat().st_size / 1_000_000:.1f}".replace(".", ",")
     click.echo(f"Đã xuất sổ tay (bản dùng không cần mạng) vào {out} ({size} MB).\n"
                f"Cách dùng: chép tệp sang máy cần dùng hoặc USB, giải nén rồi mở index.html "
@@ -81,8 +97,9 @@ def export(zip_path: str) -> None:
 @cli.command()
 @click.option("--port", default=8000, show_default=True, help="Cổng phục vụ.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Địa chỉ lắng nghe (mặc định chỉ máy này).")
+@tinh_option
 @click.pass_context
-def serve(ctx: click.Context, port: int, host: str) -> None:
+def serve(ctx: click.Context, port: int, host: str, tinh: str | None) -> None:
     """Xem trước sổ tay, tự dựng lại khi sửa tệp YAML hoặc trang.
 
     Nếu bản sửa có lỗi, lỗi hiện ở cửa sổ lệnh và trên trang; trang vẫn
@@ -95,4 +112,5 @@ def serve(ctx: click.Context, port: int, host: str) -> None:
         sotay serve --port 8080
     """
     root = project_root()
-    serve_site(root, host, port, echo=lambda msg: click.echo(msg, err=True), debug=bool(ctx.obj and ctx.obj.get("debug")))
+    serve_site(root, host, port, echo=lambda msg: click.echo(msg, err=True), debug=bool(ctx.obj and ctx.obj.get("debug")),
+               edition=edition_for(root, tinh))

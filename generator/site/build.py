@@ -24,6 +24,8 @@ from mkdocs.exceptions import MkDocsException
 from mkdocs.utils.yaml import yaml_load
 
 from . import outputs
+from ..content.edition import Edition
+from ..content.provinces import province_id
 from .render import MemoryBytecodeCache
 from .. import tempdirs
 
@@ -113,6 +115,24 @@ def _plugin_name(entry) -> str:
     return next(iter(entry)) if isinstance(entry, dict) else str(entry)
 
 
+def edition_for(root: Path, tinh: str | None = None) -> Edition:
+    """The edition a command describes: ``--tinh`` when given (``toan-quoc``:
+    the national edition), else the sotay plugin's ``tinh:`` in mkdocs.yml,
+    read the way MkDocs reads it, so every command agrees with the build."""
+    if tinh is None:
+        try:
+            with open(root / "mkdocs.yml", encoding="utf-8") as handle:
+                raw = yaml_load(handle) or {}
+        except (OSError, MkDocsException) as exc:
+            raise BuildFailed(f"không đọc được mkdocs.yml: {exc}") from exc
+        plugins = raw.get("plugins") or []
+        if isinstance(plugins, dict):
+            plugins = [{name: options} for name, options in plugins.items()]
+        options = next((e[PLUGIN] for e in plugins if isinstance(e, dict) and _plugin_name(e) == PLUGIN), None)
+        tinh = options.get("tinh") if isinstance(options, dict) else None
+    return Edition(province=province_id(str(tinh) if tinh is not None else None))
+
+
 @contextlib.contextmanager
 def collector_paused(full: bool = True) -> Iterator[None]:
     """Python's cycle collector off while a build allocates millions of
@@ -136,19 +156,20 @@ def collector_paused(full: bool = True) -> Iterator[None]:
 
 
 def build_site(root: Path, site_dir: Path | None = None, *, offline: bool = False, cache: BuildCache | None = None,
-               **config_overrides) -> Path:
+               edition: Edition | None = None, **config_overrides) -> Path:
     """Validate the content under ``root`` and build it into ``site_dir`` atomically.
 
     ``offline=True`` builds a site that works opened from disk (file://).
     ``cache`` (sotay serve) reuses unchanged work from the previous build and
     writes pages in this process only (the server's threads make forking unsafe).
+    ``edition`` (None: mkdocs.yml's ``tinh:``) is the edition built.
     """
     with collector_paused(full=cache is None):
-        return _build_site(root, site_dir, offline, cache, config_overrides)
+        return _build_site(root, site_dir, offline, cache, edition, config_overrides)
 
 
 def _build_site(root: Path, site_dir: Path | None, offline: bool, cache: BuildCache | None,
-                config_overrides: dict) -> Path:
+                edition: Edition | None, config_overrides: dict) -> Path:
     site_dir = outputs.site_dir(root, site_dir)  # refuses a folder we did not build, and the project's own
     if offline:
         config_overrides = {**offline_overrides(root), **config_overrides}
@@ -161,7 +182,7 @@ def _build_site(root: Path, site_dir: Path | None, offline: bool, cache: BuildCa
     if plugin is None:
         raise BuildFailed(f"mkdocs.yml không bật plugin '{PLUGIN}' (mục plugins:), nên không dựng được sổ tay.")
     # The handbook is loaded with the plugin's options, and checked before anything is written.
-    _, sink = plugin.load(root, cache)
+    _, sink = plugin.load(root, cache, edition)
     if sink.errors:
         plugin.handoff = None  # not for a later build in this process
         sink.raise_if_any()

@@ -15,6 +15,8 @@ import json
 import zipfile
 from pathlib import Path
 
+from ..content.edition import Edition
+from ..content.provinces import NATIONAL
 from ..content.wording import date_vi
 from . import outputs
 from .build import build_site
@@ -53,18 +55,20 @@ CHÉP SANG MÁY KHÁC, USB HOẶC MẠNG NỘI BỘ
 """
 
 
-def default_zip_name(today: dt.date | None = None) -> str:
-    return f"so-tay-{(today or dt.date.today()).isoformat()}.zip"
+def default_zip_name(today: dt.date | None = None, edition: Edition = Edition()) -> str:
+    """so-tay-ha-noi-2026-03-02.zip; so-tay-toan-quoc-… for the national edition."""
+    return f"so-tay-{edition.province or NATIONAL}-{(today or dt.date.today()).isoformat()}.zip"
 
 
-def export_zip(root: Path, dest: Path, today: dt.date | None = None) -> Path:
+def export_zip(root: Path, dest: Path, today: dt.date | None = None, edition: Edition | None = None) -> Path:
     """Build the offline site of the handbook under ``root`` into ``dest`` (a
-    .zip file) whose one top folder, named after the file, holds index.html."""
+    .zip file) whose one top folder, named after the file, holds index.html.
+    ``edition``: as for ``build_site``."""
     today = today or dt.date.today()
     dest = outputs.output_file(root, dest, outputs.is_our_zip)  # refused before the build, not after
     folder = dest.stem
     with tempdirs.temporary("sotay-export-") as tmp:
-        site = build_site(root, tmp / folder, offline=True)
+        site = build_site(root, tmp / folder, offline=True, edition=edition)
         text = README_TEXT.format(day=date_vi(today), folder=folder)
         # Notepad on older Windows needs the BOM to read UTF-8, and CRLF line ends.
         (site / README_NAME).write_bytes("\ufeff".encode() + text.replace("\n", "\r\n").encode("utf-8"))

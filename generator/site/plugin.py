@@ -28,6 +28,8 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 from .. import urls
+from ..content import placeholders, provinces
+from ..content.edition import Edition
 from ..content.errors import ErrorSink
 from ..content.handbook import DATA_DIR, PROCEDURES_DIR, Handbook, load_handbook
 from ..content.sessions import SESSIONS_DIR
@@ -57,6 +59,9 @@ class SotayConfig(Config):
     source_edit_uri = c.Type(str, default="edit/main/")
     # "Góp ý về trang này": the address feedback is e-mailed to; empty: copy only (feedback.py).
     feedback_email = c.Optional(c.Type(str))
+    # The edition built by default: a province overlay's id (handbook/tinh/<id>/), or
+    # empty / "toan-quoc" for the national edition; `sotay build --tinh` overrides it.
+    tinh = c.Optional(c.Type(str))
 
 
 class SotayPlugin(BasePlugin[SotayConfig]):
@@ -72,11 +77,17 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         self.page_cache = None  # sotay serve: build.BuildCache, what the procedure pages reuse
         self.template_cache = MemoryBytecodeCache()  # compiled templates, ours and the theme's
 
-    def load(self, root: Path, cache=None) -> tuple[Handbook, ErrorSink]:
+    def default_edition(self) -> Edition:
+        """The edition mkdocs.yml's ``tinh:`` names (plain ``mkdocs build``, or no --tinh)."""
+        return Edition(province=provinces.province_id(self.config.tinh))
+
+    def load(self, root: Path, cache=None, edition: Edition | None = None) -> tuple[Handbook, ErrorSink]:
         """Load the handbook under ``root`` for the next build.  ``cache``
         (build.BuildCache, from sotay serve) keeps unchanged procedure files,
-        pages and compiled templates from the previous build."""
-        loaded = load_handbook(root, cache=cache.procedures if cache else None)
+        pages and compiled templates from the previous build.  ``edition``
+        (None: what mkdocs.yml's ``tinh:`` says) is the edition built."""
+        edition = edition or self.default_edition()
+        loaded = load_handbook(root, cache=cache.procedures if cache else None, edition=edition)
         self.handoff = (loaded, cache)
         return loaded
 
@@ -102,6 +113,7 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         except ValueError as err:
             raise PluginError(f"mkdocs.yml, plugins → sotay: {err}.") from None
         config.extra["sotay_feedback"] = {"email": feedback, "edition": dt.date.today().strftime("%d/%m/%Y")}
+        config.extra["sotay_edition"] = provinces.edition_label(handbook.province)  # in every page's footer
         if not config.repo_url:
             # No repository configured: no "edit this page" links (MkDocs would make
             # them relative to the site from edit_uri alone).
@@ -144,6 +156,10 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         sessions = SESSIONS_DIR.removeprefix("handbook/") + "/"
         for file in [f for f in files if f.src_uri.startswith(sessions) and f.src_uri.endswith(".yml")]:
             files.remove(file)
+        # Province overlays are content too: every edition is built from them, none publishes them.
+        overlays = provinces.PROVINCES_DIR.removeprefix("handbook/") + "/"
+        for file in [f for f in files if f.src_uri.startswith(overlays) and f.src_uri.endswith(".yml")]:
+            files.remove(file)
         # Procedure pages are written from the shell after the build (on_post_build).
         for src_uri, page in self.pages.items():
             if not (self.shell_pages and isinstance(page, pages.ProcedurePage)):
@@ -154,8 +170,8 @@ class SotayPlugin(BasePlugin[SotayConfig]):
 
     def on_page_markdown(self, markdown, page, config, files):
         generated = self.pages.get(page.file.src_uri)
-        if generated is None:
-            return markdown
+        if generated is None:  # a hand-written page: its placeholders in the edition's words
+            return placeholders.fill_page(markdown, self.site.handbook.placeholders)
         page.meta["title"] = generated.title
         if generated.search != pages.SEARCH_FULL:
             # Not parsed by Material's search plugin: on_post_build writes these entries.

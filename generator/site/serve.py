@@ -23,6 +23,7 @@ from .outputs import OutputRefused
 from ..content.errors import ContentErrors, os_error_message
 from .. import tempdirs
 from ..crashlog import unexpected_message
+from ..content.edition import Edition
 from ..content.handbook import DATA_DIR, PROCEDURES_DIR
 
 # The site's own text font (Material's system stack, as mkdocs.yml has `font: false`),
@@ -58,7 +59,7 @@ class PreviewServer(LiveReloadServer):
 
 
 def make_builder(root: Path, site_dir: Path, report: Callable[[str | None], None],
-                 debug: bool = False) -> Callable[[], None]:
+                 debug: bool = False, edition: Edition | None = None) -> Callable[[], None]:
     """The rebuild the server runs on every change.  It never raises (but for
     Ctrl-C): the live-reload server would otherwise hold every request until a
     later rebuild succeeds.  Every failure goes to ``report`` instead, and the
@@ -68,7 +69,7 @@ def make_builder(root: Path, site_dir: Path, report: Callable[[str | None], None
     def rebuild() -> None:
         nonlocal cache
         try:
-            build_site(root, site_dir, cache=cache)
+            build_site(root, site_dir, cache=cache, edition=edition)
         except ContentErrors as exc:
             report(exc.report())
         except (BuildFailed, OutputRefused) as exc:
@@ -87,7 +88,7 @@ def make_builder(root: Path, site_dir: Path, report: Callable[[str | None], None
 
 @contextlib.contextmanager
 def preview(root: Path, host: str, port: int, echo: Callable[[str], None],
-            debug: bool = False) -> Iterator[PreviewServer]:
+            debug: bool = False, edition: Edition | None = None) -> Iterator[PreviewServer]:
     """A live-reload server for the handbook under ``root``, its first build
     done; ``server.serve()`` runs it.  Its temporary site is removed on exit."""
     tempdirs.sweep_unmarked(Path(tempfile.gettempdir()), SERVE_PREFIX, SERVE_CONTENTS)
@@ -102,7 +103,7 @@ def preview(root: Path, host: str, port: int, echo: Callable[[str], None],
             else:
                 echo("Đã dựng lại sổ tay.")
 
-        builder = make_builder(root, site_dir, report, debug)
+        builder = make_builder(root, site_dir, report, debug, edition)
         server = PreviewServer(builder=builder, host=host, port=port, root=str(site_dir))
         builder()
         if not site_dir.exists():
@@ -122,8 +123,9 @@ def preview(root: Path, host: str, port: int, echo: Callable[[str], None],
             server.shutdown()
 
 
-def serve(root: Path, host: str, port: int, echo: Callable[[str], None], debug: bool = False) -> None:
-    with preview(root, host, port, echo, debug) as server:
+def serve(root: Path, host: str, port: int, echo: Callable[[str], None], debug: bool = False,
+          edition: Edition | None = None) -> None:
+    with preview(root, host, port, echo, debug, edition) as server:
         echo(f"Đang phục vụ sổ tay tại {server.url} — nhấn Ctrl+C để dừng.")
         try:
             server.serve()

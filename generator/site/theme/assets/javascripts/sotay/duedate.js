@@ -11,6 +11,8 @@
 })(this, function () {
   "use strict"
 
+  // Assumed office hours (duedate.py's OFFICE_HOURS), when the calendar data
+  // does not carry the edition's own (calendar_data's "hours", in minutes).
   var OFFICE_HOURS = [[7 * 60 + 30, 11 * 60 + 30], [13 * 60 + 30, 17 * 60]]
 
   function parseDay(s) { var p = s.split("-"); return Date.UTC(+p[0], +p[1] - 1, +p[2]) }
@@ -24,6 +26,7 @@
     this.off = data.off || {}
     this.makeUp = data.make_up || {}
     this.years = {}
+    this.hours = data.hours && data.hours.length ? data.hours : OFFICE_HOURS
     var self = this
     ;(data.years || []).forEach(function (y) { self.years[y] = true })
   }
@@ -68,8 +71,8 @@
           var now = minutes
           if (!cal.isWorking(day)) { day = cal.nextWorking(day); now = 0 }
           for (;;) {
-            for (var w = 0; w < OFFICE_HOURS.length; w++) {
-              var start = OFFICE_HOURS[w][0], stop = OFFICE_HOURS[w][1]
+            for (var w = 0; w < cal.hours.length; w++) {
+              var start = cal.hours[w][0], stop = cal.hours[w][1]
               if (now >= stop) continue
               var begin = Math.max(now, start)
               var take = Math.min(remaining, stop - begin)

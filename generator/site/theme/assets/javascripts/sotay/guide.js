@@ -439,6 +439,9 @@
       }
       output.appendChild(el("strong", { text: "Ngày hẹn trả kết quả: " + spoken(r.result) }))
       if (r.offDay) output.appendChild(el("span", { text: " — rơi vào ngày nghỉ; xem lại trước khi hẹn." }))
+      if (deadline.kind === "gio-lam-viec" && data.due.calendar.hours_text) {
+        output.appendChild(el("span", { text: " (tính theo " + data.due.calendar.hours_text + ")" }))
+      }
       var years = [input.value.slice(0, 4), r.result.slice(0, 4)]
       if (years.some(function (y) { return data.due.calendar.unverified[y] })) {
         output.appendChild(el("span", { "class": "sotay-flag", text: " ⚠ Lịch nghỉ năm này còn ngày cần xác minh." }))
