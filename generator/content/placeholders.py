@@ -28,7 +28,7 @@ PATTERN = re.compile(r"\{\{([a-z][a-z0-9_]*)\}\}")
 NAMES = {
     "noi_tiep_nhan": ("nơi tiếp nhận và trả kết quả hồ sơ ở xã, phường (don_vi_tiep_nhan → ten của tệp tỉnh)",
                       "Bộ phận Một cửa cấp xã"),
-    "tinh": ("tên tỉnh, thành phố (ten của tệp tỉnh)", "tỉnh, thành phố"),
+    "tinh": ("tên tỉnh, thành phố (ten của tệp tỉnh)", "mỗi tỉnh, thành phố"),
     "gio_lam_viec": ("giờ làm việc của nơi tiếp nhận (gio_lam_viec của tệp tỉnh)",
                      "giờ làm việc do Ủy ban nhân dân tỉnh, thành phố công bố"),
 }
