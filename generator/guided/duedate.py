@@ -107,15 +107,6 @@ class WorkCalendar:
             return f"giờ làm việc của {self.hours_of}: {windows}"
         return f"giờ làm việc giả định: {windows}"
 
-
-def office_hours(province: model.Province | None) -> tuple[tuple[tuple[dt.time, dt.time], ...], str | None]:
-    """The windows an hour-based deadline counts in, and whose they are: the
-    province's sessions when its overlay gives them, else OFFICE_HOURS (None)."""
-    if province is None or province.hours is None or not province.hours.sessions:
-        return OFFICE_HOURS, None
-    windows = tuple((dt.time.fromisoformat(s.start), dt.time.fromisoformat(s.end)) for s in province.hours.sessions)
-    return windows, province.name
-
     def _need(self, day: dt.date) -> None:
         if day.year not in self.years:
             raise MissingYear(day.year)
@@ -133,6 +124,15 @@ def office_hours(province: model.Province | None) -> tuple[tuple[tuple[dt.time, 
     def describe_day(self, day: dt.date) -> str:
         """31/01/2025 (thứ Sáu)"""
         return f"{date_vi(day)} ({WEEKDAYS[day.weekday()]})"
+
+
+def office_hours(province: model.Province | None) -> tuple[tuple[tuple[dt.time, dt.time], ...], str | None]:
+    """The windows an hour-based deadline counts in, and whose they are: the
+    province's sessions when its overlay gives them, else OFFICE_HOURS (None)."""
+    if province is None or province.hours is None or not province.hours.sessions:
+        return OFFICE_HOURS, None
+    windows = tuple((dt.time.fromisoformat(s.start), dt.time.fromisoformat(s.end)) for s in province.hours.sessions)
+    return windows, province.name
 
 
 @dataclass
