@@ -228,3 +228,19 @@ def test_zip_name_and_diff_say_the_edition():
     assert affected_editions(["handbook/tinh/ha-noi/tinh.yml"], ["ha-noi", "thanh-hoa"]) == (["ha-noi"], False)
     assert affected_editions(["handbook/tinh/ha-noi/tinh.yml", "procedures/ho-tich/dang-ky-khai-sinh.yml"],
                              ["ha-noi", "thanh-hoa"]) == (["ha-noi", "thanh-hoa"], True)
+
+
+def test_sotay_diff_says_which_editions_a_change_affects(mini, runner):
+    def git(*args):
+        subprocess.run(["git", *args], cwd=mini, check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "gốc")
+    git("checkout", "-qb", "sua")
+    overlay = mini / "handbook/tinh/thu-nghiem/tinh.yml"
+    overlay.write_text(overlay.read_text(encoding="utf-8").replace("so_tien: 0", "so_tien: 10000"), encoding="utf-8")
+    assert "**Ấn bản bị ảnh hưởng:** chỉ `thu-nghiem` (chỉ sửa tệp tỉnh)." in runner.invoke(cli, ["diff"]).output
+    path = mini / "procedures/ho-tich/dang-ky-khai-sinh.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("ten: Tiếp nhận hồ sơ", "ten: Tiếp nhận", 1), encoding="utf-8")
+    assert "mọi ấn bản (toan-quoc, thu-nghiem)" in runner.invoke(cli, ["diff"]).output
