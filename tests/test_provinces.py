@@ -21,7 +21,8 @@ from generator.content.handbook import load_handbook
 from generator.content.provinces import affected_editions
 from generator.guided import duedate
 from generator.guided.guide import calendar_data
-from generator.site.build import build_site, edition_for
+from generator.cli.edition import edition_for
+from generator.site.build import build_site
 from generator.site.export import default_zip_name
 from generator.site.plugin import THEME_DIR
 from generator.site.render import Renderer

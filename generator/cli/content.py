@@ -16,7 +16,7 @@ from ..content.files import content_files
 from ..content.checks import apply_strict, placeholder_errors
 from ..content.handbook import PROCEDURES_DIR, load_handbook
 from ..content.provinces import check_all_editions
-from ..site.build import edition_for
+from .edition import edition_for
 from ..content.markdown import MARKDOWN_SUFFIXES, PAGES_DIR, check_pages, is_page
 from ..editing.scaffold import new_procedure_id
 from ..editing.review import uncommitted_review_warnings

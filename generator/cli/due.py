@@ -12,9 +12,8 @@ from ..content import model
 from ..guided.duedate import MissingYear, WorkCalendar, due, fmt_moment
 from ..guided.guide import deadline_for
 from ..content.wording import deadline_text
-from ..site.build import edition_for
 from .cache import fast_handbook
-from .site import tinh_option
+from .edition import edition_for, tinh_option
 from . import SotayError, cli, find_procedure, project_root
 
 _RECEIVED = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}))?$")

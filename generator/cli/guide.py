@@ -8,9 +8,8 @@ import click
 
 from ..content.conditions import parse_answer
 from ..guided.guide import tailored, untailored
-from ..site.build import edition_for
 from .cache import fast_handbook
-from .site import tinh_option
+from .edition import edition_for, tinh_option
 from . import SotayError, can_prompt, cli, find_procedure, project_root
 
 

@@ -6,17 +6,11 @@ from pathlib import Path
 
 import click
 
-from ..content.provinces import NATIONAL
-from ..site.build import build_site, edition_for
+from ..site.build import build_site
 from ..site.export import default_zip_name, export_zip
 from ..site.serve import serve as serve_site
 from . import cli, project_root
-
-# The edition option of every command whose output depends on the province (provinces.py).
-tinh_option = click.option(
-    "--tinh", metavar="MÃ_TỈNH", default=None,
-    help=f"Ấn bản: mã tỉnh (thư mục trong handbook/tinh/, ví dụ ha-noi) hoặc {NATIONAL} cho ấn bản toàn quốc; "
-         "mặc định: mục tinh của plugin sotay trong mkdocs.yml.")
+from .edition import edition_for, tinh_option
 
 
 @cli.command()

@@ -25,7 +25,6 @@ from mkdocs.utils.yaml import yaml_load
 
 from . import outputs
 from ..content.edition import Edition
-from ..content.provinces import province_id
 from .render import MemoryBytecodeCache
 from .. import tempdirs
 
@@ -113,24 +112,6 @@ def offline_overrides(root: Path) -> dict:
 
 def _plugin_name(entry) -> str:
     return next(iter(entry)) if isinstance(entry, dict) else str(entry)
-
-
-def edition_for(root: Path, tinh: str | None = None) -> Edition:
-    """The edition a command describes: ``--tinh`` when given (``toan-quoc``:
-    the national edition), else the sotay plugin's ``tinh:`` in mkdocs.yml,
-    read the way MkDocs reads it, so every command agrees with the build."""
-    if tinh is None:
-        try:
-            with open(root / "mkdocs.yml", encoding="utf-8") as handle:
-                raw = yaml_load(handle) or {}
-        except (OSError, MkDocsException) as exc:
-            raise BuildFailed(f"không đọc được mkdocs.yml: {exc}") from exc
-        plugins = raw.get("plugins") or []
-        if isinstance(plugins, dict):
-            plugins = [{name: options} for name, options in plugins.items()]
-        options = next((e[PLUGIN] for e in plugins if isinstance(e, dict) and _plugin_name(e) == PLUGIN), None)
-        tinh = options.get("tinh") if isinstance(options, dict) else None
-    return Edition(province=province_id(str(tinh) if tinh is not None else None))
 
 
 @contextlib.contextmanager
