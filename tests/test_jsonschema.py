@@ -133,7 +133,7 @@ def test_refs_are_plain_strings_pointing_at_their_registry(schema):
     refs = {
         ("thu_tuc", "linh_vuc"): "handbook/data/linh-vuc.yml",
         ("LegalRef", "van_ban"): "handbook/data/van-ban.yml",
-        ("Fee", "theo_dia_phuong"): "handbook/data/dia-phuong.yml",
+        ("Fee", "theo_dia_phuong"): "handbook/data/muc-thu-dia-phuong.yml",
     }
     objects = dict(_objects(schema))
     for (name, key), registry in refs.items():

@@ -51,7 +51,7 @@ def _load(path: Path) -> Any:
 
 FIELD_IDS = sorted(_load(DATA / "linh-vuc.yml"))
 LEGAL_IDS = sorted(str(k) for k in _load(DATA / "van-ban.yml"))
-LOCAL_FEE_KEYS = sorted((_load(DATA / "dia-phuong.yml") or {}).get("muc_thu") or {})
+LOCAL_FEE_KEYS = sorted(_load(DATA / "muc-thu-dia-phuong.yml") or {})
 EXISTING = {p.stem: _load(p) for p in sorted((FIXTURE / "procedures").rglob("*.yml"))}
 EXISTING_TITLES = [p["ten"] for p in EXISTING.values()]
 EXISTING_CODES = [str(p["ma_thu_tuc"]) for p in EXISTING.values() if p.get("ma_thu_tuc")]

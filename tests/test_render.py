@@ -2,6 +2,7 @@
 import re
 
 
+from generator.content.edition import Edition
 from generator.content.handbook import load_handbook
 from generator.content.inline import Abbreviations, render_inline
 from generator.site.render import Renderer, toc_tokens
@@ -73,9 +74,9 @@ def test_procedure_page_template(mini):
 
 
 def test_local_fee_names_the_province_and_flags_show(mini):
-    hb, _ = load_handbook(mini)
+    hb, _ = load_handbook(mini, edition=Edition(province="thu-nghiem"))
     html = Renderer(hb).render_procedure(hb.procedures["dang-ky-ket-hon"], lambda url: url)
-    assert "(mức của Tỉnh Thử Nghiệm)" in html
+    assert "(mức của Tỉnh Thử Nghiệm, theo Nghị quyết 01/2025/NQ-HĐND của HĐND Tỉnh Thử Nghiệm)" in html
     assert "Có số liệu cần xác minh" in html
     assert "<li><strong>Mã thủ tục</strong>: Chưa đối chiếu mã.</li>" in html
     assert all("⚠" not in t["name"] for t in toc_tokens(html))

@@ -44,6 +44,7 @@ from pathlib import Path
 from .. import __version__
 from ..textutil import vi_sort_key
 from ..urls import procedure_url
+from ..content.edition import Edition
 from ..content.errors import ErrorSink
 from ..content.files import content_files
 from ..content.catalogue import CATALOGUE_FILE, portal_url, registry_sources, unlisted
@@ -253,10 +254,10 @@ def remember(root: Path, signature: str | None, hb: Handbook, sink: ErrorSink) -
         write_cache(root, signature, catalogue_of(hb))
 
 
-def full_load(root: Path, signature: str | None = None) -> tuple[Handbook, ErrorSink]:
+def full_load(root: Path, signature: str | None = None, edition: Edition = Edition()) -> tuple[Handbook, ErrorSink]:
     """``load_handbook(root)``; when it finds no errors, the cache is written."""
     signature = signature or tree_signature(root)
-    hb, sink = load_handbook(root)
+    hb, sink = load_handbook(root, edition=edition)
     remember(root, signature, hb, sink)
     return hb, sink
 
@@ -275,7 +276,7 @@ def cached_catalogue(root: Path, search: bool = False) -> Catalogue:
     return catalogue_of(hb)
 
 
-def fast_handbook(root: Path, procedure: str | None = None) -> tuple[Handbook, ErrorSink]:
+def fast_handbook(root: Path, procedure: str | None = None, edition: Edition = Edition()) -> tuple[Handbook, ErrorSink]:
     """What a command working on one procedure needs: the registries and
     that procedure (``hb.procedures`` holds only it) when the cache says the
     unchanged tree is valid; otherwise, or when ``procedure`` is not in the
@@ -285,7 +286,7 @@ def fast_handbook(root: Path, procedure: str | None = None) -> tuple[Handbook, E
     row = next((r for r in catalogue.rows if r["id"] == procedure), None) if catalogue and procedure else None
     if row is not None:
         path = root / row["path"]
-        hb, sink = load_handbook(root, only=[path])
+        hb, sink = load_handbook(root, only=[path], edition=edition)
         if not sink.errors and procedure in hb.procedures:
             return hb, sink
-    return full_load(root, tree[0] if tree else None)
+    return full_load(root, tree[0] if tree else None, edition)

@@ -15,6 +15,8 @@ from ..content.errors import ErrorSink
 from ..content.files import content_files
 from ..content.checks import apply_strict, placeholder_errors
 from ..content.handbook import PROCEDURES_DIR, load_handbook
+from ..content.provinces import check_all_editions
+from .edition import edition_for
 from ..content.markdown import MARKDOWN_SUFFIXES, PAGES_DIR, check_pages, is_page
 from ..editing.scaffold import new_procedure_id
 from ..editing.review import uncommitted_review_warnings
@@ -27,7 +29,9 @@ from . import SotayError, can_prompt, cli, project_root
 @click.option("--strict", is_flag=True,
               help='Chế độ nghiêm ngặt (dùng khi duyệt yêu cầu hợp nhất): cảnh báo cũng là lỗi — trích dẫn văn bản '
                    'hết hiệu lực, bị thay thế, chưa có hiệu lực — và chỗ "CẦN ĐIỀN" còn sót là lỗi.')
-def validate(paths: tuple[Path, ...], strict: bool) -> None:
+@click.option("--tinh", metavar="MÃ_TỈNH", default=None,
+              help="Chỉ kiểm tra ấn bản này (mã tỉnh trong handbook/tinh/, hoặc toan-quoc); mặc định: mọi ấn bản.")
+def validate(paths: tuple[Path, ...], strict: bool, tinh: str | None) -> None:
     """Kiểm tra nội dung: toàn bộ sổ tay, hoặc chỉ các tệp/thư mục được chỉ ra.
 
     Mỗi lỗi in trên một dòng dạng tệp:dòng:cột: thông báo, kèm gợi ý sửa.
@@ -40,6 +44,8 @@ def validate(paths: tuple[Path, ...], strict: bool) -> None:
         sotay validate procedures/ho-tich/dang-ky-khai-sinh.yml
 
         sotay validate --strict
+
+        sotay validate --tinh ha-noi
     """
     root = project_root()
     only = None
@@ -55,7 +61,9 @@ def validate(paths: tuple[Path, ...], strict: bool) -> None:
         click.echo(f"Hợp lệ: {len(pages)} trang viết tay.")
         return
     signature = tree_signature(root) if only is None else None
-    hb, sink = load_handbook(root, only=only, sink=sink)
+    hb, sink = load_handbook(root, only=only, sink=sink, edition=edition_for(root, tinh))
+    if tinh is None:  # every edition can fill what the content writes
+        check_all_editions(hb, hb.placeholder_uses, sink)
     if pages:
         check_pages(root, pages, sink)
     if only is None:  # the whole tree was checked: one-procedure commands may trust it

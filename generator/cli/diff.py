@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..editing.diffreport import to_json, to_markdown
+from ..editing.editions import editions_line
 from ..editing.versiondiff import semantic_diff
 from ..editing.versions import GitError
 from . import SotayError, cli, project_root
@@ -22,7 +23,9 @@ def diff_command(base: str | None, head: str | None, as_json: bool) -> None:
     BASE mặc định là điểm rẽ nhánh từ main (git merge-base HEAD main; nếu không
     có nhánh main thì HEAD~1). HEAD mặc định là thư mục làm việc, kể cả phần
     chưa commit. Chỉ đổi cách trình bày (thụt lề, dấu nháy, thứ tự khóa) thì
-    không tính là thay đổi.
+    không tính là thay đổi. Dòng cuối cho biết ấn bản nào bị ảnh hưởng: sửa tệp
+    trong handbook/tinh/<mã>/ chỉ ảnh hưởng ấn bản tỉnh đó; sửa nội dung khác
+    ảnh hưởng mọi ấn bản.
 
     Ví dụ:
 
@@ -41,3 +44,7 @@ def diff_command(base: str | None, head: str | None, as_json: bool) -> None:
         click.echo(to_json(diffs))
     else:
         click.echo(to_markdown(diffs, base_name, head_name), nl=False)
+        try:
+            click.echo("\n" + editions_line(root, base, head))
+        except GitError as exc:
+            raise SotayError(f"Lỗi: {exc}") from exc

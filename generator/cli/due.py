@@ -14,6 +14,7 @@ from ..guided.guide import deadline_for
 from ..content.versions import used_for
 from ..content.wording import deadline_text
 from .cache import fast_handbook
+from .edition import edition_for, tinh_option
 from . import SotayError, cli, find_procedure, project_root
 
 _RECEIVED = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}))?$")
@@ -44,7 +45,8 @@ def parse_received(text: str) -> tuple[dt.datetime, bool]:
 @click.option("--channel", type=click.Choice(list(model.CHANNELS)), default=None,
               help="Cách thức nộp; dùng thời hạn riêng của cách thức này nếu thủ tục có ghi.")
 @click.option("--json", "as_json", is_flag=True, help="In dạng JSON cho máy đọc.")
-def due_command(procedure: str, received_text: str, channel: str | None, as_json: bool) -> None:
+@tinh_option
+def due_command(procedure: str, received_text: str, channel: str | None, as_json: bool, tinh: str | None) -> None:
     """Tính ngày hẹn trả kết quả của một thủ tục (THỦ_TỤC là mã định danh, tức tên tệp
     không có .yml), bỏ qua thứ Bảy, Chủ nhật, ngày nghỉ lễ, Tết và tính ngày làm bù
     theo handbook/data/ngay-nghi.yml; in kèm cách tính từng ngày. Thủ tục có nhiều
@@ -57,10 +59,12 @@ def due_command(procedure: str, received_text: str, channel: str | None, as_json
         sotay due dang-ky-khai-tu --received "2025-03-10 15:20" --json
 
         sotay due dang-ky-ket-hon --channel truc-tuyen --received 2025-01-24
+
+        sotay due dang-ky-ket-hon --received "2025-01-24 15:00" --tinh ha-noi
     """
     received, has_time = parse_received(received_text)
     root = project_root()
-    hb, sink = fast_handbook(root, procedure)
+    hb, sink = fast_handbook(root, procedure, edition_for(root, tinh))
     sink.raise_if_any()
     proc, version = used_for(hb, find_procedure(hb, procedure).id, received.date())
     try:
@@ -71,7 +75,7 @@ def due_command(procedure: str, received_text: str, channel: str | None, as_json
         raise click.BadParameter(f"thời hạn '{deadline_text(deadline, counting=True)}' phụ thuộc giờ nhận hồ sơ; ghi cả giờ, "
                                  f"ví dụ: --received \"{received:%Y-%m-%d} 09:30\"", param_hint="'--received'")
     try:
-        result = due(deadline, received, WorkCalendar.from_registry(hb.holidays))
+        result = due(deadline, received, WorkCalendar.from_registry(hb.holidays, hb.province))
     except MissingYear as exc:
         raise SotayError(f"Lỗi: {exc}") from exc
     warnings = list(result.warnings)
@@ -82,6 +86,7 @@ def due_command(procedure: str, received_text: str, channel: str | None, as_json
     if as_json:
         click.echo(json.dumps({
             "procedure": proc.id,
+            "edition": hb.edition.province or "toan-quoc",
             "title": proc.title,
             "channel": channel,
             "deadline": {"kind": deadline.kind, "amount": deadline.amount, "cutoff": deadline.cutoff,

@@ -12,6 +12,7 @@ from ..content.versions import used_for
 from ..guided.guide import tailored, untailored
 from .cache import fast_handbook
 from .due import parse_received
+from .edition import edition_for, tinh_option
 from . import SotayError, can_prompt, cli, find_procedure, project_root
 
 
@@ -23,7 +24,9 @@ from . import SotayError, can_prompt, cli, find_procedure, project_root
               help="Ngày nhận hồ sơ (mặc định: hôm nay); thủ tục có nhiều phiên bản theo ngày hiệu lực thì "
                    "dùng phiên bản áp dụng vào ngày này.")
 @click.option("--json", "as_json", is_flag=True, help="In dạng JSON cho máy đọc.")
-def guide(procedure: str, answers: tuple[str, ...], received_text: str | None, as_json: bool) -> None:
+@tinh_option
+def guide(procedure: str, answers: tuple[str, ...], received_text: str | None, as_json: bool,
+          tinh: str | None) -> None:
     """Hướng dẫn theo tình huống: trả lời vài câu hỏi, nhận đúng danh sách giấy
     tờ và các bước cho hồ sơ này. Không có --answer thì lệnh hỏi lần lượt;
     khi có --json hoặc không chạy ở cửa sổ lệnh (dữ liệu vào từ tệp, ống lệnh)
@@ -38,7 +41,7 @@ def guide(procedure: str, answers: tuple[str, ...], received_text: str | None, a
     """
     received = parse_received(received_text)[0].date() if received_text else today_in_vietnam()
     root = project_root()
-    hb, sink = fast_handbook(root, procedure)
+    hb, sink = fast_handbook(root, procedure, edition_for(root, tinh))
     sink.raise_if_any()
     p, version = used_for(hb, find_procedure(hb, procedure).id, received)
     used = {"version": version} if version else {}

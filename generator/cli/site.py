@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import click
 
-from ..content.edition import Edition
 from ..site.build import build_site
 from ..site.export import default_zip_name, export_zip
 from ..site.serve import serve as serve_site
 from . import cli, project_root
-
-
-def _edition(ctx, param, value: str | None) -> Edition | None:
-    """--ngay YYYY-MM-DD → the edition of that day; absent: mkdocs.yml's options (default today)."""
-    if value is None:
-        return None
-    try:
-        return Edition(on=dt.date.fromisoformat(value.strip()))
-    except ValueError:
-        raise click.BadParameter(f"'{value}' không phải một ngày dạng YYYY-MM-DD; ví dụ: --ngay 2027-03-01") from None
-
-
-def edition_option(command):
-    return click.option(
-        "--ngay", "edition", metavar="YYYY-MM-DD", default=None, callback=_edition,
-        help="Dựng sổ tay như quy định áp dụng vào ngày này (mặc định: hôm nay, giờ Việt Nam; "
-             "hoặc 'ngay' trong mkdocs.yml), để xem trước các thay đổi sắp có hiệu lực.")(command)
+from .edition import edition_for, ngay_option, tinh_option
 
 
 @cli.command()
@@ -37,8 +19,9 @@ def edition_option(command):
                    "hoặc bản dựng trước của sotay.")
 @click.option("--offline", is_flag=True,
               help="Dựng bản dùng không cần mạng: mở thẳng index.html từ thư mục hoặc USB, tìm kiếm vẫn chạy.")
-@edition_option
-def build(site_dir: Path | None, offline: bool, edition: Edition | None) -> None:
+@ngay_option
+@tinh_option
+def build(site_dir: Path | None, offline: bool, ngay, tinh: str | None) -> None:
     """Kiểm tra nội dung rồi dựng trang web tĩnh.
 
     Dựng vào thư mục tạm rồi mới thay thế; nếu có lỗi, thư mục site/ cũ
@@ -58,9 +41,13 @@ def build(site_dir: Path | None, offline: bool, edition: Edition | None) -> None
         sotay build --offline --site-dir /media/usb/so-tay
 
         sotay build --ngay 2027-03-01 --site-dir /tmp/so-tay-2027
+
+        sotay build --tinh ha-noi
+
+        sotay build --tinh toan-quoc --site-dir /tmp/so-tay-toan-quoc
     """
     root = project_root()
-    out = build_site(root, site_dir, offline=offline, edition=edition)
+    out = build_site(root, site_dir, offline=offline, edition=edition_for(root, tinh, ngay))
     if offline:
         click.echo(f"Đã dựng sổ tay (bản dùng không cần mạng) vào {out}.\n"
                    f"Mở {out / 'index.html'} bằng trình duyệt; chép cả thư mục khi mang sang máy khác.")
@@ -70,9 +57,10 @@ def build(site_dir: Path | None, offline: bool, edition: Edition | None) -> None
 
 @cli.command()
 @click.option("--zip", "zip_path", metavar="[TỆP]", is_flag=False, flag_value="", default="",
-              help="Tệp .zip cần tạo, hoặc thư mục để đặt tệp (mặc định: so-tay-<ngày>.zip ở thư mục hiện tại).")
-@edition_option
-def export(zip_path: str, edition: Edition | None) -> None:
+              help="Tệp .zip cần tạo, hoặc thư mục để đặt tệp (mặc định: so-tay-<mã tỉnh>-<ngày>.zip ở thư mục hiện tại).")
+@ngay_option
+@tinh_option
+def export(zip_path: str, ngay, tinh: str | None) -> None:
     """Xuất sổ tay thành một tệp .zip dùng không cần mạng.
 
     Dựng bản dùng không cần mạng rồi nén lại: chép tệp sang USB hoặc máy
@@ -87,11 +75,14 @@ def export(zip_path: str, edition: Edition | None) -> None:
         sotay export --zip
 
         sotay export --zip /media/usb/so-tay.zip
+
+        sotay export --zip --tinh ha-noi
     """
     root = project_root()
+    edition = edition_for(root, tinh, ngay)
     dest = Path(zip_path or ".")
     if dest.is_dir():
-        dest = dest / default_zip_name()
+        dest = dest / default_zip_name(edition=edition)
     elif dest.suffix.lower() != ".zip":
         dest = dest.with_name(dest.name + ".zip")
     out = export_zip(root, dest, edition=edition)
@@ -104,9 +95,10 @@ def export(zip_path: str, edition: Edition | None) -> None:
 @cli.command()
 @click.option("--port", default=8000, show_default=True, help="Cổng phục vụ.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Địa chỉ lắng nghe (mặc định chỉ máy này).")
-@edition_option
+@ngay_option
+@tinh_option
 @click.pass_context
-def serve(ctx: click.Context, port: int, host: str, edition: Edition | None) -> None:
+def serve(ctx: click.Context, port: int, host: str, ngay, tinh: str | None) -> None:
     """Xem trước sổ tay, tự dựng lại khi sửa tệp YAML hoặc trang.
 
     Nếu bản sửa có lỗi, lỗi hiện ở cửa sổ lệnh và trên trang; trang vẫn
@@ -120,4 +112,4 @@ def serve(ctx: click.Context, port: int, host: str, edition: Edition | None) -> 
     """
     root = project_root()
     serve_site(root, host, port, echo=lambda msg: click.echo(msg, err=True), debug=bool(ctx.obj and ctx.obj.get("debug")),
-               edition=edition)
+               edition=edition_for(root, tinh, ngay))

@@ -237,7 +237,8 @@ _REF_MESSAGES = {
               "xem các văn bản đã có trong handbook/data/van-ban.yml; văn bản chưa có thì thêm vào đó "
               "(số, ký hiệu đúng như bản gốc)"),
     "procedure": ("không có thủ tục '{}'", "dùng tên tệp (không có .yml) của một thủ tục trong procedures/"),
-    "local_fee": ("mức thu '{}' không có trong handbook/data/dia-phuong.yml", "thêm mức thu vào mục muc_thu của tệp địa phương"),
+    "local_fee": ("mức thu '{}' không có trong handbook/data/muc-thu-dia-phuong.yml",
+                  "thêm khoản thu vào handbook/data/muc-thu-dia-phuong.yml (mức của từng tỉnh ghi trong tệp tỉnh)"),
     "form_file": ("không có tệp mẫu 'handbook/{}'", "đặt tệp vào thư mục handbook/mau/ hoặc sửa đường dẫn"),
     "page": ("liên kết tới trang '{}' không có trong sổ tay",
              f"kiểm tra đường dẫn: thủ tục là {urls.link(urls.procedure('<lĩnh vực>', '<mã>'))}, "
@@ -265,7 +266,7 @@ def check_references(refs: list[Reference], hb: Handbook, files: list[Path], for
         "field": set(hb.fields),
         "legal": set(hb.legal),
         "procedure": ids,
-        "local_fee": set(hb.local.fees) if hb.local else set(),
+        "local_fee": set(hb.local_fees),
         "page": _link_targets(hb, files),
         "form_file": forms,
     }

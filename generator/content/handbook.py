@@ -18,7 +18,7 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, ScalarNode
 
-from . import checks, model, versions
+from . import checks, model, placeholders, provinces, versions
 from .catalogue import CATALOGUE_FILE, check_catalogue, load_catalogue
 from .edition import Edition
 from .errors import ErrorSink
@@ -39,8 +39,9 @@ REGISTRY_FILES = {
     "fields": ("linh-vuc.yml", model.FieldInfo),
     "legal": ("van-ban.yml", model.LegalDocument),
     "glossary": ("thuat-ngu.yml", model.GlossaryEntry),
+    "local_fees": ("muc-thu-dia-phuong.yml", model.LocalFeeKind),
 }
-LOCAL_FILE = "dia-phuong.yml"
+OLD_LOCAL_FILE = "dia-phuong.yml"  # before provincial editions: now handbook/tinh/<id>/tinh.yml
 SYNONYMS_FILE = "tu-dong-nghia.yml"
 TRIAGE_FILE = "cong-dan-can-gi.yml"
 HOLIDAYS_FILE = "ngay-nghi.yml"
@@ -71,7 +72,13 @@ class Handbook:
     fields: dict[str, model.FieldInfo] = field(default_factory=dict)
     legal: dict[str, model.LegalDocument] = field(default_factory=dict)
     glossary: dict[str, model.GlossaryEntry] = field(default_factory=dict)
-    local: model.LocalSettings | None = None
+    local_fees: dict[str, model.LocalFeeKind] = field(default_factory=dict)  # fees each HĐND sets (muc-thu-dia-phuong.yml)
+    provinces: dict[str, model.Province] = field(default_factory=dict)  # every overlay, handbook/tinh/<id>/tinh.yml
+    # The edition loaded (provinces.py): its province (None: national) and what its placeholders say.
+    edition: Edition = field(default_factory=Edition)
+    province: model.Province | None = None
+    placeholders: dict[str, str] = field(default_factory=dict)
+    placeholder_uses: list[placeholders.Use] = field(default_factory=list)  # where the content writes them
     synonyms: list[model.Synonym] = field(default_factory=list)
     triage: dict[str, model.TriageTree] = field(default_factory=dict)
     catalogue: dict[str, model.CatalogueEntry] = field(default_factory=dict)  # danh-muc-tthc.yml (catalogue.py)
@@ -250,28 +257,37 @@ def _load_procedures(paths: list[Path], root: Path, cache: dict | None) -> list:
 
 
 def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | None = None,
-                  cache: dict | None = None, today: dt.date | None = None,
+                  cache: dict | None = None, today: dt.date | None = None, *,
                   edition: Edition = Edition()) -> tuple[Handbook, ErrorSink]:
     """Load and validate everything; ``only`` limits which procedure files are reported on.
     ``cache`` (a dict kept between calls by ``sotay serve``) skips procedure
     files that have not changed since the last call.  ``today`` (default:
     ``today_in_vietnam()``) is what a review or issue date may not be after.
-    ``edition.on`` (default: today in Vietnam) is the day the handbook
-    describes: procedures, legal statuses and local fees as in force then.
+    ``edition`` (edition.py): what the handbook describes.  ``edition.on``
+    (default: today in Vietnam) is the day: procedures, legal statuses and
+    local fees as in force then (versions.py).  ``edition.province`` names
+    the province: its placeholders filled, its figures on ``hb.province``
+    (provinces.py).
 
     Cross-references are always resolved against the whole catalogue, so a
     single file can be checked without false "missing procedure" errors.
     """
     sink = sink or ErrorSink()
     refs: list[Reference] = []
-    hb = Handbook(root=root)
+    hb = Handbook(root=root, edition=edition)
     registries = {}
     digests = hb.registry_digests
     for attr, (name, cls) in REGISTRY_FILES.items():
         registries[attr] = _load_registry(root, name, cls, sink, refs, digests, attr)
     hb.fields, hb.legal, hb.glossary = registries["fields"], registries["legal"], registries["glossary"]
-    if loaded := _data_file(root, LOCAL_FILE, sink, digests):
-        hb.local = convert(loaded[1], model.LocalSettings, Context(loaded[0], sink, refs))
+    hb.local_fees = registries["local_fees"]
+    if _data_file(root, OLD_LOCAL_FILE, ErrorSink(), {}):
+        sink.add(_display(root / DATA_DIR / OLD_LOCAL_FILE, root), 1, 1,
+                 f"tệp {OLD_LOCAL_FILE} không còn được dùng: số liệu của tỉnh nay ở {provinces.PROVINCES_DIR}/<mã tỉnh>/"
+                 f"{provinces.PROVINCE_FILE}",
+                 "chuyển tên tỉnh, giờ làm việc và muc_thu sang tệp tỉnh (xem trang Biên tập nội dung → Ấn bản tỉnh), "
+                 "tên chung của mỗi khoản thu sang handbook/data/muc-thu-dia-phuong.yml, rồi xóa tệp này.")
+    hb.provinces = provinces.load_provinces(root, sink, refs, digests, digest)
     if loaded := _data_file(root, SYNONYMS_FILE, sink, digests):
         hb.synonyms = [s for s in convert(loaded[1], list[model.Synonym], Context(loaded[0], sink, refs)) or [] if s]
 
@@ -297,12 +313,13 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
             sink.add(display, line, col, f"thủ tục thuộc lĩnh vực '{proc.field_id}' nhưng nằm trong thư mục '{folder}'",
                      f"chuyển tệp vào procedures/{proc.field_id}/ hoặc sửa 'linh_vuc'.")
         hb.procedures[proc.id] = proc
+        hb.placeholder_uses.extend(placeholders.procedure_uses(proc, sink))
 
     if only is None:
         hb.sessions = load_sessions(root, sink, refs)
     for proc in hb.procedures.values():
         versions.check_procedure(proc, hb.legal, sink)
-    versions.check_local_fees(hb.local, _display(root / DATA_DIR / LOCAL_FILE, root), sink)
+    versions.check_local_fees(hb.provinces, sink)
     today = today or today_in_vietnam()
     versions.apply_edition(hb, edition.on or today, today)
     legal_file = REGISTRY_FILES["legal"][0]
@@ -316,7 +333,9 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
         check_training(hb.procedures, hb.sessions, sink)
         if catalogue_file:
             check_catalogue(hb.catalogue, hb.procedures, catalogue_file[0], sink)
-        check_pages(root, hb.markdown, sink)
+        hb.placeholder_uses.extend(check_pages(root, hb.markdown, sink))
+    provinces.check_provinces(hb.provinces, {p.stem for p in all_files}, set(hb.local_fees), sink)
+    provinces.apply_edition(hb, edition, hb.placeholder_uses, sink)
     hb.procedures = dict(sorted(hb.procedures.items()))
     return hb, sink
 

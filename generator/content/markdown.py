@@ -15,8 +15,10 @@ this subset:
   block, right after emphasis or a link, on a fence line), so every brace
   group with a closing brace on its line is checked.  Jinja-looking text
   ``{{ … }}`` is refused too: it is never evaluated (no plugin renders page
-  Markdown as a template; the sotay plugin passes hand-written pages through
-  unchanged), but ``*x*{{ onclick=… }}`` is an attribute list.
+  Markdown as a template), but ``*x*{{ onclick=… }}`` is an attribute list.
+  The one exception is a placeholder, ``{{noi_tiep_nhan}}``: the sotay
+  plugin replaces it by the edition's plain text before Markdown reads the
+  page, and ``placeholders.py`` checks its name.
 - Links and images (``[x](url)``, ``[id]: url``, ``<url>``): a relative path,
   or ``http:``, ``https:``, ``mailto:``, ``tel:``, the scheme read as a
   browser reads an ``href`` (``urlscheme.py``).
@@ -47,7 +49,7 @@ import re
 from bisect import bisect_right
 from pathlib import Path
 
-from . import urlscheme
+from . import placeholders, urlscheme
 from .errors import ErrorSink
 from .yamlsource import read_text
 
@@ -87,10 +89,12 @@ _TAG_HINT = ("chỉ dùng được <br>, <kbd>, <sub>, <sup> (không kèm thuộ
              "thường thì viết &lt; hoặc đặt đoạn đó trong dấu `…`.")
 
 
-def check_pages(root: Path, pages: list[str], sink: ErrorSink) -> None:
+def check_pages(root: Path, pages: list[str], sink: ErrorSink) -> list[placeholders.Use]:
     """Read every hand-written page (``pages``: paths relative to handbook/,
     from the loader's one walk) as content (UTF-8, NFC, size limit,
-    forbidden characters) and check it against the allowed subset."""
+    forbidden characters) and check it against the allowed subset.
+    Returns the placeholders the pages write (placeholders.py)."""
+    uses = []
     for rel in pages:
         display = f"{PAGES_DIR}/{rel}"
         # MkDocs prints a page's path into its edit link, and a title made
@@ -101,6 +105,8 @@ def check_pages(root: Path, pages: list[str], sink: ErrorSink) -> None:
         text = read_text(root / PAGES_DIR / rel, display, sink)
         if text is not None:
             check_page(text, display, sink)
+            uses.extend(placeholders.page_uses(text, display, sink))
+    return uses
 
 
 def is_page(rel: str) -> bool:
@@ -406,6 +412,8 @@ class _Scan:
     def _brace(self, i: int) -> int:
         """``{…}`` that attr_list may read as attributes: only #id and .class."""
         text = self.text
+        if m := placeholders.PATTERN.match(text, i):
+            return m.end()  # filled before Markdown reads the page; its name is checked by placeholders.py
         line, end = self.line(i)
         if line not in self.last_brace:
             self.last_brace[line] = text.rfind("}", line, end)

@@ -213,7 +213,7 @@ class Fee:
     )
     local_key: str | None = spec(
         "theo_dia_phuong",
-        "Khóa mức thu trong tệp cấu hình địa phương (handbook/data/dia-phuong.yml) khi mức do HĐND tỉnh quyết định.",
+        "Khóa mức thu trong handbook/data/muc-thu-dia-phuong.yml khi mức do HĐND tỉnh quyết định; mỗi ấn bản tỉnh ghi mức của tỉnh.",
         label="Mức thu địa phương",
         default=None,
         ref="local_fee",
@@ -930,18 +930,30 @@ class TriageTree:
 
 
 @dataclass(kw_only=True)
-class LocalFee:
-    """Một mức thu do địa phương quyết định."""
+class LocalFeeKind:
+    """Một khoản thu do HĐND tỉnh quyết định (handbook/data/muc-thu-dia-phuong.yml): tên chung cho mọi ấn bản;
+    mức thu của từng tỉnh ghi trong muc_thu của tệp tỉnh."""
 
     name: str = spec("ten", "Tên khoản thu.", label="Tên khoản thu", example="Lệ phí đăng ký kết hôn")
+    unit: str | None = spec("don_vi", "Đơn vị tính.", label="Đơn vị tính", default=None, example="việc")
+    id: str = field(default="", metadata={"internal": True})
+
+
+@dataclass(kw_only=True)
+class LocalFee:
+    """Mức thu của một tỉnh cho một khoản trong handbook/data/muc-thu-dia-phuong.yml."""
+
+    name: str | None = spec("ten", "Tên khoản thu theo nghị quyết của tỉnh (bỏ trống: dùng tên chung).",
+                            label="Tên khoản thu", default=None, example="Lệ phí đăng ký kết hôn")
     amount: int | None = spec(
         "so_tien", "Số tiền (đồng); bỏ trống nếu chưa xác minh.",
         label="Số tiền", default=None, minimum=0, maximum=1_000_000_000
     )
     unit: str | None = spec("don_vi", "Đơn vị tính.", label="Đơn vị tính", default=None)
-    legal_basis: str | None = spec("van_ban", "Nghị quyết HĐND tỉnh quy định mức thu.",
-                                   label="Văn bản", default=None, ref="legal")
+    resolution: str | None = spec("can_cu", "Nghị quyết HĐND tỉnh quy định mức thu (số, ký hiệu, ngày), hiện cạnh mức thu.",
+                                  label="Căn cứ", default=None, example="Nghị quyết 06/2020/NQ-HĐND ngày 07/7/2020 của HĐND Thành phố Hà Nội")
     note: Inline | None = spec("ghi_chu", "Ghi chú.", label="Ghi chú", default=None)
+    sources: list[Source] = spec("nguon", "Nơi đã đối chiếu mức thu.", label="Nguồn", item_label="nguồn", default=[])
     unverified: str | None = spec("can_xac_minh", "Lý do nếu mức thu chưa xác minh được.",
                                   label="Cần xác minh", default=None)
     effective_from: dt.date | None = spec(
@@ -971,14 +983,109 @@ class LocalFeeVersion:
 
 
 @dataclass(kw_only=True)
-class LocalSettings:
-    """Số liệu riêng của tỉnh, thành phố (handbook/data/dia-phuong.yml)."""
+class ReceivingUnit:
+    """Nơi tiếp nhận và trả kết quả hồ sơ của xã, phường trong tỉnh."""
 
-    province: str = spec("tinh", "Tên tỉnh, thành phố của ấn bản này.", label="Tỉnh", example="Thành phố Hà Nội")
-    fees: dict[str, LocalFee] = spec("muc_thu", "Các mức thu do HĐND tỉnh quyết định, theo khóa.",
-                                     label="Mức thu", default={})
-    contact: Inline | None = spec("lien_he", "Đầu mối hỗ trợ nghiệp vụ của tỉnh.", label="Liên hệ", default=None)
-    hours: Inline | None = spec("gio_lam_viec", "Giờ làm việc của Bộ phận Một cửa.", label="Giờ làm việc", default=None)
+    name: str = spec("ten", "Tên nơi tiếp nhận như công dân thấy ở xã, phường; điền vào chỗ {{noi_tiep_nhan}} "
+                     "của các thủ tục và trang viết tay.", label="Tên nơi tiếp nhận",
+                     example="Trung tâm Phục vụ hành chính công xã, phường")
+    kind: str = spec("mo_hinh", "Mô hình tổ chức của tỉnh.", label="Mô hình",
+                     choices={"mot-cap": "Một cấp: Trung tâm của tỉnh, có Điểm phục vụ ở xã, phường",
+                              "trung-tam-xa": "Mỗi xã, phường có Trung tâm Phục vụ hành chính công"},
+                     example="trung-tam-xa")
+    parent: str | None = spec("truc_thuoc", "Đơn vị mà điểm tiếp nhận trực thuộc (mô hình một cấp).",
+                              label="Trực thuộc", default=None)
+    how_to_find: Inline | None = spec("cach_tim", "Cách tìm địa chỉ, số điện thoại của nơi tiếp nhận.",
+                                      label="Cách tìm", default=None)
+    sources: list[Source] = spec("nguon", "Nguồn.", label="Nguồn", item_label="nguồn", default=[])
+    unverified: str | None = spec("can_xac_minh", "Điều còn cần xác minh.", label="Cần xác minh", default=None)
+
+
+@dataclass(kw_only=True)
+class OfficeSession:
+    """Một buổi làm việc."""
+
+    start: Time = spec("tu", "Giờ bắt đầu (HH:MM).", label="Từ", example="07:30")
+    end: Time = spec("den", "Giờ kết thúc (HH:MM).", label="Đến", example="11:30")
+
+
+@dataclass(kw_only=True)
+class OfficeHours:
+    """Giờ làm việc của nơi tiếp nhận: dùng để tính ngày hẹn của thời hạn tính bằng giờ."""
+
+    sessions: list[OfficeSession] = spec("buoi", "Các buổi làm việc trong một ngày làm việc, theo thứ tự. "
+                                         "Bỏ trống: ngày hẹn tính theo giờ làm việc giả định và ghi rõ điều đó.",
+                                         label="Buổi làm việc", item_label="buổi", default=[], max_items=4)
+    description: Inline | None = spec("mo_ta", "Mô tả giờ làm việc cho người đọc.", label="Mô tả", default=None)
+    sources: list[Source] = spec("nguon", "Văn bản hoặc trang công bố giờ làm việc.", label="Nguồn",
+                                 item_label="nguồn", default=[])
+    unverified: str | None = spec("can_xac_minh", "Điều còn cần xác minh.", label="Cần xác minh", default=None)
+
+
+@dataclass(kw_only=True)
+class LocalProcedure:
+    """Những gì một tỉnh ghi thêm cho một thủ tục quốc gia (chỉ các trường này; phần còn lại là của quốc gia)."""
+
+    local_code: str | None = spec("ma_dia_phuong", "Mã thủ tục trên Cổng dịch vụ công của tỉnh.",
+                                  label="Mã địa phương", default=None, example="1.001193.000.00.00.H26")
+    note: Inline | None = spec("ghi_chu", "Cách làm riêng của tỉnh, hiện trên trang thủ tục.", label="Ghi chú", default=None)
+    sources: list[Source] = spec("nguon", "Nguồn.", label="Nguồn", item_label="nguồn", default=[])
+    unverified: str | None = spec("can_xac_minh", "Điều còn cần xác minh.", label="Cần xác minh", default=None)
+
+
+@dataclass(kw_only=True)
+class ProcessDecision:
+    """Một quyết định của tỉnh về cách giải quyết thủ tục (quy trình nội bộ, quy chế của Trung tâm…)."""
+
+    title: str = spec("ten", "Số, ký hiệu và tên văn bản.", label="Văn bản", example="Quyết định 128/2025/QĐ-UBND")
+    content: Inline = spec("noi_dung", "Điều văn bản quy định, tóm tắt.", label="Nội dung")
+    sources: list[Source] = spec("nguon", "Nguồn.", label="Nguồn", item_label="nguồn", default=[])
+    unverified: str | None = spec("can_xac_minh", "Điều còn cần xác minh.", label="Cần xác minh", default=None)
+
+
+@dataclass(kw_only=True)
+class ProvinceContact:
+    """Đầu mối nhận góp ý về nội dung của ấn bản tỉnh."""
+
+    name: str = spec("ten", "Tên đơn vị hoặc nhóm biên tập.", label="Đầu mối")
+    email: str | None = spec("thu_dien_tu", "Địa chỉ thư điện tử.", label="Thư điện tử", default=None)
+    phone: str | None = spec("dien_thoai", "Số điện thoại.", label="Điện thoại", default=None)
+    note: Inline | None = spec("ghi_chu", "Ghi chú.", label="Ghi chú", default=None)
+
+
+@dataclass(kw_only=True)
+class NotPublished:
+    """Một thủ tục quốc gia mà tỉnh chưa công bố."""
+
+    procedure: str = spec("thu_tuc", "Mã định danh của thủ tục (tên tệp trong procedures/).",
+                          label="Thủ tục", ref="procedure", example="dang-ky-giam-ho")
+    note: Inline | None = spec("ghi_chu", "Vì sao, đến khi nào.", label="Ghi chú", default=None)
+    sources: list[Source] = spec("nguon", "Nguồn.", label="Nguồn", item_label="nguồn", default=[])
+
+
+@dataclass(kw_only=True)
+class Province:
+    """Ấn bản của một tỉnh, thành phố (handbook/tinh/<mã>/tinh.yml): tên, nơi tiếp nhận, giờ làm việc, mức thu
+    và những gì riêng của tỉnh; mọi nội dung khác là của quốc gia."""
+
+    name: str = spec("ten", "Tên tỉnh, thành phố.", label="Tỉnh", example="Thành phố Hà Nội")
+    receiving_unit: ReceivingUnit | None = spec("don_vi_tiep_nhan", "Nơi tiếp nhận hồ sơ ở xã, phường.",
+                                                label="Nơi tiếp nhận", default=None)
+    hours: OfficeHours | None = spec("gio_lam_viec", "Giờ làm việc của nơi tiếp nhận.", label="Giờ làm việc", default=None)
+    fees: dict[str, LocalFee] = spec("muc_thu", "Mức thu do HĐND tỉnh quyết định, theo khóa trong "
+                                     "handbook/data/muc-thu-dia-phuong.yml.", label="Mức thu", default={})
+    procedures: dict[str, LocalProcedure] = spec("thu_tuc_dia_phuong", "Mã, cách làm riêng của tỉnh, theo mã định "
+                                                 "danh thủ tục.", label="Thủ tục địa phương", default={})
+    decisions: list[ProcessDecision] = spec("quyet_dinh", "Quyết định của tỉnh về quy trình giải quyết.",
+                                            label="Quyết định của tỉnh", item_label="quyết định", default=[])
+    contact: ProvinceContact | None = spec("lien_he", "Đầu mối nhận góp ý nội dung.", label="Liên hệ", default=None)
+    not_published: list[NotPublished] = spec("chua_cong_bo", "Thủ tục quốc gia tỉnh chưa công bố.",
+                                             label="Chưa công bố", item_label="thủ tục chưa công bố", default=[])
+    sources: list[Source] = spec("nguon", "Nguồn chung của tệp.", label="Nguồn", item_label="nguồn", default=[])
+    unverified: list[Verification] = spec("can_xac_minh", "Các điểm còn cần xác minh.", label="Cần xác minh",
+                                          item_label="điểm cần xác minh", default=[])
+    id: str = field(default="", metadata={"internal": True})
+    path: str = field(default="", metadata={"internal": True})
 
 
 @dataclass(kw_only=True)

@@ -231,11 +231,14 @@ def _check_citations(p: model.Procedure, period: Period, legal: dict[str, model.
         sink.add(p.path, line, col, message, hint)
 
 
-def check_local_fees(local: model.LocalSettings | None, display: str, sink: ErrorSink) -> None:
+def check_local_fees(provinces: dict[str, model.Province], sink: ErrorSink) -> None:
     """A local fee's versions start in increasing order, after its own start and before its end."""
-    if local is None:
-        return
-    for key, fee in local.fees.items():
+    for province in provinces.values():
+        _check_fees(province.fees, province.path, sink)
+
+
+def _check_fees(fees: dict[str, model.LocalFee], display: str, sink: ErrorSink) -> None:
+    for key, fee in fees.items():
         bound = fee.effective_from
         for v in fee.versions:
             if bound is not None and v.effective <= bound:
@@ -309,5 +312,6 @@ def apply_edition(hb: Handbook, day: dt.date, today: dt.date) -> None:
     hb.procedures = {pid: period_on(hb.timelines[pid], day).procedure if pid in hb.timelines else p
                      for pid, p in hb.procedures.items()}
     hb.legal = legal_on(hb.legal, day, today)
-    if hb.local is not None and any(f.versions or f.effective_from or f.expires for f in hb.local.fees.values()):
-        hb.local = _copy(hb.local, fees={k: local_fee_on(f, day) for k, f in hb.local.fees.items()})
+    for pid, province in hb.provinces.items():  # each province's fees of that day (provinces.py picks the edition's)
+        if any(f.versions or f.effective_from or f.expires for f in province.fees.values()):
+            hb.provinces[pid] = _copy(province, fees={k: local_fee_on(f, day) for k, f in province.fees.items()})

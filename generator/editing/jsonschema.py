@@ -82,7 +82,7 @@ _REFS = {
     "field": ("handbook/data/linh-vuc.yml", "Phải là một khóa trong handbook/data/linh-vuc.yml."),
     "legal": ("handbook/data/van-ban.yml", "Phải là số, ký hiệu của một văn bản trong handbook/data/van-ban.yml."),
     "procedure": ("procedures/", "Phải là tên một tệp thủ tục trong procedures/<lĩnh vực>/, không có đuôi .yml."),
-    "local_fee": ("handbook/data/dia-phuong.yml", "Phải là một khóa trong muc_thu của handbook/data/dia-phuong.yml."),
+    "local_fee": ("handbook/data/muc-thu-dia-phuong.yml", "Phải là một khóa trong handbook/data/muc-thu-dia-phuong.yml."),
 }
 _REF_CHECK = " (sotay validate kiểm tra giá trị này.)"
 

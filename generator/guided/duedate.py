@@ -23,9 +23,9 @@ from ..content.wording import date_vi, deadline_text
 REGISTRY = "handbook/data/ngay-nghi.yml"
 
 # Assumed office hours for deadlines counted in working hours (7 h 30 a day),
-# 07:30–11:30 and 13:30–17:00.  The real hours are set by each province and
-# commune (dia-phuong.yml's gio_lam_viec is free text), so every explanation
-# says these are assumed.
+# 07:30–11:30 and 13:30–17:00: the national edition's, and a province's whose
+# overlay gives no sessions (gio_lam_viec → buoi).  Every explanation then
+# says these are assumed; a province's own hours are named as its.
 OFFICE_HOURS = ((dt.time(7, 30), dt.time(11, 30)), (dt.time(13, 30), dt.time(17, 0)))
 
 WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
@@ -84,15 +84,28 @@ class WorkCalendar:
     make_up: Mapping[dt.date, str]
     years: frozenset[int]
     unverified: Mapping[int, str] = field(default_factory=dict)
+    hours: tuple[tuple[dt.time, dt.time], ...] = OFFICE_HOURS  # the windows hour-based deadlines count in
+    hours_of: str | None = None  # the province whose hours these are; None: assumed
 
     @classmethod
-    def from_registry(cls, holidays: Mapping[int, model.HolidayYear]) -> WorkCalendar:
+    def from_registry(cls, holidays: Mapping[int, model.HolidayYear],
+                      province: model.Province | None = None) -> WorkCalendar:
+        hours, hours_of = office_hours(province)
         return cls(
             days_off={d.day: d.name for y in holidays.values() for d in y.days_off},
             make_up={d.day: d.name for y in holidays.values() for d in y.make_up},
             years=frozenset(holidays),
             unverified={year: y.unverified for year, y in holidays.items() if y.unverified},
+            hours=hours,
+            hours_of=hours_of,
         )
+
+    def hours_text(self) -> str:
+        """"giờ làm việc của Tỉnh X: 08:00–12:00 và 13:00–17:00" (or the assumed hours, said so)."""
+        windows = " và ".join(f"{a:%H:%M}–{b:%H:%M}" for a, b in self.hours)
+        if self.hours_of:
+            return f"giờ làm việc của {self.hours_of}: {windows}"
+        return f"giờ làm việc giả định: {windows}"
 
     def _need(self, day: dt.date) -> None:
         if day.year not in self.years:
@@ -111,6 +124,15 @@ class WorkCalendar:
     def describe_day(self, day: dt.date) -> str:
         """31/01/2025 (thứ Sáu)"""
         return f"{date_vi(day)} ({WEEKDAYS[day.weekday()]})"
+
+
+def office_hours(province: model.Province | None) -> tuple[tuple[tuple[dt.time, dt.time], ...], str | None]:
+    """The windows an hour-based deadline counts in, and whose they are: the
+    province's sessions when its overlay gives them, else OFFICE_HOURS (None)."""
+    if province is None or province.hours is None or not province.hours.sessions:
+        return OFFICE_HOURS, None
+    windows = tuple((dt.time.fromisoformat(s.start), dt.time.fromisoformat(s.end)) for s in province.hours.sessions)
+    return windows, province.name
 
 
 @dataclass
@@ -213,11 +235,14 @@ def _at(day: dt.date, minutes: int) -> dt.datetime:
 
 
 def _working_hours(c: _Counter, received: dt.datetime, amount: int) -> dt.datetime:
-    windows = [(_minutes(a), _minutes(b)) for a, b in OFFICE_HOURS]
-    hours = " và ".join(f"{a:%H:%M}–{b:%H:%M}" for a, b in OFFICE_HOURS)
+    windows = [(_minutes(a), _minutes(b)) for a, b in c.cal.hours]
     total = sum(b - a for a, b in windows)
-    c.step(f"Giờ làm việc giả định: {hours} ({fmt_minutes(total)} mỗi ngày làm việc); "
-           "giờ làm việc thật do địa phương công bố, nếu khác thì tính lại.")
+    text = c.cal.hours_text()
+    if c.cal.hours_of:
+        c.step(f"{text[0].upper()}{text[1:]} ({fmt_minutes(total)} mỗi ngày làm việc).")
+    else:
+        c.step(f"{text[0].upper()}{text[1:]} ({fmt_minutes(total)} mỗi ngày làm việc); "
+               "giờ làm việc thật do địa phương công bố, nếu khác thì tính lại.")
     remaining = amount * 60
     day, now = received.date(), _minutes(received.time())
     if c.cal.is_working(day):

@@ -13,6 +13,7 @@ from ..content import conditions, model
 from ..content.inline import plain_text
 from ..content.wording import deadline_text
 from . import duedate
+from .duedate import WorkCalendar
 
 
 @dataclass
@@ -37,9 +38,14 @@ def deadline_data(d: model.Deadline) -> dict:
             "text": deadline_text(d, counting=True), "basis": duedate.BASIS.get(d.kind, "")}
 
 
-def calendar_data(holidays: dict[int, model.HolidayYear]) -> dict:
-    """The holiday registry as the browser's due-date calculator reads it."""
+def calendar_data(holidays: dict[int, model.HolidayYear], province: model.Province | None = None) -> dict:
+    """The holiday registry, and the edition's office hours (minutes from
+    midnight), as the browser's due-date calculator reads them."""
+    calendar = WorkCalendar.from_registry({}, province)
     return {
+        "hours": [[a.hour * 60 + a.minute, b.hour * 60 + b.minute] for a, b in calendar.hours],
+        "hours_text": calendar.hours_text(),
+        "hours_assumed": calendar.hours_of is None,
         "years": sorted(holidays),
         "off": {d.day.isoformat(): d.name for y in holidays.values() for d in y.days_off},
         "make_up": {d.day.isoformat(): d.name for y in holidays.values() for d in y.make_up},
@@ -48,12 +54,12 @@ def calendar_data(holidays: dict[int, model.HolidayYear]) -> dict:
     }
 
 
-def due_data(p: model.Procedure, holidays: dict[int, model.HolidayYear]) -> dict:
+def due_data(p: model.Procedure, holidays: dict[int, model.HolidayYear], province: model.Province | None = None) -> dict:
     if not holidays or p.deadline.kind == "chua-xac-minh":
         return {}
     channels = [{"kind": c.kind, "label": model.CHANNELS[c.kind], "deadline": deadline_data(c.deadline)}
                 for c in p.channels if c.deadline]
-    return {"deadline": deadline_data(p.deadline), "channels": channels, "calendar": calendar_data(holidays)}
+    return {"deadline": deadline_data(p.deadline), "channels": channels, "calendar": calendar_data(holidays, province)}
 
 
 def deadline_for(p: model.Procedure, channel: str | None) -> tuple[model.Deadline, str]:

@@ -143,7 +143,7 @@ def build_site(root: Path, site_dir: Path | None = None, *, offline: bool = Fals
     ``offline=True`` builds a site that works opened from disk (file://).
     ``cache`` (sotay serve) reuses unchanged work from the previous build and
     writes pages in this process only (the server's threads make forking unsafe).
-    ``edition`` (--ngay): what the site describes; None: mkdocs.yml's plugin options.
+    ``edition`` (--ngay, --tinh): what the site describes; None: mkdocs.yml's plugin options.
     """
     with collector_paused(full=cache is None):
         return _build_site(root, site_dir, offline, cache, edition, config_overrides)

@@ -18,6 +18,7 @@ import zipfile
 from pathlib import Path
 
 from ..content.edition import Edition
+from ..content.provinces import NATIONAL
 from ..content.wording import date_vi
 from . import outputs
 from .build import build_site
@@ -58,14 +59,15 @@ CHÉP SANG MÁY KHÁC, USB HOẶC MẠNG NỘI BỘ
 """
 
 
-def default_zip_name(today: dt.date | None = None) -> str:
-    return f"so-tay-{(today or dt.date.today()).isoformat()}.zip"
+def default_zip_name(today: dt.date | None = None, edition: Edition = Edition()) -> str:
+    """so-tay-ha-noi-2026-03-02.zip; so-tay-toan-quoc-… for the national edition."""
+    return f"so-tay-{edition.province or NATIONAL}-{(today or dt.date.today()).isoformat()}.zip"
 
 
 def export_zip(root: Path, dest: Path, today: dt.date | None = None, edition: Edition | None = None) -> Path:
     """Build the offline site of the handbook under ``root`` into ``dest`` (a
     .zip file) whose one top folder, named after the file, holds index.html.
-    ``edition`` (--ngay): the day the copy describes, said in its read-me."""
+    ``edition`` (--ngay, --tinh): as for ``build_site``; the day is said in the read-me."""
     today = today or dt.date.today()
     dest = outputs.output_file(root, dest, outputs.is_our_zip)  # refused before the build, not after
     folder = dest.stem

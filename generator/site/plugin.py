@@ -28,6 +28,7 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 from .. import urls
+from ..content import placeholders, provinces
 from ..content.edition import Edition
 from ..content.errors import ErrorSink
 from ..content.handbook import DATA_DIR, PROCEDURES_DIR, Handbook, load_handbook
@@ -62,6 +63,9 @@ class SotayConfig(Config):
     # The day the handbook is built for (YYYY-MM-DD); empty: today in Vietnam.
     # `sotay build/serve/export --ngay` overrides it.
     ngay = c.Optional(c.Type((str, dt.date)))
+    # The edition built by default: a province overlay's id (handbook/tinh/<id>/), or
+    # empty / "toan-quoc" for the national edition; `sotay build --tinh` overrides it.
+    tinh = c.Optional(c.Type(str))
 
 
 class SotayPlugin(BasePlugin[SotayConfig]):
@@ -81,14 +85,15 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         """Load the handbook under ``root`` for the next build.  ``cache``
         (build.BuildCache, from sotay serve) keeps unchanged procedure files,
         pages and compiled templates from the previous build.  ``edition``
-        (a command's --ngay): what to build; None: this plugin's options."""
+        (a command's --ngay and --tinh): what to build; None: this plugin's options."""
         edition = edition if edition is not None else self.edition()
         loaded = load_handbook(root, cache=cache.procedures if cache else None, edition=edition)
         self.handoff = (loaded, cache)
         return loaded
 
     def edition(self) -> Edition:
-        """The edition mkdocs.yml's options ask for (``ngay``)."""
+        """The edition mkdocs.yml's options ask for (``ngay``, ``tinh``): plain
+        ``mkdocs build``, or a command given neither --ngay nor --tinh."""
         day = self.config.ngay
         if isinstance(day, str):
             try:
@@ -96,7 +101,7 @@ class SotayPlugin(BasePlugin[SotayConfig]):
             except ValueError:
                 raise PluginError(f"mkdocs.yml, plugins → sotay: ngay '{day}' không đúng dạng YYYY-MM-DD "
                                   "(ví dụ: ngay: 2027-03-01).") from None
-        return Edition(on=day)
+        return Edition(on=day, province=provinces.province_id(self.config.tinh))
 
     def on_startup(self, command, dirty):
         self.command = command
@@ -123,6 +128,7 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         # The day the pages describe and the changes after it (sotay/edition.js warns once one is reached).
         config.extra["sotay_edition"] = {"day": handbook.day.isoformat(),
                                          "changes": [d.isoformat() for d in change_dates(handbook)]}
+        config.extra["sotay_edition_label"] = provinces.edition_label(handbook.province)  # in every page's footer
         if not config.repo_url:
             # No repository configured: no "edit this page" links (MkDocs would make
             # them relative to the site from edit_uri alone).
@@ -165,6 +171,10 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         sessions = SESSIONS_DIR.removeprefix("handbook/") + "/"
         for file in [f for f in files if f.src_uri.startswith(sessions) and f.src_uri.endswith(".yml")]:
             files.remove(file)
+        # Province overlays are content too: every edition is built from them, none publishes them.
+        overlays = provinces.PROVINCES_DIR.removeprefix("handbook/") + "/"
+        for file in [f for f in files if f.src_uri.startswith(overlays) and f.src_uri.endswith(".yml")]:
+            files.remove(file)
         # Procedure pages are written from the shell after the build (on_post_build).
         for src_uri, page in self.pages.items():
             if not (self.shell_pages and isinstance(page, pages.ProcedurePage)):
@@ -175,8 +185,8 @@ class SotayPlugin(BasePlugin[SotayConfig]):
 
     def on_page_markdown(self, markdown, page, config, files):
         generated = self.pages.get(page.file.src_uri)
-        if generated is None:
-            return markdown
+        if generated is None:  # a hand-written page: its placeholders in the edition's words
+            return placeholders.fill_page(markdown, self.site.handbook.placeholders)
         page.meta["title"] = generated.title
         if generated.search != pages.SEARCH_FULL:
             # Not parsed by Material's search plugin: on_post_build writes these entries.

@@ -40,6 +40,7 @@ class FeeLine:
     province: str | None  # set when the figure is the province's
     fee: model.Fee
     unverified: str | None = None  # why the local figure still needs checking
+    resolution: str | None = None  # the HĐND resolution that sets the province's figure
 
 
 @dataclass
@@ -122,12 +123,18 @@ class Renderer:
 
     def fee_lines(self, fees: list[model.Fee]) -> list[FeeLine]:
         lines = []
-        local = self.hb.local
+        edition = self.hb.province  # None: the national edition, which names no local figure
         for fee in fees:
-            province = unverified = None
-            if fee.local_key and local:
-                province = local.province
-                figure = local.fees[fee.local_key]
+            province = unverified = resolution = None
+            figure = edition.fees.get(fee.local_key) if edition and fee.local_key else None
+            if fee.local_key and edition is None:
+                amount, unit = "Mức do HĐND tỉnh quy định", None
+            elif fee.local_key and figure is None:
+                province = edition.name
+                amount, unit = "Mức do HĐND tỉnh quy định", None
+                unverified = f"Tệp tỉnh của {edition.name} chưa ghi mức thu này."
+            elif figure is not None:
+                province, resolution = edition.name, figure.resolution
                 unverified = figure.unverified
                 if figure.amount is None:
                     amount = "Theo mức HĐND tỉnh quy định (chưa xác minh)"
@@ -142,7 +149,7 @@ class Renderer:
                 unit = None
             if unit and amount[0].isdigit():
                 amount += f"/{unit}"
-            lines.append(FeeLine(fee.name, amount, province, fee, unverified))
+            lines.append(FeeLine(fee.name, amount, province, fee, unverified, resolution))
         return lines
 
     def fee_summary(self, fees: list[model.Fee]) -> str:
@@ -159,7 +166,7 @@ class Renderer:
         about the procedure's other versions."""
         related = [self.hb.procedures[r] for r in p.related if r in self.hb.procedures]
         guide = build_guide(p)
-        guide.due = due_data(p, self.hb.holidays)
+        guide.due = due_data(p, self.hb.holidays, self.hb.province)
         ids = item_ids(p)
         return self.env.get_template("procedure.html").render(
             p=p,
@@ -176,7 +183,10 @@ class Renderer:
             item_id=lambda obj: ids[id(obj)],
             is_check_item=lambda obj: isinstance(obj, model.CheckItem),
             suggestions=[self.hb.procedures[r] for r in suggestions if r in self.hb.procedures],
-            local=self.hb.local,
+            province=self.hb.province,
+            local_procedure=self.hb.province.procedures.get(p.id) if self.hb.province else None,
+            not_published=next((n for n in self.hb.province.not_published if n.procedure == p.id), None)
+            if self.hb.province else None,
             url_for=url_for,
             procedure_url=procedure_url,
             field_url=field,

@@ -13,6 +13,8 @@
 })(this, function () {
   "use strict"
 
+  // Assumed office hours (duedate.py's OFFICE_HOURS), when the calendar data
+  // does not carry the edition's own (calendar_data's "hours", in minutes).
   var OFFICE_HOURS = [[7 * 60 + 30, 11 * 60 + 30], [13 * 60 + 30, 17 * 60]]
   // getUTCDay(): 0 is Sunday.
   var WEEKDAYS = ["Chủ nhật", "thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy"]
@@ -45,6 +47,9 @@
     this.unverified = data.unverified || {}
     this.registry = data.registry || ""
     this.years = {}
+    this.hours = data.hours && data.hours.length ? data.hours : OFFICE_HOURS
+    this.hoursText = data.hours_text || ""
+    this.hoursAssumed = !data.hours || !data.hours.length || !!data.hours_assumed
     var self = this
     ;(data.years || []).forEach(function (y) { self.years[y] = true })
   }
@@ -92,10 +97,13 @@
   }
 
   function workingHours(c, day, minutes, amount) {
-    var hours = OFFICE_HOURS.map(function (w) { return hhmm(w[0]) + "–" + hhmm(w[1]) }).join(" và ")
-    var total = OFFICE_HOURS.reduce(function (s, w) { return s + w[1] - w[0] }, 0)
-    c.step("Giờ làm việc giả định: " + hours + " (" + fmtMinutes(total) + " mỗi ngày làm việc); " +
-      "giờ làm việc thật do địa phương công bố, nếu khác thì tính lại.")
+    var windows = c.cal.hours
+    var total = windows.reduce(function (s, w) { return s + w[1] - w[0] }, 0)
+    // The words of sotay due (duedate.py's hours_text): the edition's hours, or the assumed ones.
+    var text = c.cal.hoursText || "giờ làm việc giả định: " +
+      windows.map(function (w) { return hhmm(w[0]) + "–" + hhmm(w[1]) }).join(" và ")
+    c.step(text.charAt(0).toUpperCase() + text.slice(1) + " (" + fmtMinutes(total) + " mỗi ngày làm việc)" +
+      (c.cal.hoursAssumed ? "; giờ làm việc thật do địa phương công bố, nếu khác thì tính lại." : "."))
     var remaining = amount * 60, received = day, now = minutes
     if (c.cal.isWorking(day)) c.step("Nhận hồ sơ " + spokenDay(day) + " lúc " + hhmm(minutes) + ".")
     else {
@@ -104,8 +112,8 @@
     }
     var first = true
     for (;;) {
-      for (var w = 0; w < OFFICE_HOURS.length; w++) {
-        var start = OFFICE_HOURS[w][0], stop = OFFICE_HOURS[w][1]
+      for (var w = 0; w < windows.length; w++) {
+        var start = windows[w][0], stop = windows[w][1]
         if (now >= stop) continue
         var begin = Math.max(now, start)
         if (first && (day !== received || begin !== minutes)) {
