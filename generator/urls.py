@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from .textutil import slugify
 
 CATALOGUE = "thu-tuc/"
+COVERAGE = "do-phu/"  # per field: full procedures and registry-only entries (content/catalogue.py)
 TRIAGE = "cong-dan-can-gi/"
 LEGAL_INDEX = "van-ban/"
 CHANGES = "co-gi-moi/"
@@ -27,6 +28,12 @@ SCHEMA = "bien-tap/luoc-do/"
 # page is that shell filled in (site/shell.py).  Never published, never a link target.
 SHELL_DIR = f"{CATALOGUE}_khung/"
 SHELL = f"{SHELL_DIR}trang/"
+# Open data (site/opendata.py): files, not pages; written with each build, never link targets.
+OPEN_DATA = "du-lieu/"
+CATALOGUE_JSON = f"{OPEN_DATA}danh-muc.json"
+CATALOGUE_CSV = f"{OPEN_DATA}danh-muc.csv"
+OPEN_DATA_SCHEMA = f"{OPEN_DATA}du-lieu-mo.schema.json"
+PROCEDURE_SCHEMA = f"{OPEN_DATA}thu-tuc.schema.json"
 QUIZ_KEY_FILE = "dap-an.js"  # beside the trainee page, loaded by quiz.js only after submitting
 
 
@@ -45,6 +52,20 @@ def procedure_version(field_id: str, procedure_id: str, start: str | None, end: 
     undated first version, "…/ap-dung-truoc-2027-03-01/" (before the next)."""
     tail = f"ap-dung-tu-{start}" if start else f"ap-dung-truoc-{end}"
     return f"{procedure(field_id, procedure_id)}{tail}/"
+
+
+def procedure_data(procedure_id: str) -> str:
+    """A procedure's open-data record: "du-lieu/thu-tuc/<id>.json"."""
+    return f"{OPEN_DATA}thu-tuc/{procedure_id}.json"
+
+
+def registry_entry(entry_id: str) -> str:
+    """Where a registry-only entry (no full page) is listed: its line on the coverage page."""
+    return f"{COVERAGE}#{registry_anchor(entry_id)}"
+
+
+def registry_anchor(entry_id: str) -> str:
+    return f"dm-{entry_id}"
 
 
 def field(field_id: str) -> str:
@@ -90,7 +111,11 @@ def src_uri(url: str) -> str:
 
 def file_url(url: str, directory_urls: bool) -> str:
     """"thu-tuc/x/" as MkDocs writes that page: the same with directory URLs,
-    "thu-tuc/x/index.html" without them (offline builds, opened from disk)."""
+    "thu-tuc/x/index.html" without them (offline builds, opened from disk);
+    a fragment ("do-phu/#dm-x") stays after the file."""
+    if "#" in url:
+        page, fragment = url.split("#", 1)
+        return file_url(page, directory_urls) + "#" + fragment
     if directory_urls or not (url == "" or url.endswith("/")):
         return url
     return url + "index.html"
@@ -120,7 +145,8 @@ def generated_pages(*, procedures: Iterable[tuple[str, str]], legal_ids: Iterabl
     procedures, in display order; ``versions`` the other versions of
     procedures (field id, procedure id, index of the version, its start and
     end as ISO dates), whose pages are keyed "<procedure id>@<index>"."""
-    pages = [PageRef(CATALOGUE, "catalogue"), PageRef(GLOSSARY, "glossary"), PageRef(SCHEMA, "schema")]
+    pages = [PageRef(CATALOGUE, "catalogue"), PageRef(COVERAGE, "coverage"), PageRef(GLOSSARY, "glossary"),
+             PageRef(SCHEMA, "schema")]
     if triage:
         pages.append(PageRef(TRIAGE, "triage"))
     pages.append(PageRef(LEGAL_INDEX, "legal-index"))

@@ -26,7 +26,7 @@ def search_json(run, *args) -> list[dict]:
     ("lam giay khai sinh cho con", "dang-ky-khai-sinh"),
     ("đăng ký kết hôn", "dang-ky-ket-hon"),
     ("ket hno", "dang-ky-ket-hon"),
-    ("so do", "chung-thuc-hop-dong-giao-dich"),
+    ("mua ban dat", "chung-thuc-hop-dong-giao-dich"),
 ])
 def test_shipped_search_puts_the_right_procedure_first(run, monkeypatch, query, expected):
     monkeypatch.chdir(REPO)

@@ -47,12 +47,12 @@ from ..urls import procedure_url
 from ..content.edition import Edition
 from ..content.errors import ErrorSink
 from ..content.files import content_files
-from ..content.catalogue import CATALOGUE_FILE, portal_url, registry_sources, unlisted
+from ..content.catalogue import CATALOGUE_FILE, portal_link, registry_sources, unlisted
 from ..content.handbook import DATA_DIR, DOCS_DIR, PROCEDURES_DIR, Handbook, load_handbook
 
 CACHE_FILE = ".cache/sotay/handbook.sqlite"
 # Bump when what is stored changes shape or meaning: old caches are then ignored.
-FORMAT = "2"
+FORMAT = "3"
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 
@@ -63,7 +63,7 @@ class Catalogue:
     rows: list[dict]  # per procedure: id, title, field, field_name, code, url, path; sorted by title
     search_docs: list[dict]  # SearchDoc fields, in catalogue order (read from the cache only for search)
     # Registry-only entries of danh-muc-tthc.yml: id, title, field, field_name, code, url (the
-    # national portal's page, or None), path (the registry file); sorted by title.
+    # national portal: its own portal page, else the portal's search), path (the registry file); sorted by title.
     registry: list[dict] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)  # the registry's sources: title, url, entries
     unlisted: list[str] = field(default_factory=list)  # full procedures no registry entry links to
@@ -233,16 +233,16 @@ def write_cache(root: Path, signature: str, catalogue: Catalogue) -> None:
 
 def catalogue_of(hb: Handbook) -> Catalogue:
     """The catalogue of a fully loaded handbook (the same rows, cached or not)."""
-    from ..search.index import search_documents
+    from ..search.index import registry_documents, search_documents
 
     fields = {fid: f.name for fid, f in sorted(hb.fields.items(), key=lambda kv: (kv[1].order, vi_sort_key(kv[1].name)))}
     rows = [{"id": p.id, "title": p.title, "field": p.field_id, "field_name": hb.fields[p.field_id].name,
              "code": p.code, "url": procedure_url(p), "path": p.path}
             for p in sorted(hb.procedures.values(), key=lambda p: vi_sort_key(p.title))]
     registry = [{"id": e.id, "title": e.title, "field": e.field_id, "field_name": hb.fields[e.field_id].name,
-                 "code": e.code, "url": portal_url(e.code), "path": f"{DATA_DIR}/{CATALOGUE_FILE}"}
+                 "code": e.code, "url": portal_link(e), "path": f"{DATA_DIR}/{CATALOGUE_FILE}"}
                 for e in sorted(hb.catalogue.values(), key=lambda e: vi_sort_key(e.title)) if not e.procedure]
-    return Catalogue(fields=fields, rows=rows, search_docs=[asdict(d) for d in search_documents(hb)],
+    return Catalogue(fields=fields, rows=rows, search_docs=[asdict(d) for d in search_documents(hb) + registry_documents(hb)],
                      registry=registry, sources=registry_sources(hb.catalogue),
                      unlisted=unlisted(hb.catalogue, hb.procedures) if hb.catalogue else [])
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import click
 
+from ..content.catalogue import PORTAL_SEARCH
 from ..search import analysis
 from .cache import cached_catalogue
 from ..search.index import SearchDoc, SearchIndex
 from . import cli, project_root
 
 SNIPPET_WORDS = 28
+NOT_WRITTEN = "Chưa có hướng dẫn chi tiết"  # a registry-only entry, as the site marks it
 
 
 def snippet(text: str, query: str, mark=lambda word: word) -> str:
@@ -56,16 +58,20 @@ def search(query: tuple[str, ...], limit: int, field_id: str | None, as_json: bo
         rows = [
             {"id": h.doc.id, "title": h.doc.title, "field": h.doc.field, "field_name": h.doc.field_name,
              "code": h.doc.code or None, "url": "/" + h.doc.url, "score": round(h.score, 3),
-             "snippet": snippet(h.doc.summary, text)}
+             "snippet": snippet(h.doc.summary, text), "full": h.doc.full, "portal": h.doc.portal or None}
             for h in hits
         ]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     if not hits:
-        click.echo(f"Không tìm thấy thủ tục nào cho “{text}”. Thử từ khác, hoặc xem danh mục: sotay list")
+        click.echo(f"Không tìm thấy thủ tục nào khớp với “{text}” trong sổ tay hay danh mục thủ tục cấp xã. "
+                   f"Thử từ khác, xem danh mục (sotay list --all), hoặc tìm trên Cổng Dịch vụ công quốc gia: {PORTAL_SEARCH}")
         return
     for rank, h in enumerate(hits, 1):
         d = h.doc
         click.echo(click.style(f"{rank}. {d.title}", bold=True) + f"  [{d.field_name}{' · ' + d.code if d.code else ''}]")
-        click.echo("   " + snippet(d.summary, text, lambda w: click.style(w, underline=True)))
-        click.echo(f"   /{d.url}")
+        if d.full:
+            click.echo("   " + snippet(d.summary, text, lambda w: click.style(w, underline=True)))
+            click.echo(f"   /{d.url}")
+        else:
+            click.echo(f"   {NOT_WRITTEN} — xem trên Cổng Dịch vụ công quốc gia: {d.portal}")

@@ -23,14 +23,34 @@ from .validate import convert
 
 CATALOGUE_FILE = "danh-muc-tthc.yml"  # in handbook/data/
 _CODE = re.compile(model.NATIONAL_CODE)
-# The national portal's page of a procedure, by its national code.
+# The national portal's page of a procedure, by its national code.  Not a
+# link the handbook shows: this form is not known to resolve (the portal's
+# procedure pages are /thu-tuc-hanh-chinh/<id>, see ``portal_link``).
 PORTAL_BY_CODE = "https://dichvucong.gov.vn/p/home/dvc-chi-tiet-thu-tuc-hanh-chinh.html?ma_thu_tuc={}"
+# Where to look for a procedure the handbook does not describe: the national
+# portal, whose home page holds its procedure search.
 PORTAL_SEARCH = "https://dichvucong.gov.vn"
+PORTAL_PAGE = "https://dichvucong.gov.vn/thu-tuc-hanh-chinh/"
 
 
 def portal_url(code: str | None) -> str | None:
     """The national portal's page of the procedure with ``code``, or None."""
     return PORTAL_BY_CODE.format(code) if code and _CODE.match(code) else None
+
+
+def portal_link(entry: model.CatalogueEntry) -> str:
+    """The link shown for a registry entry: its own source when that is a
+    procedure page of the national portal (found there, so it resolves),
+    else the portal, where its search finds the procedure by name or code."""
+    for s in entry.sources:
+        if s.url and s.url.startswith(PORTAL_PAGE):
+            return s.url
+    return PORTAL_SEARCH
+
+
+def registry_only(catalogue: dict[str, model.CatalogueEntry]) -> list[model.CatalogueEntry]:
+    """The entries with no full page, in file order."""
+    return [e for e in catalogue.values() if not e.procedure]
 
 
 def load_catalogue(node, display: str, sink: ErrorSink, refs: list[Reference]) -> dict[str, model.CatalogueEntry]:

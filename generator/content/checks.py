@@ -224,10 +224,10 @@ def check_synonyms(hb: Handbook, sink: ErrorSink, display: str) -> None:
                 sink.add(display, line, col,
                          f"cách nói '{phrase}' đã có ở mục '{other.means}'",
                          "mỗi cách nói chỉ ghi một lần; gộp hai mục hoặc bỏ một dòng.")
-        if not hb.procedures_matching(entry.means):
+        if not hb.procedures_matching(entry.means) and not hb.registry_matching(entry.means):
             line, col = location(entry, "means")
             sink.warn(display, line, col,
-                      f"'{entry.means}' không có trong tên hay từ khóa của thủ tục nào",
+                      f"'{entry.means}' không có trong tên hay từ khóa của thủ tục nào, kể cả trong danh mục",
                       "viết đúng cụm từ như trong tên thủ tục, hoặc thêm từ khóa vào thủ tục.")
 
 

@@ -102,6 +102,13 @@ class Handbook:
         needle = _folded_words(phrase)
         return [p for pid, p in self.procedures.items() if needle in self._names[pid]]
 
+    def registry_matching(self, phrase: str) -> list[model.CatalogueEntry]:
+        """Registry-only entries (no full page) whose name contains ``phrase``
+        as whole words, as ``procedures_matching``: where an everyday phrase
+        leads before the full page is written."""
+        needle = _folded_words(phrase)
+        return [e for e in self.catalogue.values() if not e.procedure and needle in _folded_words(e.title)]
+
     def by_field(self) -> dict[str, list[model.Procedure]]:
         """Procedures grouped by field, fields and procedures in display order."""
         groups: dict[str, list[model.Procedure]] = {

@@ -29,17 +29,21 @@ import whoosh  # the package only (its version): the index modules load when an 
 from . import analysis, cache as index_cache
 from ..content.handbook import Handbook
 from ..content.inline import plain_text
-from ..urls import procedure_url
+from ..content.catalogue import portal_link, registry_only
+from ..urls import procedure_url, registry_entry
 
 CACHE_FILE = index_cache.CACHE_FILE
 # Bump when the analyser or the documents change shape: old caches are rebuilt.
-INDEX_VERSION = "4"
+INDEX_VERSION = "5"
 # How much a match counts in each field.
 FIELD_WEIGHTS = {"title": 6.0, "keywords": 3.0, "summary": 1.0, "body": 0.5}
 # A procedure whose title words all appear, in order, in other titles is the
 # general case of those ("Đăng ký khai sinh" of "Đăng ký lại khai sinh", "Đăng
 # ký khai sinh có yếu tố nước ngoài"…): when a query fits both, it comes first.
 GENERAL_BOOST = 1.3
+# A registry entry with no full page ranks below a full procedure that the
+# query matches as well: the full page is what an officer can work from.
+REGISTRY_BOOST = 0.75
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,12 @@ class SearchDoc:
     keywords: str  # code, editor keywords, everyday phrases from the synonyms registry
     summary: str
     body: str  # dossier items and step names
-    boost: float = 1.0  # see GENERAL_BOOST
+    boost: float = 1.0  # see GENERAL_BOOST, REGISTRY_BOOST
+    portal: str = ""  # a registry-only entry (no full page): its national portal link; "" for a full procedure
+
+    @property
+    def full(self) -> bool:
+        return not self.portal
 
 
 def _is_subsequence(short: list[str], long: list[str]) -> bool:
@@ -103,6 +112,25 @@ def search_documents(hb: Handbook) -> list[SearchDoc]:
                 boost=GENERAL_BOOST if p.id in general else 1.0,
             )
         )
+    return docs
+
+
+def registry_documents(hb: Handbook) -> list[SearchDoc]:
+    """The commune-level catalogue's entries that have no full page, searched
+    with the same analyser and synonyms as the procedures: a query for one of
+    them leads to its line on the coverage page and the national portal, not
+    to nothing.  Only the name and code: the registry holds nothing more."""
+    everyday: dict[str, list[str]] = {}
+    for entry in hb.synonyms:
+        for e in hb.registry_matching(entry.means):
+            everyday.setdefault(e.id, []).extend(entry.everyday)
+    docs = []
+    for e in registry_only(hb.catalogue):
+        docs.append(SearchDoc(
+            id=f"danh-muc/{e.id}", title=e.title, field=e.field_id,
+            field_name=hb.fields[e.field_id].name if e.field_id in hb.fields else e.field_id,
+            code=e.code or "", url=registry_entry(e.id), keywords=" · ".join(k for k in [e.code or "", *everyday.get(e.id, [])] if k),
+            summary="", body="", boost=REGISTRY_BOOST, portal=portal_link(e)))
     return docs
 
 

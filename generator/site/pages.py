@@ -127,6 +127,17 @@ class Catalogue(Page):
         return self.site.renderer.render_catalogue(url_for)
 
 
+class Coverage(Page):
+    """Per field, how many procedures have a full page, and the registry-only
+    entries with their national portal link: each entry's line is where search
+    leads for it (urls.registry_entry), so its text stays out of the index."""
+
+    kind, label, search, nav = "coverage", "Độ phủ của sổ tay", SEARCH_TITLE, NAV_TOP
+
+    def render(self, url_for):
+        return self.site.renderer.render_coverage(url_for)
+
+
 class FieldPage(Page):
     kind, search, nav = "field", SEARCH_TITLE, NAV_PROCEDURES
 
@@ -303,7 +314,7 @@ class ShellPage(Page):
 
 
 KINDS: dict[str, type[Page]] = {cls.kind: cls for cls in (
-    Catalogue, FieldPage, ProcedurePage, ProcedureVersionPage, Glossary, Schema, Triage, LegalIndex, LegalDocument, Changes,
+    Catalogue, Coverage, FieldPage, ProcedurePage, ProcedureVersionPage, Glossary, Schema, Triage, LegalIndex, LegalDocument, Changes,
     TrainingIndex, TrainerPage, TraineePage)}
 
 

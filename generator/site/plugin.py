@@ -29,14 +29,15 @@ from mkdocs.utils import get_relative_url
 
 from .. import urls
 from ..content import placeholders, provinces
+from ..content.catalogue import PORTAL_SEARCH
 from ..content.edition import Edition
 from ..content.errors import ErrorSink
 from ..content.handbook import DATA_DIR, PROCEDURES_DIR, Handbook, load_handbook
 from ..content.versions import change_dates
 from ..content.sessions import SESSIONS_DIR
 from ..editing.changes import history
-from ..search.index import search_documents, similar_procedures
-from . import pages, shell
+from ..search.index import registry_documents, search_documents, similar_procedures
+from . import opendata, pages, shell
 from .feedback import feedback_address
 from .render import MemoryBytecodeCache, Renderer
 
@@ -128,6 +129,7 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         # The day the pages describe and the changes after it (sotay/edition.js warns once one is reached).
         config.extra["sotay_edition"] = {"day": handbook.day.isoformat(),
                                          "changes": [d.isoformat() for d in change_dates(handbook)]}
+        config.extra["sotay_portal_search"] = PORTAL_SEARCH  # where the search box points when nothing matches
         config.extra["sotay_edition_label"] = provinces.edition_label(handbook.province)  # in every page's footer
         if not config.repo_url:
             # No repository configured: no "edit this page" links (MkDocs would make
@@ -135,6 +137,8 @@ class SotayPlugin(BasePlugin[SotayConfig]):
             config.edit_uri = config.edit_uri_template = None
         search_docs = search_documents(handbook)
         suggestions = self._suggestions(search_docs, handbook, cache)
+        # Registry-only entries are searched too, but never suggested as similar procedures.
+        search_docs = search_docs + registry_documents(handbook)
         self.site = pages.Site(handbook, Renderer(handbook, self.template_cache), suggestions, search_docs, history(handbook.root),
                                config.repo_url, self.config.source_edit_uri)
         self.shell_pages = SHELL_PAGES
@@ -217,6 +221,8 @@ class SotayPlugin(BasePlugin[SotayConfig]):
                                         cache=self.page_cache)
             by_id = {p.key: p for p in procedures}
             shell.sitemap_with_procedures([by_id[pid] for pid in self.site.handbook.procedures], config)
+        # Open data (opendata.py): every procedure and the catalogue as files, with each build.
+        opendata.write_open_data(self.site.handbook, Path(config.site_dir), config.site_url or "/")
         path = Path(config.site_dir) / "search" / "search_index.json"
         if path.exists():
             data = json.loads(path.read_text(encoding="utf-8"))

@@ -20,6 +20,7 @@ from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined, p
 from markupsafe import Markup
 
 from ..content import model
+from ..content.catalogue import PORTAL_SEARCH, coverage, portal_link, registry_only
 from ..content.conditions import parse_answer
 from ..guided.guide import build_guide, condition_words, due_data, item_ids
 from ..content.legal import citation_index, impact
@@ -31,6 +32,13 @@ from ..textutil import vi_sort_key
 from .. import urls
 from ..urls import procedure_url, field, legal, training, trainee
 from ..training.pack import LETTERS, build_pack
+from .opendata import json_ld
+
+
+def open_data_links(url_for: Callable[[str], str]) -> dict[str, str]:
+    """The open-data files a page may point to (site/opendata.py writes them)."""
+    return {"json": url_for(urls.CATALOGUE_JSON), "csv": url_for(urls.CATALOGUE_CSV),
+            "schema": url_for(urls.OPEN_DATA_SCHEMA)}
 
 
 @dataclass
@@ -191,6 +199,7 @@ class Renderer:
             procedure_url=procedure_url,
             field_url=field,
             dated=dated,
+            json_ld=json_ld(self.hb, p),
         )
 
     def render_triage(self, url_for: Callable[[str], str]) -> str:
@@ -256,10 +265,32 @@ class Renderer:
             groups=[(k, v) for k, v in groups.items() if v], counts=counts, url_for=url_for,
         )
 
+    def registry_rows(self, field_id: str | None = None) -> list[dict]:
+        """Registry-only entries (no full page) as the pages list them, in
+        Vietnamese alphabetical order: where each is listed on the coverage
+        page, and its national portal link."""
+        entries = [e for e in registry_only(self.hb.catalogue) if field_id is None or e.field_id == field_id]
+        return [{"entry": e, "anchor": urls.registry_anchor(e.id), "listed": urls.registry_entry(e.id),
+                 "portal": portal_link(e), "field": self.hb.fields[e.field_id].name}
+                for e in sorted(entries, key=lambda e: vi_sort_key(e.title))]
+
+    def render_coverage(self, url_for: Callable[[str], str]) -> str:
+        fields = {fid: f.name for fid, f in sorted(self.hb.fields.items(), key=lambda kv: (kv[1].order, vi_sort_key(kv[1].name)))}
+        rows = registry_only(self.hb.catalogue)
+        counts = coverage(fields, [p.field_id for p in self.hb.procedures.values()], [e.field_id for e in rows])
+        registry = self.registry_rows()
+        return self.env.get_template("coverage.html").render(
+            counts=counts, full=sum(c.full for c in counts), total=sum(c.total for c in counts),
+            by_field={c.field: [r for r in registry if r["entry"].field_id == c.field] for c in counts},
+            groups=self.hb.by_field(), url_for=url_for, field_url=field, portal_search=PORTAL_SEARCH,
+            data_links=open_data_links(url_for),
+        )
+
     def render_field(self, field_id: str, procedures: list[model.Procedure], url_for: Callable[[str], str]) -> str:
         return self.env.get_template("field_index.html").render(
             field=self.hb.fields[field_id],
             procedures=procedures,
+            registry=self.registry_rows(field_id),
             fee_summary=self.fee_summary,
             url_for=url_for,
             procedure_url=procedure_url,
@@ -270,6 +301,8 @@ class Renderer:
         groups = self.hb.by_field()
         return self.env.get_template("catalogue.html").render(
             procedures=procedures,
+            registry=self.registry_rows(),
+            coverage_url=urls.COVERAGE,
             fields=self.hb.fields,
             groups=groups,
             fee_summary=self.fee_summary,
