@@ -88,7 +88,7 @@ def test_catalogue_and_field_pages(mini):
     r = Renderer(hb)
     html = r.render_catalogue(lambda url: url)
     assert html.index("Đăng ký kết hôn") < html.index("Đăng ký khai sinh")  # "kết" < "khai"
-    assert "2 thủ tục thuộc 1 lĩnh vực" in html
+    assert "2 thủ tục có hướng dẫn chi tiết, thuộc 1 lĩnh vực" in html
     field_html = r.render_field("ho-tich", hb.by_field()["ho-tich"], lambda url: url)
     assert "Lệ phí đăng ký khai sinh: Miễn phí" in field_html
 

@@ -30,7 +30,6 @@ from markupsafe import Markup
 from .. import urls
 from ..content import model
 from ..content.catalogue import portal_link, registry_only
-from ..content.inline import plain_text
 from ..content.provinces import edition_label
 from ..editing.jsonschema import DRAFT, procedure_schema
 from ..textutil import vi_sort_key
@@ -232,10 +231,9 @@ def json_ld(hb, p: model.Procedure) -> Markup:
     """The schema.org description of a procedure page, as the body of a
     ``<script type="application/ld+json">`` block ("<" escaped, so no text
     can close the block)."""
+    # Kept short: it is in every procedure page's first visit (tests/test_first_visit.py).
     data = {"@context": "https://schema.org", "@type": "GovernmentService", "name": p.title,
-            "identifier": p.code or p.id, "description": plain_text(p.summary),
-            "serviceType": hb.fields[p.field_id].name if p.field_id in hb.fields else p.field_id,
-            "provider": {"@type": "GovernmentOrganization", "name": p.agency},
-            "areaServed": {"@type": "AdministrativeArea", "name": hb.province.name if hb.province else "Việt Nam"}}
-    return Markup(json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+            "identifier": p.code or p.id,
+            "serviceType": hb.fields[p.field_id].name if p.field_id in hb.fields else p.field_id}
+    return Markup(json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e")
                   .replace("&", "\\u0026"))

@@ -130,9 +130,10 @@ class Catalogue(Page):
 class Coverage(Page):
     """Per field, how many procedures have a full page, and the registry-only
     entries with their national portal link: each entry's line is where search
-    leads for it (urls.registry_entry), so its text stays out of the index."""
+    leads for it (urls.registry_entry), so its text stays out of the index.
+    Not in the navigation, which every page carries: the first visit is kept small."""
 
-    kind, label, search, nav = "coverage", "Độ phủ của sổ tay", SEARCH_TITLE, NAV_TOP
+    kind, label, search = "coverage", "Độ phủ của sổ tay", SEARCH_TITLE  # reached from the catalogue page
 
     def render(self, url_for):
         return self.site.renderer.render_coverage(url_for)

@@ -33,12 +33,7 @@
  * 4. Scripts of every page that few visits use, loaded only when needed so a
  * first visit stays small whatever the page: feedback.js when "Góp ý về
  * trang này" is opened, edition.js when a change this copy lacks has begun.
- *
- * 5. Search results that are registry-only entries of the commune-level
- * catalogue (their location is a line of the coverage page, "#dm-…") are
- * marked "Chưa có hướng dẫn chi tiết"; when a query finds nothing (no
- * result with a score above zero), the search area says so and points to the national portal (the hidden
- * paragraph of partials/search.html).
+ * 5. search-notes.js once the officer starts to search.
  */
 (function () {
   "use strict"
@@ -208,6 +203,14 @@
     document.body.appendChild(script)
   }
 
+  function notes(event) {
+    var t = event.target
+    if (t && t.matches && t.matches("[data-md-component=search-query],#__search")) load("search-notes.js")
+  }
+  document.addEventListener("focusin", notes, true)
+  document.addEventListener("change", notes, true)
+  document.addEventListener("DOMContentLoaded", function () { if (/[?&][hq]=/.test(location.search)) load("search-notes.js") })
+
   // "toggle" does not bubble: listen while it goes down to the box.
   document.addEventListener("toggle", function (event) {
     var box = event.target
@@ -232,44 +235,3 @@
   else editionStale()
 })()
 
-;(function () {
-  "use strict"
-
-  var MARK = "Chưa có hướng dẫn chi tiết"
-
-  function update(result) {
-    var list = result.querySelector(".md-search-result__list")
-    var portal = result.querySelector(".sotay-search-portal")
-    var query = document.querySelector("[data-md-component=search-query]")
-    if (!list) return
-    Array.prototype.forEach.call(list.querySelectorAll("a.md-search-result__link"), function (link) {
-      if (!/#dm-/.test(link.getAttribute("href") || "") || link.querySelector(".sotay-not-written")) return
-      var badge = document.createElement("span")
-      badge.className = "sotay-not-written"
-      badge.textContent = MARK
-      var title = link.querySelector("h1, h2") || link
-      title.appendChild(document.createTextNode(" "))
-      title.appendChild(badge)
-    })
-    // Nothing matched well: no result, or only the theme's zero-score results
-    // (every page, listed when no term of the query is in the index).
-    var good = Array.prototype.some.call(list.querySelectorAll("[data-md-score]"), function (article) {
-      return parseFloat(article.getAttribute("data-md-score")) > 0
-    })
-    if (portal) portal.hidden = !(query && query.value.trim() && !good)
-  }
-
-  function watch() {
-    var result = document.querySelector("[data-md-component=search-result]")
-    if (!result || !window.MutationObserver) return
-    var busy = false
-    new MutationObserver(function () {
-      if (busy) return
-      busy = true
-      try { update(result) } finally { busy = false }
-    }).observe(result, { childList: true, subtree: true })
-  }
-
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", watch)
-  else watch()
-})()
