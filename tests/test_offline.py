@@ -16,6 +16,9 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from generator.cli.edition import edition_for
+from generator.site.export import default_zip_name
+
 from generator.site import export
 from generator.site.build import build_site
 
@@ -328,7 +331,8 @@ def test_export_zip_opens_with_index_html(mini, run, tmp_path, chromium):
 def test_export_zip_default_name_in_the_current_folder(mini, run):
     result = run("export", "--zip")
     assert result.exit_code == 0, result.output
-    expected = mini / f"so-tay-{dt.date.today().isoformat()}.zip"
+    expected = mini / default_zip_name(edition=edition_for(mini))  # so-tay-<edition>-<today>.zip
+    assert expected.name == f"so-tay-toan-quoc-{dt.date.today().isoformat()}.zip"
     assert expected.is_file() and str(expected) in result.output
     with zipfile.ZipFile(expected) as archive:
         assert f"{expected.stem}/index.html" in archive.namelist()
