@@ -145,6 +145,12 @@
     var clean = cleanState(state).value
     if (!clean) return
     try { localStorage.setItem(KEY, JSON.stringify(clean)) } catch (e) { /* private mode: work without saving */ }
+    changed()
+  }
+
+  // The desk forms (forms.js, loaded later) follow the case: told of every change.
+  function changed() {
+    try { document.dispatchEvent(new CustomEvent("sotay:case")) } catch (e) { /* very old browser: no forms */ }
   }
 
   if (loaded && loaded.dropped) save() // the broken parts are gone for good, so the message shows once
@@ -449,6 +455,8 @@
     return window.sotayDueDate.spokenDay(iso.slice(0, 10)) + (iso.length > 10 ? " lúc " + iso.slice(11, 16) : "")
   }
 
+  var lastDue = { result: null, deadline: null } // the case's due date as last computed, for the forms
+
   function renderDue() {
     var box = document.querySelector("[data-sotay-due]")
     if (!box || !data.due || !data.due.deadline || !window.sotayDueDate) return
@@ -481,6 +489,8 @@
       error.textContent = say ? (day.error || time.error || "") : ""
       output.textContent = ""
       c.channel = channel.value
+      var deadline = options.filter(function (o) { return o[0] === channel.value })[0][2]
+      lastDue = { result: null, deadline: deadline }
       if (day.error || time.error) { save(); return }
       if (!day.value || !time.value) {
         if (!day.value && !time.value) c.received = ""
@@ -489,10 +499,10 @@
         return
       }
       c.received = day.value + "T" + time.value
+      var r = window.sotayDueDate.due(deadline, c.received, data.due.calendar)
+      lastDue.result = r.result || null
       save()
       output.appendChild(el("p", { "class": "sotay-due-echo", text: "Tiếp nhận: " + spoken(c.received) }))
-      var deadline = options.filter(function (o) { return o[0] === channel.value })[0][2]
-      var r = window.sotayDueDate.due(deadline, c.received, data.due.calendar)
       if (r.missingYear) {
         output.appendChild(el("p", { text: "Chưa có lịch nghỉ năm " + r.missingYear + " trong sổ tay nên chưa tính được ngày hẹn." }))
         return
@@ -536,6 +546,21 @@
     print.addEventListener("click", function () { window.print() })
     slot.textContent = ""
     slot.appendChild(print)
+  }
+
+  // What the desk forms read of this case (sotay/forms.js): the dossier items
+  // that apply, as ticked; the received time and the due date as computed here.
+  window.sotayCase = {
+    snapshot: function () {
+      var c = current()
+      var items = []
+      document.querySelectorAll(".sotay-dossier input[data-tick]").forEach(function (box) {
+        if (!visible(box)) return
+        var text = box.closest("label").textContent.replace(/\s+/g, " ").trim()
+        items.push({ id: box.getAttribute("data-tick"), text: text, ticked: box.checked })
+      })
+      return { received: c.received || "", due: lastDue.result, deadline: lastDue.deadline, items: items }
+    }
   }
 
   document.documentElement.classList.add("sotay-js")
