@@ -117,8 +117,10 @@ def test_form_02_asks_once_for_every_item_not_ticked(page, shipped_url):
     assert UNVERIFIED in text
     # Ticking one more item takes it off the request at once.
     page.locator(".sotay-dossier > li:not([hidden])").nth(1).locator("label").click()
+    page.wait_for_function("n => document.querySelectorAll('.sotay-form-preview .sotay-form-items li').length === n",
+                           arg=len(others) - 1)
     sheet = page.locator(".sotay-form-preview .sotay-form-sheet").inner_text()
-    assert squash(others[0]) not in squash(sheet)
+    assert squash(others[0]) not in squash(sheet) and squash(others[1]) in squash(sheet)
 
 
 def test_form_04_proposes_the_date_sotay_due_computes(page, shipped_url):
@@ -194,3 +196,20 @@ def test_forms_script_loads_only_when_the_forms_are_opened(page, shipped_url):
     page.locator(".sotay-form-sheet").wait_for()
     assert [u for u in requested if u.endswith("/forms.js")]
     assert UNVERIFIED in page.locator(".sotay-forms-flag").inner_text()
+
+
+def test_forms_fit_a_360px_screen(chromium, shipped_url):
+    context = chromium.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    start_case(page, shipped_url, ticks=1)
+    open_form(page, "04")
+    page.fill("#sotay-form-days", "3")
+    wide = page.evaluate("""() => [...document.querySelectorAll('.sotay-forms, .sotay-forms *')]
+        .filter(e => e.getBoundingClientRect().right > 361)
+        .slice(0, 5).map(e => e.tagName.toLowerCase() + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
+    assert wide == []
+    small = page.evaluate("""() => [...document.querySelectorAll('.sotay-forms button, .sotay-forms input:not([type=radio]):not([type=checkbox]),'
+        + ' .sotay-forms textarea, .sotay-forms .sotay-choice')]
+        .filter(e => { const r = e.getBoundingClientRect(); return r.width < 44 || r.height < 44 }).map(e => e.outerHTML.slice(0, 80))""")
+    assert small == []
+    context.close()

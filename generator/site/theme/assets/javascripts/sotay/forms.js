@@ -4,9 +4,11 @@
  * on screen and printed one at a time on their own sheet.
  *
  * Loaded by site.js when the officer opens "Biểu mẫu một cửa" (the first
- * visit does not pay for it). Reads the case through window.sotayCase and
- * follows it on "sotay:case"; Mẫu 04's new date comes from duedate.js, the
- * same calculator as the case's due date and `sotay due`.
+ * visit does not pay for it). Reads the dossier items that apply, as ticked,
+ * from the page, the received time and due date from guide.js
+ * (window.sotayCase), and follows the case on "sotay:case". Mẫu 04's new
+ * date comes from duedate.js, the same calculator as the case's due date and
+ * `sotay due`.
  *
  * The names and numbers of the forms come from secondary sources; their
  * layout and paper size were not checked against the circular's Phụ lục I
@@ -25,7 +27,17 @@
   var block = document.getElementById("sotay-data")
   if (!panel || !block || !window.sotayCase || !window.sotayDueDate) return
   var data = JSON.parse(block.textContent)
-  var TITLE = box.getAttribute("data-title")
+  // The sheet's styles, beside the theme's (kept off every page's first visit).
+  var me = document.currentScript
+  if (me && me.src && !document.querySelector("link[data-sotay-forms]")) {
+    var sheetLink = document.createElement("link")
+    sheetLink.rel = "stylesheet"
+    sheetLink.href = me.src.replace(/javascripts\/sotay\/forms\.js([?#].*)?$/, "stylesheets/sotay-forms.css")
+    sheetLink.setAttribute("data-sotay-forms", "")
+    document.head.appendChild(sheetLink)
+  }
+  var h1 = document.querySelector(".md-content h1")
+  var TITLE = h1 ? h1.textContent.replace(/¶$/, "").replace(/\s+/g, " ").trim() : document.title
   var PEOPLE_KEY = "sotay:bieu-mau:cong-dan" // only when the officer keeps it
   var UNIT_KEY = "sotay:bieu-mau:don-vi"
   var DOTS = "……………………………………"
@@ -86,6 +98,17 @@
   function read(key) { var s = storage(); try { return s ? s.getItem(key) : null } catch (e) { return null } }
   function write(key, value) { var s = storage(); try { if (s) s.setItem(key, value) } catch (e) { /* private mode */ } }
   function remove(key) { var s = storage(); try { if (s) s.removeItem(key) } catch (e) { /* private mode */ } }
+
+  // The case: the dossier items that apply (hidden ones do not), as ticked;
+  // the received time and the due date as guide.js computed them.
+  function snapshot() {
+    var c = window.sotayCase(), items = []
+    document.querySelectorAll(".sotay-dossier input[data-tick]").forEach(function (tick) {
+      if (tick.closest("[hidden]")) return
+      items.push({ text: clean(tick.closest("label").textContent), ticked: tick.checked })
+    })
+    return { received: c.received || "", due: c.due || null, deadline: c.deadline || null, items: items }
+  }
 
   /* ---- what the officer types ------------------------------------------- */
 
@@ -237,7 +260,7 @@
 
   function renderSpecific() {
     specific.textContent = ""
-    var snap = window.sotayCase.snapshot()
+    var snap = snapshot()
     if (chosen === "01") {
       specific.appendChild(el("p", { text: "Giấy tờ đã nhận là các giấy tờ đã đánh dấu trong “Thành phần hồ sơ”; thời gian nhận và ngày hẹn trả lấy từ ô “Tiếp nhận ngày” và cách tính ngày hẹn ở trên. Chỗ để trống in thành dòng chấm để viết tay." }))
       specific.appendChild(field("sotay-form-sets", "Số bộ hồ sơ", extra.sets, function (v) { extra.sets = v }, { type: "number", min: "1", max: "99", inputmode: "numeric" }))
@@ -273,7 +296,7 @@
   function refresh() {
     renderProposed()
     preview.textContent = ""
-    preview.appendChild(sheet(window.sotayCase.snapshot()))
+    preview.appendChild(sheet(snapshot()))
   }
 
   function build() {
@@ -343,7 +366,7 @@
   function printSheet() {
     var old = document.querySelector(".sotay-form-print")
     if (old) old.parentNode.removeChild(old)
-    var copy = el("div", { "class": "sotay-form-print" }, [sheet(window.sotayCase.snapshot())])
+    var copy = el("div", { "class": "sotay-form-print" }, [sheet(snapshot())])
     document.body.appendChild(copy)
     document.documentElement.classList.add("sotay-printing-form")
     window.print()
@@ -361,7 +384,7 @@
     pending = true
     setTimeout(function () {
       pending = false
-      var due = window.sotayCase.snapshot().due
+      var due = snapshot().due
       if (chosen === "04" && !extra.oldDue && due) renderSpecific() // the old due date, now known, filled in
       refresh()
     }, 0)

@@ -145,12 +145,7 @@
     var clean = cleanState(state).value
     if (!clean) return
     try { localStorage.setItem(KEY, JSON.stringify(clean)) } catch (e) { /* private mode: work without saving */ }
-    changed()
-  }
-
-  // The desk forms (forms.js, loaded later) follow the case: told of every change.
-  function changed() {
-    try { document.dispatchEvent(new CustomEvent("sotay:case")) } catch (e) { /* very old browser: no forms */ }
+    document.dispatchEvent(new CustomEvent("sotay:case")) // for forms.js
   }
 
   if (loaded && loaded.dropped) save() // the broken parts are gone for good, so the message shows once
@@ -455,7 +450,7 @@
     return window.sotayDueDate.spokenDay(iso.slice(0, 10)) + (iso.length > 10 ? " lúc " + iso.slice(11, 16) : "")
   }
 
-  var lastDue = { result: null, deadline: null } // the case's due date as last computed, for the forms
+  var lastDue = {} // for forms.js
 
   function renderDue() {
     var box = document.querySelector("[data-sotay-due]")
@@ -490,7 +485,7 @@
       output.textContent = ""
       c.channel = channel.value
       var deadline = options.filter(function (o) { return o[0] === channel.value })[0][2]
-      lastDue = { result: null, deadline: deadline }
+      lastDue = { deadline: deadline }
       if (day.error || time.error) { save(); return }
       if (!day.value || !time.value) {
         if (!day.value && !time.value) c.received = ""
@@ -548,20 +543,7 @@
     slot.appendChild(print)
   }
 
-  // What the desk forms read of this case (sotay/forms.js): the dossier items
-  // that apply, as ticked; the received time and the due date as computed here.
-  window.sotayCase = {
-    snapshot: function () {
-      var c = current()
-      var items = []
-      document.querySelectorAll(".sotay-dossier input[data-tick]").forEach(function (box) {
-        if (!visible(box)) return
-        var text = box.closest("label").textContent.replace(/\s+/g, " ").trim()
-        items.push({ id: box.getAttribute("data-tick"), text: text, ticked: box.checked })
-      })
-      return { received: c.received || "", due: lastDue.result, deadline: lastDue.deadline, items: items }
-    }
-  }
+  window.sotayCase = function () { return { received: current().received, due: lastDue.result, deadline: lastDue.deadline } }
 
   document.documentElement.classList.add("sotay-js")
   document.querySelectorAll(".sotay-guide-nojs").forEach(function (p) { p.hidden = true })
