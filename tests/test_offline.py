@@ -288,6 +288,20 @@ def test_guided_checklist_from_disk(offline_browser, offline_site):
         assert page.locator("[data-question]").count() == 2  # the next question appears
 
 
+def test_desk_forms_from_disk(offline_browser, offline_site):
+    """The forms' script loads from the copy on disk (site.js finds it beside
+    itself) and fills Mẫu 01 from the case."""
+    page = offline_browser.page()
+    page.goto(file_url(offline_site, PROCEDURE + "index.html"))
+    page.locator(".sotay-dossier > li:not([hidden]) label").first.click()
+    page.locator("#bieu-mau > summary").click()
+    sheet = page.locator(".sotay-form-preview .sotay-form-sheet")
+    sheet.wait_for()
+    assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in sheet.inner_text()
+    assert "1. " in page.locator(".sotay-form-items").inner_text()
+    assert any(u.startswith("file://") and u.endswith("/sotay/forms.js") for u in offline_browser.requests)
+
+
 # --- sotay export --zip ------------------------------------------------------
 
 
