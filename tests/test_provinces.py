@@ -239,12 +239,21 @@ def test_sotay_diff_says_which_editions_a_change_affects(mini, runner):
     git("-c", "user.name=t", "-c", "user.email=t@example.org", "add", "-A")
     git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "gốc")
     git("checkout", "-qb", "sua")
+    def json_editions():
+        return json.loads(runner.invoke(cli, ["diff", "--json"]).output)["editions"]
+
+    assert "**Ấn bản bị ảnh hưởng:** không có (không sửa nội dung)." in runner.invoke(cli, ["diff"]).output
+    assert json_editions() == {"affected": [], "all": False, "reason": "none"}
     overlay = mini / "handbook/tinh/thu-nghiem/tinh.yml"
     overlay.write_text(overlay.read_text(encoding="utf-8").replace("so_tien: 0", "so_tien: 10000"), encoding="utf-8")
     assert "**Ấn bản bị ảnh hưởng:** chỉ `thu-nghiem` (chỉ sửa tệp tỉnh)." in runner.invoke(cli, ["diff"]).output
+    assert json_editions() == {"affected": ["thu-nghiem"], "all": False, "reason": "province"}
     path = mini / "procedures/ho-tich/dang-ky-khai-sinh.yml"
     path.write_text(path.read_text(encoding="utf-8").replace("ten: Tiếp nhận hồ sơ", "ten: Tiếp nhận", 1), encoding="utf-8")
     assert "mọi ấn bản (toan-quoc, thu-nghiem)" in runner.invoke(cli, ["diff"]).output
+    assert json_editions() == {"affected": ["toan-quoc", "thu-nghiem"], "all": True, "reason": "national"}
+    assert [d["path"] for d in json.loads(runner.invoke(cli, ["diff", "--json"]).output)["procedures"]] == \
+        ["procedures/ho-tich/dang-ky-khai-sinh.yml"]
 
 
 def test_training_sessions_name_each_editions_unit(trained):
@@ -283,3 +292,12 @@ def test_every_province_folder_has_its_reviewers():
     provinces = sorted(p.name for p in (REPO / "handbook/tinh").iterdir() if p.is_dir())
     assert len(provinces) >= 2
     assert [p for p in provinces if f"/handbook/tinh/{p}/" not in owners] == []
+
+
+def test_the_pull_requests_summary_is_the_diff_that_names_the_editions():
+    """CI writes `sotay diff`'s Markdown, whose last line names the editions, into the pull request's summary."""
+    import yaml
+    workflow = yaml.safe_load((REPO / ".github/workflows/kiem-tra.yml").read_text(encoding="utf-8"))
+    steps = [s.get("run", "") for job in workflow["jobs"].values() for s in job.get("steps", [])]
+    (summary,) = [s for s in steps if "GITHUB_STEP_SUMMARY" in s]
+    assert "sotay diff" in summary and "--json" not in summary
