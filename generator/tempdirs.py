@@ -90,23 +90,31 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def leftovers(parent: Path, prefix: str) -> list[Path]:
-    """Our folders in ``parent`` made with ``prefix`` by processes that are gone."""
-    pattern = re.compile(re.escape(prefix) + r"([0-9]{1,10})-[a-z0-9_]+")
-    found = []
+def _own_folders(parent: Path, pattern: re.Pattern):
+    """(entry, regex match) for each folder in ``parent`` named by ``pattern``
+    that belongs to this user (symlinks not followed); unreadable ones skipped."""
     try:
         entries = list(os.scandir(parent))
     except OSError:
-        return []
+        return
     for entry in entries:
         match = pattern.fullmatch(entry.name)
         if not match:
             continue
-        pid = int(match[1])
         try:
             info = entry.stat(follow_symlinks=False)
-            if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
-                continue
+        except OSError:
+            continue
+        if stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid():
+            yield entry, match, info
+
+
+def leftovers(parent: Path, prefix: str) -> list[Path]:
+    """Our folders in ``parent`` made with ``prefix`` by processes that are gone."""
+    found = []
+    for entry, match, _ in _own_folders(parent, re.compile(re.escape(prefix) + r"([0-9]{1,10})-[a-z0-9_]+")):
+        pid = int(match[1])
+        try:
             marker = Path(entry.path) / MARKER
             if not stat.S_ISREG(os.lstat(marker).st_mode):
                 continue
@@ -139,17 +147,8 @@ def unmarked_leftovers(parent: Path, prefix: str, contents: re.Pattern) -> list[
     names match ``contents``, nothing in them changed for ``UNMARKED_AGE``."""
     pattern = re.compile(re.escape(prefix) + r"(?:[a-z0-9_]{8}|[0-9]{1,10}-[a-z0-9_]+)")
     found = []
-    try:
-        entries = list(os.scandir(parent))
-    except OSError:
-        return []
-    for entry in entries:
-        if not pattern.fullmatch(entry.name):
-            continue
+    for entry, _, info in _own_folders(parent, pattern):
         try:
-            info = entry.stat(follow_symlinks=False)
-            if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
-                continue
             names = os.listdir(entry.path)
             if MARKER in names or not all(contents.fullmatch(name) for name in names):
                 continue

@@ -47,6 +47,44 @@ def shipped_site(tmp_path_factory) -> Path:
     return build_site(REPO, tmp_path_factory.mktemp("shipped") / "site")
 
 
+def editions() -> list[str]:
+    """Every edition of the shipped handbook: the national one and each province overlay."""
+    from generator.content.provinces import NATIONAL, PROVINCES_DIR
+    return [NATIONAL, *sorted(p.name for p in (REPO / PROVINCES_DIR).iterdir() if p.is_dir())]
+
+
+def built_editions() -> list[str]:
+    """The editions the suite builds: the default (mkdocs.yml's, the shipped
+    site), the national one and one other province.  Every edition is
+    validated (tests/test_editions.py); building them all would grow with
+    each province for little more: one province of each kind is enough."""
+    from generator.cli.edition import edition_for
+    from generator.content.provinces import NATIONAL
+    default = edition_for(REPO).province or NATIONAL
+    others = [e for e in editions() if e not in (NATIONAL, default)]
+    return list(dict.fromkeys([default, NATIONAL, *others[:1]]))
+
+
+@pytest.fixture(scope="session")
+def edition_site(shipped_site, tmp_path_factory):
+    """The shipped handbook built for an edition ("toan-quoc" or a province
+    id), each once per test run (the default edition is shipped_site); tests
+    must only read it."""
+    from generator.cli.edition import edition_for
+    from generator.content.edition import Edition
+    from generator.content.provinces import NATIONAL, province_id
+    default = edition_for(REPO).province or NATIONAL
+    built = {default: shipped_site}
+
+    def get(name: str) -> Path:
+        if name not in built:
+            built[name] = build_site(REPO, tmp_path_factory.mktemp(f"edition-{name}") / "site",
+                                     edition=Edition(province=province_id(name)))
+        return built[name]
+
+    return get
+
+
 @pytest.fixture
 def run():
     runner = CliRunner()

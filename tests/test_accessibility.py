@@ -58,6 +58,18 @@ def open_case(page) -> None:
     page.locator(".sotay-due-steps li").first.wait_for()
 
 
+def open_forms(page) -> None:
+    """The case, then its desk forms: Mẫu 04 with its fields, the new date and
+    its counting unfolded, and the sheet previewed."""
+    open_case(page)
+    page.locator("#bieu-mau > summary").click()
+    page.locator(".sotay-form-choice").get_by_label("Mẫu số 04:").check()
+    page.fill("#sotay-form-name", "Nguyễn Văn A")
+    page.fill("#sotay-form-days", "3")
+    page.locator(".sotay-form-proposed .sotay-due-steps summary").click()
+    page.locator(".sotay-form-proposed li").first.wait_for()
+
+
 def refuse_a_date(page) -> None:
     """A date that does not exist, refused with a message."""
     page.fill("#sotay-received", "31/02/2026")
@@ -95,6 +107,7 @@ PAGES = [
     Page("thu-tuc-co-huong-dan", KHAI_SINH, open_guide),
     Page("ho-so-cong-dan", KHAI_SINH, open_case),
     Page("ngay-tiep-nhan-sai", KHAI_SINH, refuse_a_date),
+    Page("bieu-mau-mot-cua", KHAI_SINH, open_forms),
     Page("tim-kiem", "", open_search),
     Page("cong-dan-can-gi", "cong-dan-can-gi/"),
     Page("dao-tao", "dao-tao/", optional=True),

@@ -40,7 +40,7 @@ def test_new_procedure_from_scaffold_to_reviewed_diff(mini, run):
     # 4. The reviewer's summary names the new procedure.
     summary = run("diff", "HEAD").output
     assert "Đăng ký giám hộ" in summary and rel in summary
-    rows = json.loads(run("diff", "HEAD", "--json").output)
+    rows = json.loads(run("diff", "HEAD", "--json").output)["procedures"]
     assert [(r["path"], r["status"]) for r in rows] == [(rel, "added")]
     # 5. VS Code's schema accepts the file too.
     from jsonschema import Draft202012Validator

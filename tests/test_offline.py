@@ -16,6 +16,9 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from generator.cli.edition import edition_for
+from generator.site.export import default_zip_name
+
 from generator.site import export
 from generator.site.build import build_site
 
@@ -285,6 +288,20 @@ def test_guided_checklist_from_disk(offline_browser, offline_site):
         assert page.locator("[data-question]").count() == 2  # the next question appears
 
 
+def test_desk_forms_from_disk(offline_browser, offline_site):
+    """The forms' script loads from the copy on disk (site.js finds it beside
+    itself) and fills Mẫu 01 from the case."""
+    page = offline_browser.page()
+    page.goto(file_url(offline_site, PROCEDURE + "index.html"))
+    page.locator(".sotay-dossier > li:not([hidden]) label").first.click()
+    page.locator("#bieu-mau > summary").click()
+    sheet = page.locator(".sotay-form-preview .sotay-form-sheet")
+    sheet.wait_for()
+    assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in sheet.inner_text()
+    assert "1. " in page.locator(".sotay-form-items").inner_text()
+    assert any(u.startswith("file://") and u.endswith("/sotay/forms.js") for u in offline_browser.requests)
+
+
 # --- sotay export --zip ------------------------------------------------------
 
 
@@ -328,7 +345,8 @@ def test_export_zip_opens_with_index_html(mini, run, tmp_path, chromium):
 def test_export_zip_default_name_in_the_current_folder(mini, run):
     result = run("export", "--zip")
     assert result.exit_code == 0, result.output
-    expected = mini / f"so-tay-{dt.date.today().isoformat()}.zip"
+    expected = mini / default_zip_name(edition=edition_for(mini))  # so-tay-<edition>-<today>.zip
+    assert expected.name == f"so-tay-toan-quoc-{dt.date.today().isoformat()}.zip"
     assert expected.is_file() and str(expected) in result.output
     with zipfile.ZipFile(expected) as archive:
         assert f"{expected.stem}/index.html" in archive.namelist()

@@ -239,9 +239,65 @@ def test_sotay_diff_says_which_editions_a_change_affects(mini, runner):
     git("-c", "user.name=t", "-c", "user.email=t@example.org", "add", "-A")
     git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "gốc")
     git("checkout", "-qb", "sua")
+    def json_editions():
+        return json.loads(runner.invoke(cli, ["diff", "--json"]).output)["editions"]
+
+    assert "**Ấn bản bị ảnh hưởng:** không có (không sửa nội dung)." in runner.invoke(cli, ["diff"]).output
+    assert json_editions() == {"affected": [], "all": False, "reason": "none"}
     overlay = mini / "handbook/tinh/thu-nghiem/tinh.yml"
     overlay.write_text(overlay.read_text(encoding="utf-8").replace("so_tien: 0", "so_tien: 10000"), encoding="utf-8")
     assert "**Ấn bản bị ảnh hưởng:** chỉ `thu-nghiem` (chỉ sửa tệp tỉnh)." in runner.invoke(cli, ["diff"]).output
+    assert json_editions() == {"affected": ["thu-nghiem"], "all": False, "reason": "province"}
     path = mini / "procedures/ho-tich/dang-ky-khai-sinh.yml"
     path.write_text(path.read_text(encoding="utf-8").replace("ten: Tiếp nhận hồ sơ", "ten: Tiếp nhận", 1), encoding="utf-8")
     assert "mọi ấn bản (toan-quoc, thu-nghiem)" in runner.invoke(cli, ["diff"]).output
+    assert json_editions() == {"affected": ["toan-quoc", "thu-nghiem"], "all": True, "reason": "national"}
+    assert [d["path"] for d in json.loads(runner.invoke(cli, ["diff", "--json"]).output)["procedures"]] == \
+        ["procedures/ho-tich/dang-ky-khai-sinh.yml"]
+
+
+def test_training_sessions_name_each_editions_unit(trained):
+    session = trained / "handbook/dao-tao/ho-tich-co-ban.yml"
+    session.write_text(session.read_text(encoding="utf-8").replace(
+        "  - Nắm quy trình một cửa cho việc hộ tịch.", "  - Tiếp nhận đúng quy trình tại {{noi_tiep_nhan}}."), encoding="utf-8")
+    line = next(n for n, t in enumerate(session.read_text(encoding="utf-8").splitlines(), 1) if "{{noi_tiep_nhan}}" in t)
+    for province, unit in (("thu-nghiem", "Trung tâm Phục vụ hành chính công xã, phường"), (None, "Bộ phận Một cửa cấp xã")):
+        hb, sink = load_handbook(trained, edition=Edition(province=province))
+        assert not sink.errors, [e.format() for e in sink.errors]
+        for trainer in (True, False):
+            html = Renderer(hb).render_training("ho-tich-co-ban", trainer, lambda url: url)
+            assert f"Tiếp nhận đúng quy trình tại {unit}." in html and "{{noi_tiep_nhan}}" not in html
+    # An edition that cannot fill it: located in the session file, nothing built.
+    overlay = trained / "handbook/tinh/thu-nghiem/tinh.yml"
+    overlay.write_text(re.sub(r"don_vi_tiep_nhan:\n(  .*\n)+", "", overlay.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(ContentErrors) as exc:
+        build_site(trained, edition=Edition(province="thu-nghiem"))
+    assert [(e.path, e.line) for e in exc.value.errors if "không điền được '{{noi_tiep_nhan}}'" in e.message] == \
+        [("handbook/dao-tao/ho-tich-co-ban.yml", line)]
+    assert not (trained / "site").exists()
+
+
+def test_an_unknown_placeholder_in_a_training_session_is_located(trained):
+    session = trained / "handbook/dao-tao/ho-tich-co-ban.yml"
+    session.write_text(session.read_text(encoding="utf-8").replace("  - Máy chiếu", "  - Sơ đồ {{noi_nhan}}"), encoding="utf-8")
+    line = next(n for n, t in enumerate(session.read_text(encoding="utf-8").splitlines(), 1) if "{{noi_nhan}}" in t)
+    _, sink = load_handbook(trained)
+    assert [(e.path, e.line, e.message) for e in sink.errors] == \
+        [("handbook/dao-tao/ho-tich-co-ban.yml", line, "không có chỗ điền '{{noi_nhan}}'")]
+
+
+def test_every_province_folder_has_its_reviewers():
+    owners = {line.split()[0] for line in (REPO / ".github/CODEOWNERS").read_text(encoding="utf-8").splitlines()
+              if line.strip() and not line.startswith("#")}
+    provinces = sorted(p.name for p in (REPO / "handbook/tinh").iterdir() if p.is_dir())
+    assert len(provinces) >= 2
+    assert [p for p in provinces if f"/handbook/tinh/{p}/" not in owners] == []
+
+
+def test_the_pull_requests_summary_is_the_diff_that_names_the_editions():
+    """CI writes `sotay diff`'s Markdown, whose last line names the editions, into the pull request's summary."""
+    import yaml
+    workflow = yaml.safe_load((REPO / ".github/workflows/kiem-tra.yml").read_text(encoding="utf-8"))
+    steps = [s.get("run", "") for job in workflow["jobs"].values() for s in job.get("steps", [])]
+    (summary,) = [s for s in steps if "GITHUB_STEP_SUMMARY" in s]
+    assert "sotay diff" in summary and "--json" not in summary

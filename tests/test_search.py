@@ -27,6 +27,7 @@ def search_json(run, *args) -> list[dict]:
     ("đăng ký kết hôn", "dang-ky-ket-hon"),
     ("ket hno", "dang-ky-ket-hon"),
     ("mua ban dat", "chung-thuc-hop-dong-giao-dich"),
+    ("so do", "dang-ky-dat-dai-cap-giay-chung-nhan-lan-dau"),
 ])
 def test_shipped_search_puts_the_right_procedure_first(run, monkeypatch, query, expected):
     monkeypatch.chdir(REPO)

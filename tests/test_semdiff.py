@@ -248,7 +248,7 @@ def test_deadline_or_fee_changed_without_a_new_review_date_warns(edit, what):
     assert d.warnings == [f"{what} đã thay đổi nhưng ngày rà soát (ngay_ra_soat) vẫn là 20/11/2025: "
                           "đối chiếu với văn bản rồi ghi ngày rà soát mới."]
     assert f"  - ⚠️ {what} đã thay đổi nhưng ngày rà soát" in to_markdown([d])
-    assert json.loads(to_json([d]))[0]["warnings"] == d.warnings
+    assert json.loads(to_json([d]))["procedures"][0]["warnings"] == d.warnings
     # with a new review date, nothing to ask
     assert compare_file(KHAI_SINH, ORIGINAL.encode(), edited(*edit, *REVIEWED).encode()).warnings == []
 
@@ -280,9 +280,9 @@ def test_added_removed_and_broken_files_and_json_shape():
     assert bad.title == "Đăng ký khai sinh" and bad.summary == "bản mới có lỗi, không so sánh được"
     assert bad.errors and bad.errors[0].startswith(f"bản mới: {KHAI_SINH}:")
     assert new.title == "Thủ tục mới" and new.summary.startswith("thủ tục mới (mã 1.000001, trong ngày")
-    data = json.loads(to_json(diffs))
+    data = json.loads(to_json(diffs))["procedures"]
     assert [set(d) for d in data] == [{"path", "id", "title", "status", "changes", "errors", "summary", "warnings"}] * 3
-    changed = json.loads(to_json(compare({KHAI_SINH: ORIGINAL.encode()}, {KHAI_SINH: STEPS_SWAPPED.encode()})))
+    changed = json.loads(to_json(compare({KHAI_SINH: ORIGINAL.encode()}, {KHAI_SINH: STEPS_SWAPPED.encode()})))["procedures"]
     assert changed[0]["status"] == "changed" and changed[0]["changes"] == [{
         "field": "quy_trinh", "kind": "moved", "item": "Ghi sổ và trình ký", "before": "2", "after": "1",
         "text": "Bước 'Ghi sổ và trình ký' chuyển từ vị trí 2 lên 1"}]
@@ -357,7 +357,7 @@ def test_diff_against_the_merge_base_with_main_includes_uncommitted_work(mini, r
     assert "  - Lệ phí 'Lệ phí đăng ký khai sinh': miễn phí → 8.000 đồng" in result.output
     assert "  - Thời hạn: 5 ngày làm việc → 3 ngày làm việc" in result.output
     # the committed change only, between two revisions, as JSON
-    data = json.loads(run("diff", "main", "HEAD", "--json").output)
+    data = json.loads(run("diff", "main", "HEAD", "--json").output)["procedures"]
     assert [(d["path"], d["status"]) for d in data] == [(KHAI_SINH, "changed")]
     assert data[0]["changes"][0]["field"] == "phi.so_tien"
 
@@ -378,15 +378,15 @@ def test_diff_layout_only_commit_is_silent_and_removed_file_is_named(mini, run):
 def test_diff_without_main_falls_back_to_previous_commit_then_empty_tree(mini, run):
     make_repo(mini, branch="lam-viec")
     # no commits yet: everything is new
-    data = json.loads(run("diff", "--json").output)
+    data = json.loads(run("diff", "--json").output)["procedures"]
     assert sorted((d["path"], d["status"]) for d in data) == [(KET_HON, "added"), (KHAI_SINH, "added")]
     commit(mini, "Bản đầu")
     # one commit, no main: compared with the empty tree
-    assert len(json.loads(run("diff", "--json").output)) == 2
+    assert len(json.loads(run("diff", "--json").output)["procedures"]) == 2
     rewrite(mini, KHAI_SINH, "ten: Đăng ký khai sinh", "ten: Đăng ký khai sinh cho trẻ")
     commit(mini, "Đổi tên")
     # two commits, no main: HEAD~1
-    data = json.loads(run("diff", "--json").output)
+    data = json.loads(run("diff", "--json").output)["procedures"]
     assert [(d["path"], d["status"]) for d in data] == [(KHAI_SINH, "changed")]
     assert data[0]["title"] == "Đăng ký khai sinh cho trẻ"
 
@@ -429,7 +429,7 @@ def test_diff_command_warns_when_a_fee_or_deadline_changed_without_a_new_review_
     assert output.count("⚠️") == 1
     khai_sinh = output.index(f"(`{KHAI_SINH}`)")
     assert output.index(warning) > khai_sinh and output.index(warning) > output.index("miễn phí → 8.000 đồng")
-    data = {d["path"]: d for d in json.loads(run("diff", "HEAD", "--json").output)}
+    data = {d["path"]: d for d in json.loads(run("diff", "HEAD", "--json").output)["procedures"]}
     assert data[KET_HON]["warnings"] == [] and data[KHAI_SINH]["warnings"][0].startswith("Phí, lệ phí đã thay đổi")
 
 

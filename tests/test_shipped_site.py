@@ -1,4 +1,4 @@
-"""A full build of the shipped handbook, checked page by page."""
+"""A full build of the shipped handbook, checked page by page, in each edition the suite builds."""
 
 import re
 from html.parser import HTMLParser
@@ -10,12 +10,14 @@ import pytest
 from generator.content.handbook import load_handbook
 from generator.urls import procedure_url
 
+from conftest import built_editions
+
 REPO = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def site(shipped_site):
-    return shipped_site
+@pytest.fixture(scope="module", params=built_editions())
+def site(request, edition_site):
+    return edition_site(request.param)
 
 
 @pytest.fixture(scope="module")

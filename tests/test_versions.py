@@ -97,14 +97,18 @@ def test_versions_apply_cumulatively(dated):
 
 
 def test_local_fee_in_force_on_the_day(mini):
-    replace_in(mini, "handbook/data/dia-phuong.yml", "    so_tien: 0\n", """\
+    replace_in(mini, "handbook/tinh/thu-nghiem/tinh.yml", "    so_tien: 0\n", """\
     so_tien: 0
     het_hieu_luc: 2025-09-01
     phien_ban:
       - hieu_luc_tu: 2025-03-01
         so_tien: 10000
 """)
-    fee = lambda day: on(mini, day).local.fees["le-phi-ho-tich.ket-hon"]
+    def fee(day):
+        hb, sink = load_handbook(mini, edition=Edition(on=day, province="thu-nghiem"))
+        assert sink.errors == []
+        return hb.province.fees["le-phi-ho-tich.ket-hon"]
+
     assert fee(dt.date(2025, 2, 28)).amount == 0
     assert fee(dt.date(2025, 3, 1)).amount == 10000
     gone = fee(dt.date(2025, 9, 1))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..editing.diffreport import to_json, to_markdown
-from ..editing.editions import editions_line
+from ..editing.editions import affected
 from ..editing.versiondiff import semantic_diff
 from ..editing.versions import GitError
 from . import SotayError, cli, project_root
@@ -25,7 +25,9 @@ def diff_command(base: str | None, head: str | None, as_json: bool) -> None:
     chưa commit. Chỉ đổi cách trình bày (thụt lề, dấu nháy, thứ tự khóa) thì
     không tính là thay đổi. Dòng cuối cho biết ấn bản nào bị ảnh hưởng: sửa tệp
     trong handbook/tinh/<mã>/ chỉ ảnh hưởng ấn bản tỉnh đó; sửa nội dung khác
-    ảnh hưởng mọi ấn bản.
+    ảnh hưởng mọi ấn bản. Với --json: một đối tượng gồm "procedures" (từng
+    tệp thủ tục) và "editions" (ấn bản bị ảnh hưởng: "affected", "all",
+    "reason").
 
     Ví dụ:
 
@@ -38,13 +40,11 @@ def diff_command(base: str | None, head: str | None, as_json: bool) -> None:
     root = project_root()
     try:
         diffs, base_name, head_name = semantic_diff(root, base, head)
+        editions = affected(root, base, head)
     except GitError as exc:
         raise SotayError(f"Lỗi: {exc}") from exc
     if as_json:
-        click.echo(to_json(diffs))
+        click.echo(to_json(diffs, editions.to_json()))
     else:
         click.echo(to_markdown(diffs, base_name, head_name), nl=False)
-        try:
-            click.echo("\n" + editions_line(root, base, head))
-        except GitError as exc:
-            raise SotayError(f"Lỗi: {exc}") from exc
+        click.echo("\n" + editions.markdown())

@@ -320,10 +320,12 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
             sink.add(display, line, col, f"thủ tục thuộc lĩnh vực '{proc.field_id}' nhưng nằm trong thư mục '{folder}'",
                      f"chuyển tệp vào procedures/{proc.field_id}/ hoặc sửa 'linh_vuc'.")
         hb.procedures[proc.id] = proc
-        hb.placeholder_uses.extend(placeholders.procedure_uses(proc, sink))
+        hb.placeholder_uses.extend(placeholders.content_uses(proc, sink))
 
     if only is None:
         hb.sessions = load_sessions(root, sink, refs)
+        for session in hb.sessions.values():  # training is content: same wording per edition
+            hb.placeholder_uses.extend(placeholders.content_uses(session, sink))
     for proc in hb.procedures.values():
         versions.check_procedure(proc, hb.legal, sink)
     versions.check_local_fees(hb.provinces, sink)

@@ -1,6 +1,6 @@
 """Wording that adapts to the edition: a fixed set of placeholders.
 
-A procedure's text or a hand-written page may write ``{{noi_tiep_nhan}}``
+A procedure's text, a training session's or a hand-written page may write ``{{noi_tiep_nhan}}``
 (two braces, a name, two braces, no spaces) where the wording differs by
 province; each edition replaces it by plain text (``provinces.py`` says
 which).  This is not a template language: there is no expression, no
@@ -76,17 +76,17 @@ def _texts(obj: Any, owner: Any = None, attr: str | None = None, index: int | No
             yield from _texts(item, owner, attr, None)
 
 
-def procedure_uses(proc: model.Procedure, sink: ErrorSink) -> list[Use]:
-    """The placeholders a procedure writes, each at the text it is in; an
-    unknown name goes into ``sink``."""
+def content_uses(obj: model.Procedure | model.Session, sink: ErrorSink) -> list[Use]:
+    """The placeholders a procedure or a training session writes, each at
+    the text it is in; an unknown name goes into ``sink``."""
     uses = []
-    for text, owner, attr, index in _texts(proc):
+    for text, owner, attr, index in _texts(obj):
         line, col = item_location(owner, attr, index) if index is not None else location(owner, attr)
         for m in PATTERN.finditer(text):
             if m.group(1) in NAMES:
-                uses.append(Use(m.group(1), proc.path, line, col))
+                uses.append(Use(m.group(1), obj.path, line, col))
             else:
-                sink.add(proc.path, line, col, f"không có chỗ điền '{m.group(0)}'", unknown_hint(m.group(1)))
+                sink.add(obj.path, line, col, f"không có chỗ điền '{m.group(0)}'", unknown_hint(m.group(1)))
     return uses
 
 

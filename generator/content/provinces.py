@@ -208,7 +208,7 @@ def unknown_edition(pid: str, provinces: dict[str, model.Province], sink: ErrorS
 
 def apply_edition(hb, edition: Edition, uses: list[placeholders.Use], sink: ErrorSink) -> None:
     """Make ``hb`` (a Handbook) the edition's: the province it describes, and
-    every placeholder of the procedures filled.  Nothing is filled when the
+    every placeholder of the procedures and training sessions filled.  Nothing is filled when the
     edition cannot fill a placeholder (the errors are in ``sink``)."""
     pid = edition.province
     province = None
@@ -224,6 +224,9 @@ def apply_edition(hb, edition: Edition, uses: list[placeholders.Use], sink: Erro
     for proc_id, proc in hb.procedures.items():
         if proc.path in with_placeholders:
             hb.procedures[proc_id] = placeholders.fill(proc, hb.placeholders)
+    for session_id, session in hb.sessions.items():
+        if session.path in with_placeholders:
+            hb.sessions[session_id] = placeholders.fill(session, hb.placeholders)
 
 
 def check_all_editions(hb, uses: list[placeholders.Use], sink: ErrorSink) -> None:

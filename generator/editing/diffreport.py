@@ -43,5 +43,8 @@ def to_markdown(diffs: list[FileDiff], base_name: str = "", head_name: str = "")
     return "\n".join(lines) + "\n"
 
 
-def to_json(diffs: list[FileDiff]) -> str:
-    return json.dumps([d.to_json() for d in diffs], ensure_ascii=False, indent=2)
+def to_json(diffs: list[FileDiff], editions: dict | None = None) -> str:
+    """The procedures' diffs and, as in the Markdown's last line, the
+    editions the change affects (``editions.Affected.to_json``)."""
+    return json.dumps({"procedures": [d.to_json() for d in diffs], "editions": editions},
+                      ensure_ascii=False, indent=2)

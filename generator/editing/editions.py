@@ -7,6 +7,7 @@ national and changes every edition.  The rule is
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..content.files import content_files
@@ -35,16 +36,37 @@ def provinces_in(root: Path) -> list[str]:
     return sorted({p.parent.name for p in content_files(root, PROVINCES_DIR, (".yml",), None)})
 
 
-def editions_line(root: Path, base: str | None, head: str | None) -> str:
-    """One Markdown line: which editions the change affects."""
+@dataclass(frozen=True)
+class Affected:
+    """The editions a change affects, and why: "no-base" (nothing to compare
+    with: every edition), "none" (no content file changed), "national" (a
+    national file changed: every edition), "province" (only these
+    provinces' folders)."""
+
+    editions: list[str]
+    reason: str
+
+    def to_json(self) -> dict:
+        return {"affected": self.editions, "all": self.reason in ("no-base", "national"), "reason": self.reason}
+
+    def markdown(self) -> str:
+        """One Markdown line, the last of the pull request's summary."""
+        head = "**Ấn bản bị ảnh hưởng:** "
+        if self.reason == "no-base":
+            return head + "mọi ấn bản (chưa có phiên bản gốc để so sánh)."
+        if self.reason == "none":
+            return head + "không có (không sửa nội dung)."
+        if self.reason == "national":
+            return head + f"mọi ấn bản ({', '.join(self.editions)}): có thay đổi nội dung quốc gia."
+        return head + "chỉ " + ", ".join(f"`{p}`" for p in self.editions) + " (chỉ sửa tệp tỉnh)."
+
+
+def affected(root: Path, base: str | None, head: str | None) -> Affected:
     paths = changed_paths(root, base, head)
     provinces = provinces_in(root)
     if paths is None:
-        return "**Ấn bản bị ảnh hưởng:** mọi ấn bản (chưa có phiên bản gốc để so sánh)."
+        return Affected([NATIONAL, *provinces], "no-base")
     if not paths:
-        return "**Ấn bản bị ảnh hưởng:** không có (không sửa nội dung)."
+        return Affected([], "none")
     touched, national = affected_editions(paths, provinces)
-    if national:
-        every = ", ".join([NATIONAL, *provinces])
-        return f"**Ấn bản bị ảnh hưởng:** mọi ấn bản ({every}): có thay đổi nội dung quốc gia."
-    return "**Ấn bản bị ảnh hưởng:** chỉ " + ", ".join(f"`{p}`" for p in touched) + " (chỉ sửa tệp tỉnh)."
+    return Affected([NATIONAL, *provinces], "national") if national else Affected(touched, "province")

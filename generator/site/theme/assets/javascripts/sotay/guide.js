@@ -145,6 +145,7 @@
     var clean = cleanState(state).value
     if (!clean) return
     try { localStorage.setItem(KEY, JSON.stringify(clean)) } catch (e) { /* private mode: work without saving */ }
+    document.dispatchEvent(new CustomEvent("sotay:case")) // for forms.js
   }
 
   if (loaded && loaded.dropped) save() // the broken parts are gone for good, so the message shows once
@@ -449,6 +450,8 @@
     return window.sotayDueDate.spokenDay(iso.slice(0, 10)) + (iso.length > 10 ? " lúc " + iso.slice(11, 16) : "")
   }
 
+  var lastDue = {} // for forms.js
+
   function renderDue() {
     var box = document.querySelector("[data-sotay-due]")
     if (!box || !data.due || !data.due.deadline || !window.sotayDueDate) return
@@ -481,6 +484,8 @@
       error.textContent = say ? (day.error || time.error || "") : ""
       output.textContent = ""
       c.channel = channel.value
+      var deadline = options.filter(function (o) { return o[0] === channel.value })[0][2]
+      lastDue = { deadline: deadline }
       if (day.error || time.error) { save(); return }
       if (!day.value || !time.value) {
         if (!day.value && !time.value) c.received = ""
@@ -489,10 +494,10 @@
         return
       }
       c.received = day.value + "T" + time.value
+      var r = window.sotayDueDate.due(deadline, c.received, data.due.calendar)
+      lastDue.result = r.result || null
       save()
       output.appendChild(el("p", { "class": "sotay-due-echo", text: "Tiếp nhận: " + spoken(c.received) }))
-      var deadline = options.filter(function (o) { return o[0] === channel.value })[0][2]
-      var r = window.sotayDueDate.due(deadline, c.received, data.due.calendar)
       if (r.missingYear) {
         output.appendChild(el("p", { text: "Chưa có lịch nghỉ năm " + r.missingYear + " trong sổ tay nên chưa tính được ngày hẹn." }))
         return
@@ -537,6 +542,8 @@
     slot.textContent = ""
     slot.appendChild(print)
   }
+
+  window.sotayCase = function () { return { received: current().received, due: lastDue.result, deadline: lastDue.deadline } }
 
   document.documentElement.classList.add("sotay-js")
   document.querySelectorAll(".sotay-guide-nojs").forEach(function (p) { p.hidden = true })

@@ -32,7 +32,9 @@
  *
  * 4. Scripts of every page that few visits use, loaded only when needed so a
  * first visit stays small whatever the page: feedback.js when "Góp ý về
- * trang này" is opened, edition.js when a change this copy lacks has begun.
+ * trang này" is opened, forms.js when a procedure's desk forms are opened,
+ * edition.js when a change this copy lacks has begun.
+ *
  * 5. search-notes.js once the officer starts to search.
  */
 (function () {
@@ -215,6 +217,7 @@
   document.addEventListener("toggle", function (event) {
     var box = event.target
     if (box.open && box.matches && box.matches("[data-sotay-feedback]")) load("feedback.js")
+    if (box.open && box.matches && box.matches("[data-sotay-forms]")) load("forms.js")
   }, true)
 
   function pad(n) { return (n < 10 ? "0" : "") + n }
