@@ -15,22 +15,31 @@ from generator.search.index import REGISTRY_BOOST, SearchDoc, SearchIndex
 from generator.search.whooshindex import computed
 from test_search_quality import site_search  # noqa: F401 (a helper, no test)
 
-# Đăng ký đất đai, cấp Giấy chứng nhận lần đầu cho hộ gia đình, cá nhân (1.013978): no full page yet.
-LAND = "dang-ky-dat-dai-tai-san-gan-lien-voi-dat-cap-giay-chung-nhan-1013978"
+# Đăng ký đất đai, cấp Giấy chứng nhận lần đầu cho hộ gia đình, cá nhân (1.013978): its full page.
+LAND = "dang-ky-dat-dai-cap-giay-chung-nhan-lan-dau"
 EVERYDAY = ["sổ đỏ", "so do", "sổ hồng"]
+# A registry entry without a full page: Thông báo tổ chức lễ hội cấp xã (1.003622).
+FESTIVAL_QUERY, FESTIVAL = "lễ hội", "thong-bao-to-chuc-le-hoi-cap-xa"
 NONSENSE = "xqzv blorptk"
 
 
 @pytest.mark.parametrize("query", EVERYDAY)
-def test_cli_everyday_land_words_find_the_land_certificate_entry(run, monkeypatch, query):
+def test_cli_everyday_land_words_find_the_land_certificate_page(run, monkeypatch, query):
     monkeypatch.chdir(REPO)
     result = run("search", query, "--json")
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.output)[:3]
-    land = next(r for r in rows if r["id"] == f"danh-muc/{LAND}")
-    assert land["full"] is False and land["portal"].startswith("https://dichvucong.gov.vn/thu-tuc-hanh-chinh/")
-    text = run("search", query, "-n", "3").output
-    assert "Chưa có hướng dẫn chi tiết" in text and land["portal"] in text
+    first = json.loads(result.output)[0]
+    assert first["id"] == LAND and first["full"] is True
+
+
+def test_cli_registry_entry_is_found_and_marked_with_its_portal_link(run, monkeypatch):
+    monkeypatch.chdir(REPO)
+    rows = json.loads(run("search", FESTIVAL_QUERY, "--json").output)[:3]
+    entry = next(r for r in rows if r["id"] == f"danh-muc/{FESTIVAL}")
+    assert entry["full"] is False and entry["portal"].startswith("https://dichvucong.gov.vn/")
+    assert rows.index(entry) > 0  # the full procedure that matches as well comes first
+    text = run("search", FESTIVAL_QUERY, "-n", "3").output
+    assert "Chưa có hướng dẫn chi tiết" in text and entry["portal"] in text
 
 
 def test_cli_nonsense_query_says_nothing_matched_and_points_to_the_portal(run, monkeypatch):
@@ -72,13 +81,19 @@ def result_links(page) -> list[dict]:
 
 
 @pytest.mark.parametrize("query", EVERYDAY)
-def test_site_everyday_land_words_find_the_marked_land_entry(search_page, query):
+def test_site_everyday_land_words_find_the_land_certificate_page(search_page, query):
     site_search(search_page, query)
+    search_page.wait_for_selector(".md-search-result__item")
+    assert result_links(search_page)[0]["path"].endswith(f"/{LAND}/")
+    assert search_page.is_hidden(".sotay-search-portal")
+
+
+def test_site_registry_entry_is_found_and_marked(search_page):
+    site_search(search_page, FESTIVAL_QUERY)
     search_page.wait_for_selector(".md-search-result__item .sotay-not-written")
     top = result_links(search_page)[:3]
-    land = next(r for r in top if r["hash"] == f"#dm-{LAND}")
-    assert land["path"].endswith("/do-phu/") and "Chưa có hướng dẫn chi tiết" in land["text"]
-    assert search_page.is_hidden(".sotay-search-portal")
+    entry = next(r for r in top if r["hash"] == f"#dm-{FESTIVAL}")
+    assert entry["path"].endswith("/do-phu/") and "Chưa có hướng dẫn chi tiết" in entry["text"]
 
 
 def test_site_nonsense_query_says_nothing_matched_and_points_to_the_portal(search_page):
