@@ -315,6 +315,25 @@ def test_case_view_follows_the_received_date(dated, dated_site, run, chromium):
         context.close()
 
 
+def test_case_view_version_notice_is_accessible(dated_site, chromium):
+    """axe on the case view saying another version applies, in both colour schemes."""
+    from conftest import require
+    from test_accessibility import AXE_JS, REPO, report, run_axe
+
+    require(AXE_JS.is_file(), f"axe-core ({AXE_JS.relative_to(REPO)})", "scripts/system-deps.sh (cần npm) hoặc make test")
+    for scheme in ("light", "dark"):
+        context = chromium.new_context(color_scheme=scheme)
+        try:
+            tab = context.new_page()
+            tab.goto(dated_site + "thu-tuc/ho-tich/dang-ky-ket-hon/")
+            tab.wait_for_selector("script[data-sotay-script='versions.js']", state="attached")
+            receive(tab, "03/03/2025").locator(".sotay-due-version-other").wait_for()
+            violations = run_axe(tab, f"phiên bản khác, {scheme}")
+            assert not violations, report(violations)
+        finally:
+            context.close()
+
+
 def test_case_view_of_a_procedure_without_versions_is_unchanged(dated_site, chromium):
     context = chromium.new_context()
     try:
