@@ -248,6 +248,106 @@ def test_guide_for_a_dossier_received_the_day_before_the_change(dated, run):
     assert "version" not in json.loads(run("guide", "dang-ky-khai-sinh", "--json").output)
 
 
+# --- the case view in the browser: the version of the received date -----------------------
+
+
+@pytest.fixture
+def dated_site(dated, tmp_path):
+    """The dated handbook built on 28/02/2025 (the old version in force), served."""
+    from conftest import serve_directory
+
+    site = build_site(dated, tmp_path / "site", edition=Edition(on=dt.date(2025, 2, 28)))
+    with serve_directory(site) as url:
+        yield url
+
+
+def receive(tab, day, time="09:00"):
+    tab.fill("#sotay-received", day)
+    tab.fill("#sotay-received-time", time)
+    tab.locator("#sotay-received-time").dispatch_event("change")
+    return tab.locator(".sotay-due-result")
+
+
+def due_text(run, received):
+    return json.loads(run("due", "dang-ky-ket-hon", "--received", received, "--json").output)["due_text"]
+
+
+def test_case_view_follows_the_received_date(dated, dated_site, run, chromium):
+    old_due, new_due = due_text(run, "2025-02-28 09:00"), due_text(run, "2025-03-03 09:00")
+    context = chromium.new_context()
+    try:
+        tab = context.new_page()
+        errors = []
+        tab.on("pageerror", lambda e: errors.append(str(e)))
+        tab.goto(dated_site + "thu-tuc/ho-tich/dang-ky-ket-hon/")
+        tab.wait_for_selector("script[data-sotay-script='versions.js']", state="attached")
+        # The day before the change: the page's own (old) version, and it says so.
+        result = receive(tab, "28/02/2025")
+        result.locator(".sotay-due-version").wait_for()
+        text = " ".join(result.inner_text().split())
+        assert "Theo bản áp dụng trước 01/03/2025 (hồ sơ nhận ngày 28/02/2025)" in text
+        assert f"Ngày hẹn trả kết quả: {old_due}" in text
+        # On the day of the change and after: the new version's deadline, said plainly, with its page.
+        tab.fill("#sotay-case-label", "BN-7")
+        tab.get_by_role("button", name="Bắt đầu hồ sơ mới").click()
+        result = receive(tab, "03/03/2025")
+        text = " ".join(result.inner_text().split())
+        assert ("Hồ sơ nhận ngày 03/03/2025: theo bản áp dụng từ 01/03/2025, không phải bản trang này đang hiển thị "
+                "— thời hạn, hồ sơ và phí theo bản đó") in text
+        assert "tính theo thời hạn của bản đó: 3 ngày làm việc" in text and f"Ngày hẹn trả kết quả: {new_due}" in text
+        assert "Hồ sơ nhận ngày 01/03/2025: theo bản áp dụng từ 01/03/2025" in " ".join(
+            receive(tab, "01/03/2025").inner_text().split())
+        # Its page opens with the case: label, received time, the same due date, no warning.
+        receive(tab, "03/03/2025").get_by_role("link", name="Mở bản áp dụng từ 01/03/2025 với hồ sơ này").click()
+        tab.wait_for_url("**/ap-dung-tu-2025-03-01/")
+        assert "Giấy xác nhận tình trạng hôn nhân" in tab.locator("#ho-so ~ ul, #ho-so ~ ol").first.inner_text()
+        assert tab.input_value("#sotay-case-select") == "BN-7"
+        assert (tab.input_value("#sotay-received"), tab.input_value("#sotay-received-time")) == ("03/03/2025", "09:00")
+        result = tab.locator(".sotay-due-result")
+        result.locator(".sotay-due-version").wait_for()
+        text = " ".join(result.inner_text().split())
+        assert "Theo bản áp dụng từ 01/03/2025 (hồ sơ nhận ngày 03/03/2025)" in text
+        assert f"Ngày hẹn trả kết quả: {new_due}" in text and "không phải bản trang này" not in text
+        # From the new version's page, a dossier received before the change is sent back to the old one.
+        assert "theo bản áp dụng trước 01/03/2025" in " ".join(receive(tab, "27/02/2025").inner_text().split())
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_case_view_version_notice_is_accessible(dated_site, chromium):
+    """axe on the case view saying another version applies, in both colour schemes."""
+    from conftest import require
+    from test_accessibility import AXE_JS, REPO, report, run_axe
+
+    require(AXE_JS.is_file(), f"axe-core ({AXE_JS.relative_to(REPO)})", "scripts/system-deps.sh (cần npm) hoặc make test")
+    for scheme in ("light", "dark"):
+        context = chromium.new_context(color_scheme=scheme)
+        try:
+            tab = context.new_page()
+            tab.goto(dated_site + "thu-tuc/ho-tich/dang-ky-ket-hon/")
+            tab.wait_for_selector("script[data-sotay-script='versions.js']", state="attached")
+            receive(tab, "03/03/2025").locator(".sotay-due-version-other").wait_for()
+            violations = run_axe(tab, f"phiên bản khác, {scheme}")
+            assert not violations, report(violations)
+        finally:
+            context.close()
+
+
+def test_case_view_of_a_procedure_without_versions_is_unchanged(dated_site, chromium):
+    context = chromium.new_context()
+    try:
+        tab = context.new_page()
+        tab.goto(dated_site + "thu-tuc/ho-tich/dang-ky-khai-sinh/")
+        tab.wait_for_load_state("load")
+        result = receive(tab, "28/02/2025")
+        assert "Ngày hẹn trả kết quả:" in result.inner_text()
+        assert result.locator(".sotay-due-version").count() == 0
+        assert tab.locator("script[data-sotay-script='versions.js']").count() == 0
+    finally:
+        context.close()
+
+
 # --- the offline copy ----------------------------------------------------------------------
 
 

@@ -24,11 +24,18 @@ class Guide:
     compiled: dict[str, list] = field(default_factory=dict)  # item id → compiled condition
     words: dict[str, str] = field(default_factory=dict)  # item id → "Chỉ khi" text
     due: dict = field(default_factory=dict)  # deadlines and the holiday calendar, for the due-date box
+    versions: dict | None = None  # a procedure with dated versions: site/dated.case_data
 
     def data(self) -> dict:
         """The JSON the page's script reads (from a JSON block, never run)."""
-        return {"id": self.procedure, "version": self.version, "questions": self.questions,
+        data = {"id": self.procedure, "version": self.version, "questions": self.questions,
                 "conditions": self.compiled, "due": self.due}
+        if self.versions:
+            data["versions"] = self.versions
+            own = self.versions["list"][self.versions["own"]]
+            if self.versions["own"]:  # each later version keeps its own cases (its items are not the first's)
+                data["store"] = f"{self.procedure}@{own['start']}"
+        return data
 
 
 def deadline_data(d: model.Deadline) -> dict:

@@ -6,6 +6,7 @@ banner saying which days it applies to and a link back."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ from .. import urls
 from ..content.handbook import Handbook
 from ..content.versions import Period, period_on
 from ..content.wording import date_vi
+from ..guided.guide import due_data
 
 
 @dataclass
@@ -37,6 +39,8 @@ class Dated:
     previous: VersionLink | None
     shown: VersionLink | None = None  # on another version's page: that version
     future: bool = False  # the shown version starts after the site's day
+    links: list[VersionLink] = dataclasses.field(default_factory=list)  # every version, in date order
+    own: int = 0  # which of them the page shows
 
 
 def _link(hb: Handbook, pid: str, periods: list[Period], i: int, current: int) -> VersionLink:
@@ -56,12 +60,28 @@ def dated(hb: Handbook, pid: str, index: int | None = None) -> Dated | None:
     current = periods.index(period_on(periods, hb.day))
     links = [_link(hb, pid, periods, i, current) for i in range(len(periods))]
     upcoming = [links[i] for i in range(current + 1, len(periods))]
-    result = Dated(urls.procedure_url(hb.procedures[pid]), upcoming, links[current - 1] if current > 0 else None)
+    result = Dated(urls.procedure_url(hb.procedures[pid]), upcoming, links[current - 1] if current > 0 else None,
+                   links=links, own=current)
     if index is not None and index != current:
         result.shown, result.future = links[index], index > current
         result.upcoming = [links[i] for i in range(index + 1, len(periods)) if i > current]
         result.previous = None
+        result.own = index
     return result
+
+
+def case_data(hb: Handbook, pid: str, d: Dated, url_for) -> dict:
+    """What the case view needs to follow a dossier's received date
+    (versions.js): each version's days, its name as ``sotay due`` says it,
+    its page and its deadlines; ``own``, the one the page shows.  The holiday
+    calendar is the page's own (data.due.calendar), the same for every version."""
+    versions = []
+    for x, link in zip(hb.timelines[pid], d.links):
+        due = due_data(x.procedure, hb.holidays, hb.province)
+        versions.append({"start": x.start.isoformat() if x.start else None, "end": x.end.isoformat() if x.end else None,
+                         "label": x.label(), "url": url_for(link.url),
+                         "deadline": due.get("deadline"), "channels": due.get("channels", [])})
+    return {"own": d.own, "list": versions}
 
 
 def version_procedure(hb: Handbook, pid: str, index: int):

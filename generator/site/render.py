@@ -30,6 +30,7 @@ from ..content.inline import Abbreviations, plain_text, render_inline
 from ..content.wording import date_vi, deadline_text, vnd
 from ..textutil import vi_sort_key
 from .. import urls
+from .dated import case_data
 from ..urls import procedure_url, field, legal, training, trainee
 from ..training.pack import LETTERS, build_pack
 from .opendata import json_ld
@@ -175,6 +176,8 @@ class Renderer:
         related = [self.hb.procedures[r] for r in p.related if r in self.hb.procedures]
         guide = build_guide(p)
         guide.due = due_data(p, self.hb.holidays, self.hb.province)
+        if dated:
+            guide.versions = case_data(self.hb, p.id, dated, url_for)
         ids = item_ids(p)
         return self.env.get_template("procedure.html").render(
             p=p,

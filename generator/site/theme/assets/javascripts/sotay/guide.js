@@ -8,7 +8,8 @@
  * generator/conditions.py. Nothing leaves the machine: state is kept in
  * localStorage under "sotay:<procedure id>", with the content version, so
  * ticks saved for an older version of the procedure are never applied to
- * new steps silently.
+ * new steps silently (a later dated version: "sotay:<id>@<start>"; its
+ * items differ). Dated versions' due dates: versions.js.
  */
 (function () {
   "use strict"
@@ -16,7 +17,7 @@
   var block = document.getElementById("sotay-data")
   if (!block || !window.sotayConditions) return
   var data = JSON.parse(block.textContent)
-  var KEY = "sotay:" + data.id
+  var KEY = "sotay:" + (data.store || data.id)
   var evaluate = window.sotayConditions.evaluate
 
   /* ---- state ------------------------------------------------------------ */
@@ -380,27 +381,35 @@
     bar.appendChild(heading)
   }
 
-  // Arriving from "Công dân cần gì?" with answers already known: start a new
-  // case with them (the current case is kept if it has anything in it). The
-  // link is checked like saved state: answers that do not fit this page's
-  // questions are left out, and the officer is told.
-  var preset = new URLSearchParams(location.search).get("tra-loi")
-  if (preset !== null) {
+  // Arriving from "Công dân cần gì?" with answers, or from another dated
+  // version with a case (versions.js): a new case with them (one of the same
+  // label is that case). Checked like saved state; the officer is told what
+  // did not fit.
+  var params = new URLSearchParams(location.search)
+  var preset = params.get("tra-loi")
+  if (preset !== null || params.has("nhan")) {
     var raw
-    try { raw = JSON.parse(preset) } catch (e) { raw = undefined }
+    try { raw = preset === null ? {} : JSON.parse(preset) } catch (e) { raw = undefined }
     var given = cleanAnswers(raw)
     var keys = Object.keys(given.value)
-    if (keys.length) {
-      var c = current()
-      if (Object.keys(c.answers).length || Object.keys(c.ticks).length) {
-        var name = "Hồ sơ " + (Object.keys(state.cases).length + 1)
+    var brought = cleanCase({ answers: {}, ticks: {}, received: params.get("nhan") || "", channel: params.get("kenh") || "" }).value
+    var label = params.get("ho-so")
+    if (keys.length || brought.received) {
+      var c = current(), name = validLabel(label) ? label : null
+      var empty = !Object.keys(c.answers).length && !Object.keys(c.ticks).length && !c.received
+      if (name && state.cases[name]) state.current = name
+      else if (!empty || name) {
+        if (empty) delete state.cases[state.current]
+        name = name || "Hồ sơ " + (Object.keys(state.cases).length + 1)
         while (state.cases[name]) name += "'"
         state.cases[name] = emptyCase()
         state.current = name
       }
       current().answers = given.value
+      if (brought.received) { current().received = brought.received; current().channel = brought.channel || "" }
       save()
     }
+    if (params.has("nhan") && !brought.received) notices.push("Giờ tiếp nhận trong đường dẫn không hợp lệ nên đã bỏ qua.")
     if (given.dropped) {
       notices.push(keys.length
         ? "Một số câu trả lời trong đường dẫn không hợp lệ nên đã bỏ qua; các câu còn lại đã được điền."
@@ -494,10 +503,17 @@
         return
       }
       c.received = day.value + "T" + time.value
+      output.appendChild(el("p", { "class": "sotay-due-echo", text: "Tiếp nhận: " + spoken(c.received) }))
+      if (data.versions) {
+        if (!window.sotayVersions) { save(); output.appendChild(el("p", { text: "Đang xác định bản áp dụng cho ngày tiếp nhận…" })); return }
+        var version = window.sotayVersions(day.value, channel.value)
+        output.appendChild(version.node)
+        deadline = lastDue.deadline = version.deadline
+        if (!deadline) { save(); return }
+      }
       var r = window.sotayDueDate.due(deadline, c.received, data.due.calendar)
       lastDue.result = r.result || null
       save()
-      output.appendChild(el("p", { "class": "sotay-due-echo", text: "Tiếp nhận: " + spoken(c.received) }))
       if (r.missingYear) {
         output.appendChild(el("p", { text: "Chưa có lịch nghỉ năm " + r.missingYear + " trong sổ tay nên chưa tính được ngày hẹn." }))
         return
@@ -531,8 +547,12 @@
     box.appendChild(el("div", { "class": "sotay-due-form" }, fields))
     box.appendChild(error)
     box.appendChild(output)
+    refreshDue = function () { update(false) }
     update(false)
   }
+
+  var refreshDue = null
+  document.addEventListener("sotay:versions", function () { if (refreshDue) refreshDue() })
 
   function renderPrint() {
     var slot = document.querySelector("[data-sotay-print]")
@@ -543,7 +563,11 @@
     slot.appendChild(print)
   }
 
-  window.sotayCase = function () { return { received: current().received, due: lastDue.result, deadline: lastDue.deadline } }
+  window.sotayCase = function () {
+    var c = current()
+    return { received: c.received, due: lastDue.result, deadline: lastDue.deadline, answers: c.answers,
+      channel: c.channel || "", label: state.current }
+  }
 
   document.documentElement.classList.add("sotay-js")
   document.querySelectorAll(".sotay-guide-nojs").forEach(function (p) { p.hidden = true })

@@ -33,7 +33,8 @@
  * 4. Scripts of every page that few visits use, loaded only when needed so a
  * first visit stays small whatever the page: feedback.js when "Góp ý về
  * trang này" is opened, forms.js when a procedure's desk forms are opened,
- * edition.js when a change this copy lacks has begun.
+ * edition.js when a change this copy lacks has begun, versions.js on the page
+ * of a procedure with dated versions (its data block is marked).
  *
  * 5. search-notes.js once the officer starts to search.
  */
@@ -234,7 +235,12 @@
     }
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", editionStale)
-  else editionStale()
+  function onLoad() {
+    editionStale()
+    if (document.querySelector("#sotay-data[data-sotay-versions]")) load("versions.js")
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", onLoad)
+  else onLoad()
 })()
 
