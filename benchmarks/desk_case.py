@@ -1,4 +1,4 @@
-"""From opening the khai sinh page to a printed case: what the officer does.
+"""From opening the khai sinh page to a printed case and a printed Mẫu 01: what the officer does.
 
     .venv/bin/python benchmarks/desk_case.py SITE_DIR [--width 360] [--width 1280]
 
@@ -13,7 +13,12 @@ plays a typical case at the desk, as an officer would, and counts:
   page is scrolled by the least amount that shows it (as a person scrolls, not
   by jumping); the sum of those distances, in pixels and in screens;
   scrolling the page does by itself (landing on the case) is not counted;
-- the printed case: A4 pages of the PDF Chromium prints.
+- the printed case: A4 pages of the PDF Chromium prints;
+- then, on a page with the one-stop forms, Mẫu 01 (Giấy tiếp nhận hồ sơ và
+  hẹn trả kết quả) for the same case: the forms box opened, Mẫu 01 chosen if
+  it is not already, "In mẫu này" pressed; counted the same way, and its A4
+  pages. The figures to Mẫu 01 include the case printed before it. A page
+  without the forms (before) had no Mẫu 01: the officer filled it by hand.
 
 The received time is entered the way the page offers for a case received
 now: on a page with the "Bây giờ" button, one click; on a page with a
@@ -92,9 +97,35 @@ def play(page) -> Officer:
     return officer
 
 
+def print_form_01(page, officer: Officer) -> bool:
+    """Carry on to a printed Mẫu 01 if the page has the forms; False if not."""
+    forms = page.locator("#bieu-mau > summary")
+    if not forms.count():
+        return False
+    officer.click(forms)
+    page.locator(".sotay-form-sheet").wait_for()
+    choice = page.locator(".sotay-form-choice input[value='01']")
+    if not choice.is_checked():
+        officer.click(choice.locator("xpath=.."))
+    officer.click(page.get_by_role("button", name="In mẫu này"))
+    return True
+
+
+def report(width: int, height: int, what: str, officer: Officer, pages: int) -> None:
+    print(f"{width}×{height}, {what}: {officer.clicks} lần bấm, {officer.keys} phím, "
+          f"cuộn {officer.scrolled:.0f} px ({officer.scrolled / height:.1f} màn hình), bản in {pages} trang A4")
+
+
+def printed(page) -> tuple[int, str]:
+    """The page printed to A4 as Chromium prints it: (pages, text without whitespace)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(page.pdf(format="A4")))
+    return len(reader.pages), re.sub(r"\s+", "", "".join(p.extract_text() for p in reader.pages))
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
-    from pypdf import PdfReader
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", type=Path)
@@ -111,9 +142,16 @@ def main() -> None:
             page.goto(url + KHAI_SINH)
             officer = play(page)
             assert page.evaluate("window.__printed === true")
-            pages = len(PdfReader(io.BytesIO(page.pdf(format="A4"))).pages)
-            print(f"{width}×{height}: {officer.clicks} lần bấm, {officer.keys} phím, "
-                  f"cuộn {officer.scrolled:.0f} px ({officer.scrolled / height:.1f} màn hình), bản in {pages} trang A4")
+            report(width, height, "đến bản in hồ sơ", officer, printed(page)[0])
+            # The print dialog closes: the page is back as it was on screen.
+            page.evaluate("window.__printed = false; dispatchEvent(new Event('afterprint'))")
+            if print_form_01(page, officer):
+                assert page.evaluate("window.__printed === true")
+                pages, text = printed(page)
+                assert "GIẤYTIẾPNHẬNHỒSƠVÀHẸNTRẢKẾTQUẢ" in text, "bản in không phải Mẫu 01"
+                report(width, height, "đến Mẫu 01 in xong (gồm cả bản in hồ sơ)", officer, pages)
+            else:
+                print(f"{width}×{height}: trang không có Mẫu 01 điền sẵn (cán bộ viết tay)")
             context.close()
         browser.close()
 

@@ -76,3 +76,26 @@ def test_serve_benchmark_sees_each_edit_served_and_puts_the_files_back(project):
     for edit in serve_bench.EDITS:
         assert 0 < figures[edit]["median_seconds"] < 120
     assert {p: p.read_bytes() for p in before} == before
+
+
+def test_desk_case_benchmark_plays_the_case_to_a_printed_form_01(chromium, shipped_url):
+    """The README's desk figures come from this route: it must still reach the
+    printed case and then a printed Mẫu 01 on the shipped khai sinh page."""
+    import desk_case
+
+    context = chromium.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
+    context.add_init_script("window.print = () => { window.__printed = true }")
+    page = context.new_page()
+    page.goto(shipped_url + desk_case.KHAI_SINH)
+    officer = desk_case.play(page)
+    assert page.evaluate("window.__printed === true")
+    case_pages, case_text = desk_case.printed(page)
+    assert case_pages <= 2 and "GIẤYTIẾPNHẬNHỒSƠ" not in case_text
+    clicks = officer.clicks
+    page.evaluate("window.__printed = false; dispatchEvent(new Event('afterprint'))")
+    assert desk_case.print_form_01(page, officer)
+    assert page.evaluate("window.__printed === true")
+    pages, text = desk_case.printed(page)
+    assert pages == 1 and "GIẤYTIẾPNHẬNHỒSƠVÀHẸNTRẢKẾTQUẢ" in text
+    assert officer.clicks == clicks + 2  # Mẫu 01 is chosen already: open the box, print
+    context.close()
