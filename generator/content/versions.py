@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import model
 from .errors import ErrorSink
+from .legal import end_of
 from .located import Context, location
 from .rules import CHECKS
 from .wording import date_vi
@@ -220,8 +221,9 @@ def _check_citations(p: model.Procedure, period: Period, legal: dict[str, model.
                        f"bắt đầu ({date_vi(period.start)})")
             hint = ("một phiên bản chỉ dẫn văn bản đã có hiệu lực vào ngày nó bắt đầu: sửa 'hieu_luc_tu' của phiên bản "
                     "hoặc 'ngay_hieu_luc' của văn bản trong handbook/data/van-ban.yml.")
-        elif doc.expires and doc.expires <= period.start:
-            message = (f"văn bản '{ref.document}' hết hiệu lực từ {date_vi(doc.expires)}, không còn áp dụng cho "
+        elif (end := end_of(legal, ref.document)) and end <= period.start:
+            replaced = f", thay thế bởi '{doc.replaced_by}'" if doc.replaced_by else ""
+            message = (f"văn bản '{ref.document}' hết hiệu lực từ {date_vi(end)}{replaced}, không còn áp dụng cho "
                        f"{period.label()}")
             hint = ("ghi lại 'can_cu_phap_ly' trong phiên bản này với văn bản thay thế "
                     f"(các thủ tục cùng dẫn: sotay legal impact {ref.document}).")
@@ -256,12 +258,14 @@ def check_local_fees(local: model.LocalSettings | None, display: str, sink: Erro
 # --- the handbook of one day -----------------------------------------------------------
 
 
-def legal_status_on(doc: model.LegalDocument, day: dt.date, today: dt.date) -> str:
+def legal_status_on(doc: model.LegalDocument, day: dt.date, today: dt.date, end: dt.date | None = None) -> str:
     """A document's status on ``day`` from its dates.  The registry's status
     describes ``today``: it stands unless the dates say the document is not
-    yet in force or has expired on ``day``; on a later day, a document
-    awaiting its entry into force is in force once that date has come."""
-    if doc.expires and day >= doc.expires:
+    yet in force or has ended on ``day`` (``end``: legal.end_of, its own
+    expiry or its replacement's entry into force); on a later day, a
+    document awaiting its entry into force is in force once that date has come."""
+    end = end or doc.expires
+    if end and day >= end:
         return "het-hieu-luc"
     if doc.effective and day < doc.effective:
         return "chua-co-hieu-luc"
@@ -271,13 +275,17 @@ def legal_status_on(doc: model.LegalDocument, day: dt.date, today: dt.date) -> s
 
 
 def legal_on(legal: dict[str, model.LegalDocument], day: dt.date, today: dt.date) -> dict[str, model.LegalDocument]:
-    """The registry as on ``day``: statuses from the dates (``legal_status_on``).
+    """The registry as on ``day``: statuses from the dates (``legal_status_on``);
+    a document replaced from a later day (legal.end_of) ends on that day.
     Relations (replaced by, amended by) are the registry's as written, even
     when the other document is not yet in force: the warning they give is
     what tells editors to prepare the version that follows."""
     result = {}
     for doc_id, doc in legal.items():
-        status = legal_status_on(doc, day, today)
+        end = end_of(legal, doc_id)
+        if not doc.expires and end and end <= today:
+            end = None  # a replacement already in force: the registry's status describes today
+        status = legal_status_on(doc, day, today, end)
         result[doc_id] = _copy(doc, status=status) if status != doc.status else doc
     return result
 

@@ -22,7 +22,7 @@ from markupsafe import Markup
 from ..content import model
 from ..content.conditions import parse_answer
 from ..guided.guide import build_guide, condition_words, due_data, item_ids
-from ..content.legal import citation_index, impact
+from ..content.legal import citation_index, end_of, impact
 from ..editing.review import is_overdue, review_due
 from ..content.handbook import Handbook, triage_answers
 from ..content.inline import Abbreviations, plain_text, render_inline
@@ -233,7 +233,7 @@ class Renderer:
     def render_legal(self, doc_id: str, url_for: Callable[[str], str]) -> str:
         found = impact(self.hb.legal, list(self.hb.procedures.values()), doc_id, self.citations)
         return self.env.get_template("legal.html").render(
-            doc=self.hb.legal[doc_id], citations=found.citations, related=found.related,
+            doc=self.hb.legal[doc_id], end=end_of(self.hb.legal, doc_id), citations=found.citations, related=found.related,
             chain=found.replaced_chain, known=set(self.hb.legal), url_for=url_for, procedure_url=procedure_url,
         )
 
