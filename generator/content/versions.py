@@ -319,3 +319,50 @@ def apply_edition(hb: Handbook, day: dt.date, today: dt.date) -> None:
     hb.legal = legal_on(hb.legal, day, today)
     if hb.local is not None and any(f.versions or f.effective_from or f.expires for f in hb.local.fees.values()):
         hb.local = _copy(hb.local, fees={k: local_fee_on(f, day) for k, f in hb.local.fees.items()})
+
+
+# --- versions citing a document (sotay legal impact, the change calendar) ---------------
+
+
+@dataclass
+class VersionCitation:
+    """A dated version of a procedure that writes a citation of a document."""
+
+    procedure: model.Procedure  # the version's content
+    start: dt.date
+    ref: model.LegalRef
+    line: int
+    column: int
+
+    def to_json(self) -> dict:
+        p = self.procedure
+        return {"id": p.id, "title": p.title, "path": p.path, "line": self.line, "column": self.column,
+                "article": self.ref.article, "from": self.start.isoformat()}
+
+
+def version_citations(timelines: dict[str, list[Period]], doc_id: str) -> list[VersionCitation]:
+    """Every citation of ``doc_id`` written in a dated version (its legal
+    basis or the basis of the change), by procedure id then date."""
+    found = []
+    for pid in sorted(timelines):
+        for period in timelines[pid]:
+            v = period.version
+            if v is None:
+                continue
+            basis = list(v.legal_basis) if "legal_basis" in model.changed_attrs(v) and v.legal_basis else []
+            # A document both in the change's basis and in the legal basis is listed once, at the latter.
+            written = basis + [r for r in (v.change_basis or []) if all(b.document != r.document for b in basis)]
+            for ref in written:
+                if ref.document == doc_id:
+                    found.append(VersionCitation(period.procedure, period.start, ref, *location(ref, "document")))
+    return found
+
+
+def dropped_from(timelines: dict[str, list[Period]], pid: str, doc_id: str, day: dt.date) -> dt.date | None:
+    """The start of the first version after ``day`` whose legal basis no
+    longer cites ``doc_id`` (a procedure prepared for the document's end)."""
+    for period in timelines.get(pid, []):
+        if period.start is not None and period.start > day and \
+                all(ref.document != doc_id for ref in period.procedure.legal_basis):
+            return period.start
+    return None
