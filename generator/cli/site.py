@@ -24,6 +24,11 @@ def _edition(ctx, param, value: str | None) -> Edition | None:
         raise click.BadParameter(f"'{value}' không phải một ngày dạng YYYY-MM-DD; ví dụ: --ngay 2027-03-01") from None
 
 
+def _warn(message: str) -> None:
+    """A warning about the build as a whole (a site built for a past day), on stderr."""
+    click.echo(message, err=True)
+
+
 def edition_option(command):
     return click.option(
         "--ngay", "edition", metavar="YYYY-MM-DD", default=None, callback=_edition,
@@ -60,7 +65,7 @@ def build(site_dir: Path | None, offline: bool, edition: Edition | None) -> None
         sotay build --ngay 2027-03-01 --site-dir /tmp/so-tay-2027
     """
     root = project_root()
-    out = build_site(root, site_dir, offline=offline, edition=edition)
+    out = build_site(root, site_dir, offline=offline, edition=edition, warn=_warn)
     if offline:
         click.echo(f"Đã dựng sổ tay (bản dùng không cần mạng) vào {out}.\n"
                    f"Mở {out / 'index.html'} bằng trình duyệt; chép cả thư mục khi mang sang máy khác.")
@@ -94,7 +99,7 @@ def export(zip_path: str, edition: Edition | None) -> None:
         dest = dest / default_zip_name()
     elif dest.suffix.lower() != ".zip":
         dest = dest.with_name(dest.name + ".zip")
-    out = export_zip(root, dest, edition=edition)
+    out = export_zip(root, dest, edition=edition, warn=_warn)
     size = f"{out.stat().st_size / 1_000_000:.1f}".replace(".", ",")
     click.echo(f"Đã xuất sổ tay (bản dùng không cần mạng) vào {out} ({size} MB).\n"
                f"Cách dùng: chép tệp sang máy cần dùng hoặc USB, giải nén rồi mở index.html "

@@ -85,6 +85,7 @@ class Handbook:
     # versions of the procedures that have them (procedure id → periods).
     day: dt.date | None = None
     timelines: dict[str, list] = field(default_factory=dict)
+    local_written: model.LocalSettings | None = None  # dia-phuong.yml with every dated fee (the change calendar)
     _names: dict[str, str] = field(default_factory=dict, repr=False)  # procedures_matching's folded titles
 
     def procedures_matching(self, phrase: str) -> list[model.Procedure]:

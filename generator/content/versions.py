@@ -317,6 +317,7 @@ def apply_edition(hb: Handbook, day: dt.date, today: dt.date) -> None:
     hb.procedures = {pid: period_on(hb.timelines[pid], day).procedure if pid in hb.timelines else p
                      for pid, p in hb.procedures.items()}
     hb.legal = legal_on(hb.legal, day, today)
+    hb.local_written = hb.local
     if hb.local is not None and any(f.versions or f.effective_from or f.expires for f in hb.local.fees.values()):
         hb.local = _copy(hb.local, fees={k: local_fee_on(f, day) for k, f in hb.local.fees.items()})
 
@@ -366,3 +367,19 @@ def dropped_from(timelines: dict[str, list[Period]], pid: str, doc_id: str, day:
                 all(ref.document != doc_id for ref in period.procedure.legal_basis):
             return period.start
     return None
+
+
+def out_of_date(hb: Handbook, today: dt.date) -> str | None:
+    """What a site built for an earlier day lacks today (``sotay build
+    --ngay`` with a past day): the versions that started after its day, up
+    to today.  None when the site is right for today."""
+    if hb.day is None or hb.day >= today:
+        return None
+    started = {pid: x.start for pid, periods in hb.timelines.items() for x in periods
+               if x.start is not None and hb.day < x.start <= today}
+    if not started:
+        return None
+    first = min(started.values())
+    return (f"Cảnh báo: sổ tay dựng theo quy định áp dụng ngày {date_vi(hb.day)}, nhưng từ {date_vi(first)} đã có "
+            f"{len(started)} thủ tục áp dụng phiên bản mới (hôm nay là {date_vi(today)}): bản dựng này không đúng "
+            "cho hồ sơ nhận hôm nay. Dựng lại không có --ngay để có bản hiện hành.")

@@ -27,6 +27,7 @@ from ..editing.review import is_overdue, review_due
 from ..content.handbook import Handbook, triage_answers
 from ..content.inline import Abbreviations, plain_text, render_inline
 from ..content.wording import date_vi, deadline_text, vnd
+from .calendar import calendar
 from ..textutil import vi_sort_key
 from .. import urls
 from ..urls import procedure_url, field, legal, training, trainee
@@ -229,6 +230,10 @@ class Renderer:
                                             key=lambda path: vi_sort_key(by_path[path].title) if path in by_path else ((), ())),
             day_label=lambda iso: date_vi(dt.date.fromisoformat(iso)), url_for=url_for, procedure_url=procedure_url,
         )
+
+    def render_upcoming(self, url_for: Callable[[str], str]) -> str:
+        return self.env.get_template("upcoming.html").render(
+            days=calendar(self.hb), day=self.hb.day, url_for=url_for)
 
     def render_legal(self, doc_id: str, url_for: Callable[[str], str]) -> str:
         found = impact(self.hb.legal, list(self.hb.procedures.values()), doc_id, self.citations)
