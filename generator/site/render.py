@@ -28,6 +28,7 @@ from ..content.handbook import Handbook, triage_answers
 from ..content.inline import Abbreviations, plain_text, render_inline
 from ..content.wording import date_vi, deadline_text, vnd
 from .calendar import calendar
+from ..training.updates import item_updates, session_updates
 from ..textutil import vi_sort_key
 from .. import urls
 from ..urls import procedure_url, field, legal, training, trainee
@@ -290,7 +291,13 @@ class Renderer:
         return self.env.get_template("training.html").render(
             pack=build_pack(self.hb.sessions[session_id], self.hb.procedures), trainer=trainer,
             key_src=urls.QUIZ_KEY_FILE, url_for=url_for, legal=self.hb.legal,
+            updates=session_updates(self.hb.sessions[session_id], self.training_updates) if trainer else [],
         )
+
+    @functools.cached_property
+    def training_updates(self):
+        """Training items an upcoming version makes out of date (training/updates.py), once per build."""
+        return item_updates(self.hb)
 
     def quiz_key(self, session_id: str) -> str:
         """The trainee page's answer key as a script (a script, not JSON, so it
