@@ -21,6 +21,7 @@ COVERAGE = "do-phu/"  # per field: full procedures and registry-only entries (co
 TRIAGE = "cong-dan-can-gi/"
 LEGAL_INDEX = "van-ban/"
 CHANGES = "co-gi-moi/"
+UPCOMING = "sap-co-hieu-luc/"  # the change calendar
 TRAINING = "dao-tao/"
 GLOSSARY = "thuat-ngu/"
 SCHEMA = "bien-tap/luoc-do/"
@@ -152,6 +153,7 @@ def generated_pages(*, procedures: Iterable[tuple[str, str]], legal_ids: Iterabl
     pages.append(PageRef(LEGAL_INDEX, "legal-index"))
     pages += [PageRef(legal(doc_id), "legal", doc_id) for doc_id in legal_ids]
     pages.append(PageRef(CHANGES, "changes"))
+    pages.append(PageRef(UPCOMING, "upcoming"))
     pages.append(PageRef(TRAINING, "training-index"))
     for session_id in session_ids:
         pages += [PageRef(training(session_id), "training", session_id), PageRef(trainee(session_id), "training-trainee", session_id)]

@@ -238,11 +238,13 @@ def test_legal_impact_of_the_amending_document_and_json(mini, run):
     replace_in(mini, KHAI_SINH, "    dieu: Điều 16\n", "    dieu: Điều 16\n  - van_ban: 123/2015/NĐ-CP\n")
     data = json.loads(run("legal", "impact", "123/2015/nd-cp", "--json").output)  # case and đ need not match
     assert set(data) == {"document", "title", "kind", "issuer", "issued", "effective", "status", "status_label",
-                         "amended_by", "replaced_by", "replacement_chain", "procedures", "related"}
+                         "amended_by", "replaced_by", "replacement_chain", "procedures", "related", "ends", "versions"}
     assert data["document"] == "123/2015/NĐ-CP" and data["status_label"] == "Hết hiệu lực"
     assert data["replaced_by"] == "1/2026/NĐ-CP" and data["replacement_chain"] == ["1/2026/NĐ-CP"]
     assert data["procedures"] == [{"id": "dang-ky-khai-sinh", "title": "Đăng ký khai sinh", "path": KHAI_SINH,
-                                   "line": line_of(mini, KHAI_SINH, "123/2015"), "column": 14, "article": None}]
+                                   "line": line_of(mini, KHAI_SINH, "123/2015"), "column": 14, "article": None,
+                                   "dropped_from": None}]
+    assert data["ends"] == "2026-07-01" and data["versions"] == []  # ended when its replacement came into force
     text = run("legal", "impact", "123/2015/NĐ-CP").output
     assert "Thay thế bởi: 1/2026/NĐ-CP (Nghị định thay thế)" in text
 

@@ -13,6 +13,11 @@ from . import cli, project_root
 from .edition import edition_for, ngay_option, tinh_option
 
 
+def _warn(message: str) -> None:
+    """A warning about the build as a whole (a site built for a past day), on stderr."""
+    click.echo(message, err=True)
+
+
 @cli.command()
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Thư mục đầu ra (mặc định: site/ trong thư mục kho). Phải là thư mục chưa có, thư mục trống "
@@ -47,7 +52,7 @@ def build(site_dir: Path | None, offline: bool, ngay, tinh: str | None) -> None:
         sotay build --tinh toan-quoc --site-dir /tmp/so-tay-toan-quoc
     """
     root = project_root()
-    out = build_site(root, site_dir, offline=offline, edition=edition_for(root, tinh, ngay))
+    out = build_site(root, site_dir, offline=offline, edition=edition_for(root, tinh, ngay), warn=_warn)
     if offline:
         click.echo(f"Đã dựng sổ tay (bản dùng không cần mạng) vào {out}.\n"
                    f"Mở {out / 'index.html'} bằng trình duyệt; chép cả thư mục khi mang sang máy khác.")
@@ -85,7 +90,7 @@ def export(zip_path: str, ngay, tinh: str | None) -> None:
         dest = dest / default_zip_name(edition=edition)
     elif dest.suffix.lower() != ".zip":
         dest = dest.with_name(dest.name + ".zip")
-    out = export_zip(root, dest, edition=edition)
+    out = export_zip(root, dest, edition=edition, warn=_warn)
     size = f"{out.stat().st_size / 1_000_000:.1f}".replace(".", ",")
     click.echo(f"Đã xuất sổ tay (bản dùng không cần mạng) vào {out} ({size} MB).\n"
                f"Cách dùng: chép tệp sang máy cần dùng hoặc USB, giải nén rồi mở index.html "

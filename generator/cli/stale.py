@@ -9,7 +9,7 @@ import click
 
 from ..content.handbook import load_handbook
 from ..content.wording import date_vi
-from ..editing.review import DEFAULT_MONTHS, add_months, months_since, overdue_by_owner, review_due
+from ..editing.review import DEFAULT_MONTHS, add_months, months_since, overdue_by_owner, review_due, version_reviews
 from . import cli, project_root
 
 
@@ -22,6 +22,10 @@ from . import cli, project_root
 def stale_command(months: int, today_text: str | None, as_json: bool) -> None:
     """Liệt kê thủ tục quá hạn rà soát (ngay_ra_soat cũ hơn SỐ_THÁNG tháng), nhóm
     theo người phụ trách (phu_trach), thủ tục rà soát lâu nhất lên trước.
+
+    Cũng liệt kê các phiên bản theo ngày (phien_ban) cần xem: phiên bản đã bắt
+    đầu áp dụng sau lần rà soát cuối, và phiên bản sẽ áp dụng trong SỐ_THÁNG
+    tháng tới (kèm số mục còn cần xác minh).
 
     Ví dụ:
 
@@ -43,6 +47,7 @@ def stale_command(months: int, today_text: str | None, as_json: bool) -> None:
     sink.raise_if_any()
     groups = overdue_by_owner(hb.procedures.values(), today, months)
     cutoff = add_months(today, -months)
+    dated = version_reviews(hb.timelines, today, months)
     if as_json:
         data = {
             "today": today.isoformat(), "months": months, "reviewed_before": cutoff.isoformat(),
@@ -54,11 +59,15 @@ def stale_command(months: int, today_text: str | None, as_json: bool) -> None:
                     for p in items]}
                 for owner, items in groups
             ],
+            "versions": [{"id": x["procedure"].id, "title": x["procedure"].title, "path": x["procedure"].path,
+                          "owner": x["procedure"].owner, "from": x["start"].isoformat(), "state": x["state"],
+                          "unverified": x["unverified"]} for x in dated],
         }
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     if not groups:
         click.echo(f"Không có thủ tục nào quá {months} tháng chưa rà soát (tính đến {date_vi(today)}).")
+        _echo_versions(dated, months)
         return
     count = sum(len(items) for _, items in groups)
     click.echo(f"Thủ tục quá {months} tháng chưa rà soát (rà soát lần cuối trước {date_vi(cutoff)}; tính đến {date_vi(today)}):")
@@ -67,3 +76,15 @@ def stale_command(months: int, today_text: str | None, as_json: bool) -> None:
         for p in items:
             click.echo(f"  {date_vi(p.reviewed)}  {months_since(p.reviewed, today):>3} tháng  {p.title}  ({p.path})")
     click.echo(f"\nTổng cộng {count} thủ tục, {len(groups)} người phụ trách.")
+    _echo_versions(dated, months)
+
+
+def _echo_versions(dated: list[dict], months: int) -> None:
+    if not dated:
+        return
+    click.echo(f"\nPhiên bản theo ngày cần xem (đã áp dụng sau lần rà soát cuối, hoặc sẽ áp dụng trong {months} tháng tới):")
+    for x in dated:
+        p = x["procedure"]
+        state = ("đã áp dụng, chưa rà soát lại" if x["state"] == "da-ap-dung"
+                 else "sắp áp dụng" + (f", còn {x['unverified']} mục cần xác minh" if x["unverified"] else ""))
+        click.echo(f"  từ {date_vi(x['start'])}  {p.title}  ({p.owner}; {state})  ({p.path})")

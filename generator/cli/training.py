@@ -17,6 +17,7 @@ from ..site.pdf import PrintFailed, chromium_path, print_pdf
 from ..site.render import Renderer, pack_styles
 from ..content.sessions import SESSIONS_DIR
 from ..training.pack import PlanError, build_pack, plan_session, session_yaml
+from ..training.updates import item_updates, session_updates
 from . import SotayError, cli, find_procedure, not_found, project_root
 
 
@@ -46,11 +47,13 @@ def list_sessions(as_json: bool) -> None:
     """Liệt kê các buổi đào tạo (handbook/dao-tao/)."""
     hb = _load()
     packs = [build_pack(s, hb.procedures) for s in hb.sessions.values()]
+    updates = item_updates(hb)
     if as_json:
         click.echo(json.dumps([{
             "id": p.session.id, "title": p.session.title, "duration": p.session.minutes,
             "audience": p.session.audience, "procedures": p.session.procedures, "path": p.session.path,
             "scenarios": len(p.scenarios), "dossiers": len(p.dossiers), "questions": len(p.quiz),
+            "updates": [u.to_json() for u in session_updates(p.session, updates)],
         } for p in packs], ensure_ascii=False, indent=2))
         return
     if not packs:
@@ -59,6 +62,8 @@ def list_sessions(as_json: bool) -> None:
     for p in packs:
         click.echo(f"{p.session.id}  {p.session.title} — {p.session.minutes} phút, {p.audience.lower()}; "
                    f"{len(p.procedures)} thủ tục, {len(p.scenarios)} tình huống, {len(p.dossiers)} hồ sơ, {len(p.quiz)} câu hỏi")
+        for u in session_updates(p.session, updates):
+            click.echo(f"    {u.text}: {u.kind_label} '{u.key}' ({u.procedure.title}) — {'; '.join(u.reasons)}")
 
 
 @training.command(name="new")

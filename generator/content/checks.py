@@ -39,7 +39,7 @@ def check_legal_status(hb: Handbook, sink: ErrorSink) -> None:
     those pages need another look.  Amendments older than the last review
     are quiet: most laws in force have had an article amended, citing them
     is normal, and ``sotay legal impact`` lists them all."""
-    for path, line, col, issue in status_warnings(hb.legal, hb.procedures.values()):
+    for path, line, col, issue in status_warnings(hb.legal, hb.procedures.values(), hb.day):
         if issue.severe:
             sink.warn(path, line, col, issue.message, issue.hint)
     for p in hb.procedures.values():
@@ -60,7 +60,7 @@ def check_legal_status(hb: Handbook, sink: ErrorSink) -> None:
 def _partly_repealed_citations(hb: Handbook) -> list[ContentError]:
     return [
         ContentError(path, line, col, issue.message, issue.hint)
-        for path, line, col, issue in status_warnings(hb.legal, hb.procedures.values())
+        for path, line, col, issue in status_warnings(hb.legal, hb.procedures.values(), hb.day)
         if not issue.severe
     ]
 

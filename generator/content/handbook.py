@@ -92,6 +92,8 @@ class Handbook:
     # versions of the procedures that have them (procedure id → periods).
     day: dt.date | None = None
     timelines: dict[str, list] = field(default_factory=dict)
+    # Each province's fees as written, every dated one (the change calendar).
+    fees_written: dict[str, dict[str, model.LocalFee]] = field(default_factory=dict)
     _names: dict[str, str] = field(default_factory=dict, repr=False)  # procedures_matching's folded titles
 
     def procedures_matching(self, phrase: str) -> list[model.Procedure]:

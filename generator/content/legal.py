@@ -34,6 +34,29 @@ def replacement_chain(legal: dict[str, model.LegalDocument], doc_id: str) -> lis
     return chain
 
 
+def end_of(legal: dict[str, model.LegalDocument], doc_id: str):
+    """The day ``doc_id`` stops applying, if the registry knows it: its own
+    'ngay_het_hieu_luc', else the day the document replacing it enters into
+    force (a replacement recorded ahead of time: "in force until D")."""
+    doc = legal.get(doc_id)
+    if doc is None:
+        return None
+    if doc.expires:
+        return doc.expires
+    successor = legal.get(doc.replaced_by) if doc.replaced_by else None
+    return successor.effective if successor is not None else None
+
+
+def replaced_later(legal: dict[str, model.LegalDocument], doc_id: str, day) -> bool:
+    """``doc_id`` is replaced by a document that enters into force after
+    ``day``: citing it is right until then (the version that follows cites
+    the new one; versions.check_procedure holds it to that)."""
+    doc = legal.get(doc_id)
+    end = end_of(legal, doc_id)
+    return (doc is not None and bool(doc.replaced_by) and day is not None and end is not None and day < end
+            and doc.status != "het-hieu-luc")
+
+
 @dataclass(frozen=True)
 class StatusIssue:
     """Why citing a document deserves a warning; ``severe`` issues (repealed,
@@ -45,10 +68,12 @@ class StatusIssue:
     severe: bool
 
 
-def citation_issue(legal: dict[str, model.LegalDocument], doc_id: str) -> StatusIssue | None:
-    """The warning for citing ``doc_id``, or None when it is in force and not replaced."""
+def citation_issue(legal: dict[str, model.LegalDocument], doc_id: str, day=None) -> StatusIssue | None:
+    """The warning for citing ``doc_id`` on ``day`` (the day ``legal``
+    describes), or None when it is in force then and not replaced, or
+    replaced only from a later day."""
     doc = legal.get(doc_id)
-    if doc is None or (doc.status == IN_FORCE and not doc.replaced_by):
+    if doc is None or (doc.status == IN_FORCE and (not doc.replaced_by or replaced_later(legal, doc_id, day))):
         return None
     chain = replacement_chain(legal, doc_id)
     impact = f" (xem các thủ tục cùng dẫn văn bản này: sotay legal impact {doc_id})"
@@ -110,11 +135,12 @@ def citations(procedures: Iterable[model.Procedure], doc_id: str) -> list[Citati
     return citation_index(procedures).get(doc_id, [])
 
 
-def status_warnings(legal: dict[str, model.LegalDocument], procedures: Iterable[model.Procedure]):
-    """(path, line, column, issue) for every citation that deserves a warning."""
+def status_warnings(legal: dict[str, model.LegalDocument], procedures: Iterable[model.Procedure], day=None):
+    """(path, line, column, issue) for every citation that deserves a
+    warning on ``day`` (the day ``legal`` and ``procedures`` describe)."""
     for p in procedures:
         for ref in p.legal_basis:
-            issue = citation_issue(legal, ref.document)
+            issue = citation_issue(legal, ref.document, day)
             if issue is not None:
                 line, col = location(ref, "document")
                 yield p.path, line, col, issue

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import model
 from .errors import ErrorSink
+from .legal import end_of
 from .located import Context, location
 from .rules import CHECKS
 from .wording import date_vi
@@ -220,8 +221,9 @@ def _check_citations(p: model.Procedure, period: Period, legal: dict[str, model.
                        f"bắt đầu ({date_vi(period.start)})")
             hint = ("một phiên bản chỉ dẫn văn bản đã có hiệu lực vào ngày nó bắt đầu: sửa 'hieu_luc_tu' của phiên bản "
                     "hoặc 'ngay_hieu_luc' của văn bản trong handbook/data/van-ban.yml.")
-        elif doc.expires and doc.expires <= period.start:
-            message = (f"văn bản '{ref.document}' hết hiệu lực từ {date_vi(doc.expires)}, không còn áp dụng cho "
+        elif (end := end_of(legal, ref.document)) and end <= period.start:
+            replaced = f", thay thế bởi '{doc.replaced_by}'" if doc.replaced_by else ""
+            message = (f"văn bản '{ref.document}' hết hiệu lực từ {date_vi(end)}{replaced}, không còn áp dụng cho "
                        f"{period.label()}")
             hint = ("ghi lại 'can_cu_phap_ly' trong phiên bản này với văn bản thay thế "
                     f"(các thủ tục cùng dẫn: sotay legal impact {ref.document}).")
@@ -259,12 +261,14 @@ def _check_fees(fees: dict[str, model.LocalFee], display: str, sink: ErrorSink) 
 # --- the handbook of one day -----------------------------------------------------------
 
 
-def legal_status_on(doc: model.LegalDocument, day: dt.date, today: dt.date) -> str:
+def legal_status_on(doc: model.LegalDocument, day: dt.date, today: dt.date, end: dt.date | None = None) -> str:
     """A document's status on ``day`` from its dates.  The registry's status
     describes ``today``: it stands unless the dates say the document is not
-    yet in force or has expired on ``day``; on a later day, a document
-    awaiting its entry into force is in force once that date has come."""
-    if doc.expires and day >= doc.expires:
+    yet in force or has ended on ``day`` (``end``: legal.end_of, its own
+    expiry or its replacement's entry into force); on a later day, a
+    document awaiting its entry into force is in force once that date has come."""
+    end = end or doc.expires
+    if end and day >= end:
         return "het-hieu-luc"
     if doc.effective and day < doc.effective:
         return "chua-co-hieu-luc"
@@ -274,13 +278,17 @@ def legal_status_on(doc: model.LegalDocument, day: dt.date, today: dt.date) -> s
 
 
 def legal_on(legal: dict[str, model.LegalDocument], day: dt.date, today: dt.date) -> dict[str, model.LegalDocument]:
-    """The registry as on ``day``: statuses from the dates (``legal_status_on``).
+    """The registry as on ``day``: statuses from the dates (``legal_status_on``);
+    a document replaced from a later day (legal.end_of) ends on that day.
     Relations (replaced by, amended by) are the registry's as written, even
     when the other document is not yet in force: the warning they give is
     what tells editors to prepare the version that follows."""
     result = {}
     for doc_id, doc in legal.items():
-        status = legal_status_on(doc, day, today)
+        end = end_of(legal, doc_id)
+        if not doc.expires and end and end <= today:
+            end = None  # a replacement already in force: the registry's status describes today
+        status = legal_status_on(doc, day, today, end)
         result[doc_id] = _copy(doc, status=status) if status != doc.status else doc
     return result
 
@@ -312,6 +320,71 @@ def apply_edition(hb: Handbook, day: dt.date, today: dt.date) -> None:
     hb.procedures = {pid: period_on(hb.timelines[pid], day).procedure if pid in hb.timelines else p
                      for pid, p in hb.procedures.items()}
     hb.legal = legal_on(hb.legal, day, today)
+    # Every province's fees as written (the change calendar lists their dates), then as on that day.
+    hb.fees_written = {pid: province.fees for pid, province in hb.provinces.items()}
     for pid, province in hb.provinces.items():  # each province's fees of that day (provinces.py picks the edition's)
         if any(f.versions or f.effective_from or f.expires for f in province.fees.values()):
             hb.provinces[pid] = _copy(province, fees={k: local_fee_on(f, day) for k, f in province.fees.items()})
+
+
+# --- versions citing a document (sotay legal impact, the change calendar) ---------------
+
+
+@dataclass
+class VersionCitation:
+    """A dated version of a procedure that writes a citation of a document."""
+
+    procedure: model.Procedure  # the version's content
+    start: dt.date
+    ref: model.LegalRef
+    line: int
+    column: int
+
+    def to_json(self) -> dict:
+        p = self.procedure
+        return {"id": p.id, "title": p.title, "path": p.path, "line": self.line, "column": self.column,
+                "article": self.ref.article, "from": self.start.isoformat()}
+
+
+def version_citations(timelines: dict[str, list[Period]], doc_id: str) -> list[VersionCitation]:
+    """Every citation of ``doc_id`` written in a dated version (its legal
+    basis or the basis of the change), by procedure id then date."""
+    found = []
+    for pid in sorted(timelines):
+        for period in timelines[pid]:
+            v = period.version
+            if v is None:
+                continue
+            basis = list(v.legal_basis) if "legal_basis" in model.changed_attrs(v) and v.legal_basis else []
+            # A document both in the change's basis and in the legal basis is listed once, at the latter.
+            written = basis + [r for r in (v.change_basis or []) if all(b.document != r.document for b in basis)]
+            for ref in written:
+                if ref.document == doc_id:
+                    found.append(VersionCitation(period.procedure, period.start, ref, *location(ref, "document")))
+    return found
+
+
+def dropped_from(timelines: dict[str, list[Period]], pid: str, doc_id: str, day: dt.date) -> dt.date | None:
+    """The start of the first version after ``day`` whose legal basis no
+    longer cites ``doc_id`` (a procedure prepared for the document's end)."""
+    for period in timelines.get(pid, []):
+        if period.start is not None and period.start > day and \
+                all(ref.document != doc_id for ref in period.procedure.legal_basis):
+            return period.start
+    return None
+
+
+def out_of_date(hb: Handbook, today: dt.date) -> str | None:
+    """What a site built for an earlier day lacks today (``sotay build
+    --ngay`` with a past day): the versions that started after its day, up
+    to today.  None when the site is right for today."""
+    if hb.day is None or hb.day >= today:
+        return None
+    started = {pid: x.start for pid, periods in hb.timelines.items() for x in periods
+               if x.start is not None and hb.day < x.start <= today}
+    if not started:
+        return None
+    first = min(started.values())
+    return (f"Cảnh báo: sổ tay dựng theo quy định áp dụng ngày {date_vi(hb.day)}, nhưng từ {date_vi(first)} đã có "
+            f"{len(started)} thủ tục áp dụng phiên bản mới (hôm nay là {date_vi(today)}): bản dựng này không đúng "
+            "cho hồ sơ nhận hôm nay. Dựng lại không có --ngay để có bản hiện hành.")

@@ -64,6 +64,31 @@ def overdue_by_owner(
     return sorted(groups.items(), key=lambda kv: (kv[1][0].reviewed, vi_sort_key(kv[0])))
 
 
+# --- dated versions: started since the last review, or coming soon -----------------
+
+
+def version_reviews(timelines: dict[str, list], today: dt.date, months: int = DEFAULT_MONTHS) -> list[dict]:
+    """The dated versions an owner must look at: one that has started since
+    the procedure was last reviewed (its content changed by date, unseen),
+    and one starting within ``months`` months (to prepare; ``unverified``
+    counts its 'can_xac_minh' entries).  ``timelines``: Handbook.timelines."""
+    horizon = add_months(today, months)
+    found = []
+    for periods in timelines.values():
+        for period in periods:
+            if period.version is None:
+                continue
+            p = period.procedure
+            if p.reviewed < period.start <= today:
+                state = "da-ap-dung"
+            elif today < period.start <= horizon:
+                state = "sap-ap-dung"
+            else:
+                continue
+            found.append({"procedure": p, "start": period.start, "state": state, "unverified": len(p.unverified)})
+    return sorted(found, key=lambda x: (x["start"], vi_sort_key(x["procedure"].owner), vi_sort_key(x["procedure"].title)))
+
+
 # --- a deadline or fee changed without a new review date -------------------------
 
 

@@ -15,7 +15,7 @@ import logging
 import os
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from mkdocs.commands.build import build as mkdocs_build
@@ -24,6 +24,8 @@ from mkdocs.exceptions import MkDocsException
 from mkdocs.utils.yaml import yaml_load
 
 from ..content.edition import Edition
+from ..content.handbook import today_in_vietnam
+from ..content.versions import out_of_date
 from . import outputs
 from .render import MemoryBytecodeCache
 from .. import tempdirs
@@ -137,20 +139,22 @@ def collector_paused(full: bool = True) -> Iterator[None]:
 
 
 def build_site(root: Path, site_dir: Path | None = None, *, offline: bool = False, cache: BuildCache | None = None,
-               edition: Edition | None = None, **config_overrides) -> Path:
+               edition: Edition | None = None, warn: Callable[[str], None] | None = None, **config_overrides) -> Path:
     """Validate the content under ``root`` and build it into ``site_dir`` atomically.
 
     ``offline=True`` builds a site that works opened from disk (file://).
     ``cache`` (sotay serve) reuses unchanged work from the previous build and
     writes pages in this process only (the server's threads make forking unsafe).
     ``edition`` (--ngay, --tinh): what the site describes; None: mkdocs.yml's plugin options.
+    ``warn``: told when the site is built for a past day and a version has
+    started since (versions.out_of_date), so the site is not right for today.
     """
     with collector_paused(full=cache is None):
-        return _build_site(root, site_dir, offline, cache, edition, config_overrides)
+        return _build_site(root, site_dir, offline, cache, edition, config_overrides, warn)
 
 
 def _build_site(root: Path, site_dir: Path | None, offline: bool, cache: BuildCache | None,
-                edition: Edition | None, config_overrides: dict) -> Path:
+                edition: Edition | None, config_overrides: dict, warn: Callable[[str], None] | None = None) -> Path:
     site_dir = outputs.site_dir(root, site_dir)  # refuses a folder we did not build, and the project's own
     if offline:
         config_overrides = {**offline_overrides(root), **config_overrides}
@@ -163,10 +167,13 @@ def _build_site(root: Path, site_dir: Path | None, offline: bool, cache: BuildCa
     if plugin is None:
         raise BuildFailed(f"mkdocs.yml không bật plugin '{PLUGIN}' (mục plugins:), nên không dựng được sổ tay.")
     # The handbook is loaded with the plugin's options, and checked before anything is written.
-    _, sink = plugin.load(root, cache, edition)
+    hb, sink = plugin.load(root, cache, edition)
     if sink.errors:
         plugin.handoff = None  # not for a later build in this process
         sink.raise_if_any()
+    stale = out_of_date(hb, today_in_vietnam()) if warn else None
+    if stale:
+        warn(stale)
     with build_lock(site_dir):
         # Our temporary folder beside the site holds the new build, then the
         # previous site; see generator/tempdirs.py for how leftovers are swept.

@@ -64,15 +64,17 @@ def default_zip_name(today: dt.date | None = None, edition: Edition = Edition())
     return f"so-tay-{edition.province or NATIONAL}-{(today or dt.date.today()).isoformat()}.zip"
 
 
-def export_zip(root: Path, dest: Path, today: dt.date | None = None, edition: Edition | None = None) -> Path:
+def export_zip(root: Path, dest: Path, today: dt.date | None = None, edition: Edition | None = None,
+               warn=None) -> Path:
     """Build the offline site of the handbook under ``root`` into ``dest`` (a
     .zip file) whose one top folder, named after the file, holds index.html.
-    ``edition`` (--ngay, --tinh): as for ``build_site``; the day is said in the read-me."""
+    ``edition`` (--ngay, --tinh): as for ``build_site``; the day is said in the read-me;
+    ``warn``: as for build_site."""
     today = today or dt.date.today()
     dest = outputs.output_file(root, dest, outputs.is_our_zip)  # refused before the build, not after
     folder = dest.stem
     with tempdirs.temporary("sotay-export-") as tmp:
-        site = build_site(root, tmp / folder, offline=True, edition=edition)
+        site = build_site(root, tmp / folder, offline=True, edition=edition, warn=warn)
         text = README_TEXT.format(day=date_vi(today), folder=folder) + _dated(site)
         # Notepad on older Windows needs the BOM to read UTF-8, and CRLF line ends.
         (site / README_NAME).write_bytes("\ufeff".encode() + text.replace("\n", "\r\n").encode("utf-8"))

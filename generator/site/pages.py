@@ -262,6 +262,15 @@ class Changes(Page):
         return self.site.renderer.render_changes(self.site.history, url_for)
 
 
+class Upcoming(Page):
+    """The change calendar (site/calendar.py), beside "Có gì mới"."""
+
+    kind, label, search, nav = "upcoming", "Sắp có hiệu lực", SEARCH_TITLE, NAV_TOP
+
+    def render(self, url_for):
+        return self.site.renderer.render_upcoming(url_for)
+
+
 class TrainingIndex(Page):
     """The training section's own link in the navigation, where Material has
     no table-of-contents toggle: no table of contents."""
@@ -315,7 +324,7 @@ class ShellPage(Page):
 
 
 KINDS: dict[str, type[Page]] = {cls.kind: cls for cls in (
-    Catalogue, Coverage, FieldPage, ProcedurePage, ProcedureVersionPage, Glossary, Schema, Triage, LegalIndex, LegalDocument, Changes,
+    Catalogue, Coverage, FieldPage, ProcedurePage, ProcedureVersionPage, Glossary, Schema, Triage, LegalIndex, LegalDocument, Changes, Upcoming,
     TrainingIndex, TrainerPage, TraineePage)}
 
 

@@ -32,8 +32,8 @@ from ..content import placeholders, provinces
 from ..content.catalogue import PORTAL_SEARCH
 from ..content.edition import Edition
 from ..content.errors import ErrorSink
-from ..content.handbook import DATA_DIR, PROCEDURES_DIR, Handbook, load_handbook
-from ..content.versions import change_dates
+from ..content.handbook import DATA_DIR, PROCEDURES_DIR, Handbook, load_handbook, today_in_vietnam
+from ..content.versions import change_dates, out_of_date
 from ..content.sessions import SESSIONS_DIR
 from ..editing.changes import history
 from ..search.index import registry_documents, search_documents, similar_procedures
@@ -117,6 +117,9 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         self.template_cache = cache.templates if cache else MemoryBytecodeCache()
         for w in sink.warnings:
             log.warning(w.format())
+        stale = out_of_date(handbook, today_in_vietnam())
+        if stale:
+            log.warning(stale)
         for n in sink.notes:  # not a problem of the content: `mkdocs build --strict` must not fail on it
             log.info(n.format())
         if sink.errors:

@@ -23,11 +23,13 @@ from ..content import model
 from ..content.catalogue import PORTAL_SEARCH, coverage, portal_link, registry_only
 from ..content.conditions import parse_answer
 from ..guided.guide import build_guide, condition_words, due_data, item_ids
-from ..content.legal import citation_index, impact
+from ..content.legal import citation_index, end_of, impact
 from ..editing.review import is_overdue, review_due
 from ..content.handbook import Handbook, triage_answers
 from ..content.inline import Abbreviations, plain_text, render_inline
 from ..content.wording import date_vi, deadline_text, vnd
+from .calendar import calendar
+from ..training.updates import item_updates, session_updates
 from ..textutil import vi_sort_key
 from .. import urls
 from .dated import case_data
@@ -252,10 +254,14 @@ class Renderer:
             day_label=lambda iso: date_vi(dt.date.fromisoformat(iso)), url_for=url_for, procedure_url=procedure_url,
         )
 
+    def render_upcoming(self, url_for: Callable[[str], str]) -> str:
+        return self.env.get_template("upcoming.html").render(
+            days=calendar(self.hb), day=self.hb.day, url_for=url_for)
+
     def render_legal(self, doc_id: str, url_for: Callable[[str], str]) -> str:
         found = impact(self.hb.legal, list(self.hb.procedures.values()), doc_id, self.citations)
         return self.env.get_template("legal.html").render(
-            doc=self.hb.legal[doc_id], citations=found.citations, related=found.related,
+            doc=self.hb.legal[doc_id], end=end_of(self.hb.legal, doc_id), citations=found.citations, related=found.related,
             chain=found.replaced_chain, known=set(self.hb.legal), url_for=url_for, procedure_url=procedure_url,
         )
 
@@ -331,7 +337,13 @@ class Renderer:
         return self.env.get_template("training.html").render(
             pack=build_pack(self.hb.sessions[session_id], self.hb.procedures), trainer=trainer,
             key_src=urls.QUIZ_KEY_FILE, url_for=url_for, legal=self.hb.legal,
+            updates=session_updates(self.hb.sessions[session_id], self.training_updates) if trainer else [],
         )
+
+    @functools.cached_property
+    def training_updates(self):
+        """Training items an upcoming version makes out of date (training/updates.py), once per build."""
+        return item_updates(self.hb)
 
     def quiz_key(self, session_id: str) -> str:
         """The trainee page's answer key as a script (a script, not JSON, so it

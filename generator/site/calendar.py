@@ -1,0 +1,109 @@
+"""The change calendar ("Sắp có hiệu lực"): every change after the day a
+site describes, by date.  A procedure version starting, with its
+field-level difference from the version before it (editing/semdiff.py);
+a legal document entering into force or ending, with the procedures citing
+it and whether each is ready (a later version no longer cites it); a local
+fee starting, changing or ending, with the procedures charging it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ..content import model
+from ..content.handbook import Handbook
+from ..content.legal import citation_index, end_of
+from ..content.versions import dropped_from, local_fee_on, upcoming, version_citations
+from ..content.wording import vnd
+from ..editing.semdiff import procedure_changes
+from ..textutil import vi_sort_key
+from .dated import dated
+
+
+@dataclass
+class VersionEntry:
+    procedure: model.Procedure  # the version in force on the site's day (title, page)
+    url: str  # the upcoming version's own page
+    note: str | None
+    changes: list[str]
+
+
+@dataclass
+class Affected:
+    procedure: model.Procedure
+    ready: bool  # a version from the change's day no longer cites the document (or cites the new one)
+
+
+@dataclass
+class LegalEntry:
+    doc: model.LegalDocument
+    starts: bool  # enters into force (else: ends)
+    affected: list[Affected]
+
+
+@dataclass
+class FeeEntry:
+    key: str
+    name: str
+    before: str
+    after: str
+    procedures: list[model.Procedure]
+
+
+@dataclass
+class CalendarDay:
+    day: dt.date
+    versions: list[VersionEntry] = field(default_factory=list)
+    legal: list[LegalEntry] = field(default_factory=list)
+    fees: list[FeeEntry] = field(default_factory=list)
+
+
+def _fee_shown(fee: model.LocalFee) -> str:
+    if fee.amount is None:
+        return "chưa có mức thu"
+    return vnd(fee.amount) + (f"/{fee.unit}" if fee.unit else "")
+
+
+def calendar(hb: Handbook) -> list[CalendarDay]:
+    """The changes after ``hb.day``, by date."""
+    days: dict[dt.date, CalendarDay] = {}
+
+    def at(day: dt.date) -> CalendarDay:
+        return days.setdefault(day, CalendarDay(day))
+
+    for pid in sorted(hb.timelines):
+        periods = hb.timelines[pid]
+        links = {x.start: x for x in (dated(hb, pid).upcoming if hb.timelines.get(pid) else [])}
+        for period in upcoming(hb, pid):
+            before = periods[periods.index(period) - 1].procedure
+            at(period.start).versions.append(VersionEntry(
+                hb.procedures[pid], links[period.start].url, period.version.change_note,
+                [c.text for c in procedure_changes(before, period.procedure)]))
+
+    index = citation_index(hb.procedures.values())
+    for doc_id, doc in hb.legal.items():
+        end = end_of(hb.legal, doc_id)
+        if doc.effective and doc.effective > hb.day:
+            cited = {c.procedure.id for c in version_citations(hb.timelines, doc_id) if c.start <= doc.effective}
+            now = {c.procedure.id for c in index.get(doc_id, [])}
+            affected = [Affected(hb.procedures[pid], pid in cited) for pid in sorted(cited | now)]
+            at(doc.effective).legal.append(LegalEntry(doc, True, affected))
+        if end and end > hb.day:
+            pids = sorted({c.procedure.id for c in index.get(doc_id, [])})
+            affected = [Affected(hb.procedures[pid], (dropped_from(hb.timelines, pid, doc_id, hb.day) or dt.date.max) <= end)
+                        for pid in pids]
+            at(end).legal.append(LegalEntry(doc, False, affected))
+
+    written = hb.fees_written.get(hb.province.id, {}) if hb.province else {}  # the edition's province
+    for key, fee in written.items():
+        charged = [p for p in hb.procedures.values() if any(f.local_key == key for f in p.fees)]
+        for day in sorted({v.effective for v in fee.versions} | {fee.effective_from, fee.expires} - {None}):
+            if day <= hb.day:
+                continue
+            old, new = local_fee_on(fee, day - dt.timedelta(days=1)), local_fee_on(fee, day)
+            name = new.name or (hb.local_fees[key].name if key in hb.local_fees else key)
+            at(day).fees.append(FeeEntry(key, name, _fee_shown(old), _fee_shown(new), charged))
+
+    for entry in days.values():
+        entry.versions.sort(key=lambda v: vi_sort_key(v.procedure.title))
+    return [days[d] for d in sorted(days)]
