@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import model
 from .errors import ErrorSink
-from .legal import end_of
+from .legal import Citation, end_of
 from .located import Context, location
 from .rules import CHECKS
 from .wording import date_vi
@@ -331,19 +331,14 @@ def apply_edition(hb: Handbook, day: dt.date, today: dt.date) -> None:
 
 
 @dataclass
-class VersionCitation:
-    """A dated version of a procedure that writes a citation of a document."""
+class VersionCitation(Citation):
+    """A dated version of a procedure that writes a citation of a document
+    (``procedure``: the version's content)."""
 
-    procedure: model.Procedure  # the version's content
     start: dt.date
-    ref: model.LegalRef
-    line: int
-    column: int
 
     def to_json(self) -> dict:
-        p = self.procedure
-        return {"id": p.id, "title": p.title, "path": p.path, "line": self.line, "column": self.column,
-                "article": self.ref.article, "from": self.start.isoformat()}
+        return {**super().to_json(), "from": self.start.isoformat()}
 
 
 def version_citations(timelines: dict[str, list[Period]], doc_id: str) -> list[VersionCitation]:
@@ -360,7 +355,7 @@ def version_citations(timelines: dict[str, list[Period]], doc_id: str) -> list[V
             written = basis + [r for r in (v.change_basis or []) if all(b.document != r.document for b in basis)]
             for ref in written:
                 if ref.document == doc_id:
-                    found.append(VersionCitation(period.procedure, period.start, ref, *location(ref, "document")))
+                    found.append(VersionCitation(period.procedure, ref, *location(ref, "document"), start=period.start))
     return found
 
 
