@@ -252,3 +252,56 @@ def test_a_rebuild_after_an_edit_is_the_site_a_full_build_makes(catalogue, tmp_p
     assert served != before  # the edit shows
     assert sorted(served) == sorted(fresh)
     assert [name for name in served if served[name] != fresh[name]] == []
+
+
+def _events(observer_factory, tmp_path, actions) -> list:
+    """The files ``observer_factory()``'s watch on ``tmp_path`` reports while ``actions`` run."""
+    import threading
+
+    from watchdog.events import FileSystemEventHandler
+
+    seen, lock = [], threading.Lock()
+    handler = FileSystemEventHandler()
+
+    def record(event):
+        if not event.is_directory:
+            with lock:
+                seen.append(os.path.basename(event.src_path))
+    handler.on_any_event = record
+    observer = observer_factory()
+    observer.schedule(handler, str(tmp_path), recursive=True)
+    observer.start()
+    try:
+        time.sleep(0.2)
+        actions()
+        time.sleep(1.2)  # polling (the fallback) looks every 0.5 s
+    finally:
+        observer.stop()
+        observer.join()
+    return seen
+
+
+def test_serve_notices_writes_but_not_its_own_reads(tmp_path):
+    """Edits start a rebuild as they are saved (the system's file events, not
+    polling); the rebuild reading every file must not start another one."""
+    from generator.site.watch import ChangeObserver
+
+    (tmp_path / "a.yml").write_text("a: 1\n", encoding="utf-8")
+    assert _events(ChangeObserver, tmp_path, lambda: (tmp_path / "a.yml").read_text(encoding="utf-8")) == []
+    assert "a.yml" in _events(ChangeObserver, tmp_path, lambda: (tmp_path / "a.yml").write_text("a: 2\n", encoding="utf-8"))
+
+
+def test_serve_falls_back_to_polling_without_file_events(tmp_path):
+    """Where the system gives no file events (e.g. inotify's watch limit), edits are still noticed."""
+    from watchdog.observers import Observer
+
+    from generator.site.watch import ChangeObserver
+
+    class Refused(Observer):
+        def start(self):
+            raise OSError(28, "inotify watch limit reached")
+
+    (tmp_path / "a.yml").write_text("a: 1\n", encoding="utf-8")
+    seen = _events(lambda: ChangeObserver(native=Refused), tmp_path,
+                   lambda: (tmp_path / "a.yml").write_text("a: 22\n", encoding="utf-8"))
+    assert "a.yml" in seen
