@@ -222,6 +222,11 @@ EDITS = {
     "procedure step": (KHAI_SINH, "ten: Tiếp nhận, kiểm tra hồ sơ", "ten: Tiếp nhận và kiểm tra hồ sơ"),
     # A registry every procedure page cites.
     "registry": ("handbook/data/van-ban.yml", "trich_yeu: Luật Hộ tịch", "trich_yeu: Luật Hộ tịch (sửa đổi)"),
+    # A field's name: every open-data record and catalogue row of the field, its page.
+    "field registry": ("handbook/data/linh-vuc.yml", "ten: Hộ tịch", "ten: Hộ tịch và quốc tịch"),
+    # A placeholder: where the procedure's texts use the edition's words.
+    "placeholder": ("procedures/ho-tich/dang-ky-ket-hon.yml", "vai_tro: Công chức tiếp nhận tại {{noi_tiep_nhan}}",
+                    "vai_tro: Công chức tiếp nhận"),
     # A hand-written page.
     "hand-written page": ("handbook/index.md", "\n", "\nMột dòng mới ở trang chủ.\n"),
 }

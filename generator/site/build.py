@@ -77,6 +77,7 @@ class BuildCache:
     live: dict = dataclasses.field(default_factory=dict)
     live_site: Path | None = None
     written: dict = dataclasses.field(default_factory=dict)  # the build under way's pages; `live` once swapped in
+    open_data: dict = dataclasses.field(default_factory=dict)  # procedure id → (its inputs, its record, flags)
     suggestions: tuple = ()  # (what they were computed from, "similar procedures")
     templates: MemoryBytecodeCache = dataclasses.field(default_factory=MemoryBytecodeCache)
 
