@@ -240,6 +240,27 @@ def _load_procedure(path: Path, root: Path, cache: dict | None):
     return loaded
 
 
+_USES = object()  # the key of the placeholder uses in a load cache (beside the files' paths)
+
+
+def _placeholder_uses(proc, path: Path, sink: ErrorSink, cache: dict | None) -> list:
+    """placeholders.content_uses, looked up again only for a procedure read
+    anew: with ``cache`` (sotay serve), an unchanged file's procedure is the
+    same object as last time, and so are its uses and errors."""
+    if cache is None:
+        return placeholders.content_uses(proc, sink)
+    memo = cache.setdefault(_USES, {})
+    if path in memo and memo[path][0] is proc:
+        _, uses, items = memo[path]
+    else:
+        own = ErrorSink()
+        uses, items = placeholders.content_uses(proc, own), own.items
+        memo[path] = (proc, uses, items)
+    for item in items:
+        sink._keep(item)  # counted against the file's limit as when first found
+    return uses
+
+
 PARALLEL_FROM = 200  # files; below that, starting workers costs more than it saves
 
 
@@ -320,7 +341,7 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
             sink.add(display, line, col, f"thủ tục thuộc lĩnh vực '{proc.field_id}' nhưng nằm trong thư mục '{folder}'",
                      f"chuyển tệp vào procedures/{proc.field_id}/ hoặc sửa 'linh_vuc'.")
         hb.procedures[proc.id] = proc
-        hb.placeholder_uses.extend(placeholders.content_uses(proc, sink))
+        hb.placeholder_uses.extend(_placeholder_uses(proc, path, sink, cache))
 
     if only is None:
         hb.sessions = load_sessions(root, sink, refs)
