@@ -310,3 +310,31 @@ def test_serve_falls_back_to_polling_without_file_events(tmp_path):
     seen = _events(lambda: ChangeObserver(native=Refused), tmp_path,
                    lambda: (tmp_path / "a.yml").write_text("a: 22\n", encoding="utf-8"))
     assert "a.yml" in seen
+
+
+def test_a_province_edition_rebuild_after_its_province_file_changes_is_a_full_build(catalogue, tmp_path):
+    """In a province's edition, procedures are filled with the province's
+    words; an edit of those words reaches every page and record on the next
+    rebuild, as in a fresh build (nothing filled last time is reused)."""
+    from generator.content.edition import Edition
+    from generator.site.build import build_site
+    from generator.site.serve import make_builder
+
+    path, old, new = "handbook/tinh/ha-noi/tinh.yml", "  ten: Điểm phục vụ hành chính công", "  ten: Điểm phục vụ một cửa"
+    edition = Edition(province="ha-noi")
+    errors = []
+    rebuild = make_builder(catalogue, tmp_path / "served", errors.append, edition=edition)
+    rebuild()
+    before = _tree(tmp_path / "served")
+    replace_in(catalogue, path, old, new)
+    try:
+        rebuild()
+        assert errors == [None, None]
+        served = _tree(tmp_path / "served")
+        fresh = _tree(build_site(catalogue, tmp_path / "fresh", edition=edition))
+    finally:
+        replace_in(catalogue, path, new, old)
+    assert served != before
+    assert any("Điểm phục vụ một cửa" in text.decode("utf-8", "replace") for text in served.values())
+    assert sorted(served) == sorted(fresh)
+    assert [name for name in served if served[name] != fresh[name]] == []

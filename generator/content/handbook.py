@@ -240,7 +240,8 @@ def _load_procedure(path: Path, root: Path, cache: dict | None):
     return loaded
 
 
-_USES = object()  # the key of the placeholder uses in a load cache (beside the files' paths)
+# Keys in a load cache beside the files' paths: placeholder uses, and procedures filled for the edition.
+_USES, _FILLED = object(), object()
 
 
 def _placeholder_uses(proc, path: Path, sink: ErrorSink, cache: dict | None) -> list:
@@ -365,7 +366,8 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
             check_catalogue(hb.catalogue, hb.procedures, catalogue_file[0], sink)
         hb.placeholder_uses.extend(check_pages(root, hb.markdown, sink))
     provinces.check_provinces(hb.provinces, {p.stem for p in all_files}, set(hb.local_fees), sink)
-    provinces.apply_edition(hb, edition, hb.placeholder_uses, sink)
+    provinces.apply_edition(hb, edition, hb.placeholder_uses, sink,
+                            memo=cache.setdefault(_FILLED, {}) if cache is not None else None)
     hb.procedures = dict(sorted(hb.procedures.items()))
     return hb, sink
 
