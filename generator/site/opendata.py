@@ -34,6 +34,7 @@ from ..content.catalogue import portal_link, registry_only
 from ..content.provinces import edition_label
 from ..editing.jsonschema import DRAFT, procedure_schema
 from ..textutil import vi_sort_key
+from .shell import link
 
 FORMAT = 1  # the shape of the records below; raised when a key changes meaning or goes away
 CSV_COLUMNS = ("id", "ten", "linh_vuc", "ten_linh_vuc", "ma_thu_tuc", "co_huong_dan", "trang", "du_lieu",
@@ -215,28 +216,36 @@ def _dump(data) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def write_open_data(hb, site_dir: Path, base: str = "/", cache: dict | None = None) -> None:
-    """Every open-data file of the build under ``site_dir``.  ``cache`` (a dict
-    kept between builds by sotay serve) reuses a procedure's record while what
-    it is made of is unchanged: its file's content, the registries and
-    province files (their digests), the edition and the address."""
+def write_open_data(hb, site_dir: Path, base: str = "/", cache=None) -> None:
+    """Every open-data file of the build under ``site_dir``.  ``cache``
+    (build.BuildCache, sotay serve) reuses a procedure's record while what it
+    is made of is unchanged: its file's content, the registries and province
+    files (their digests), the edition and the address; an unchanged record
+    of the site being served is linked from there, as procedure pages are."""
     data = OpenData(hb, base)
     (site_dir / urls.procedure_data("x")).parent.mkdir(parents=True, exist_ok=True)
     common = (hb.day, hb.edition.province, data.base, tuple(sorted(hb.registry_digests.items())))
+    records = cache.open_data if cache is not None else None
     flags = {}
     for p in hb.procedures.values():
         key = (p.version, p.path, common)
-        if cache is not None and p.id in cache and cache[p.id][0] == key:
-            _, text, flags[p.id] = cache[p.id]
-        else:
+        out = site_dir / urls.procedure_data(p.id)
+        if records is None or records.get(p.id, (None,))[0] != key:
             record = data.procedure(p)
             text, flags[p.id] = _dump(record), record["so_diem_can_xac_minh"]
-            if cache is not None:
-                cache[p.id] = (key, text, flags[p.id])
-        (site_dir / urls.procedure_data(p.id)).write_text(text, encoding="utf-8")
-    if cache is not None:  # procedures removed since
-        for pid in set(cache) - set(hb.procedures):
-            del cache[pid]
+            if records is not None:
+                records[p.id] = (key, text, flags[p.id])
+        else:
+            _, text, flags[p.id] = records[p.id]
+        if cache is not None:
+            live_key = ("open-data", p.id)  # beside the pages' ids in what the build wrote
+            cache.written[live_key] = key
+            if cache.live.get(live_key) == key and link(cache.live_site / urls.procedure_data(p.id), out):
+                continue
+        out.write_text(text, encoding="utf-8")
+    if records is not None:  # procedures removed since
+        for pid in set(records) - set(hb.procedures):
+            del records[pid]
     rows = data.catalogue_rows(flags)
     (site_dir / urls.CATALOGUE_JSON).write_text(_dump(data.catalogue(rows)), encoding="utf-8")
     # With a BOM, so spreadsheet programs read the Vietnamese as UTF-8.
