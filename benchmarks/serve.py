@@ -10,7 +10,8 @@ it serves the median-size procedure's page, each edit below is saved --runs
 times, and the figure is the time from the file being written to an HTTP
 request for the page returning the new text: what the editor waits for,
 including the server noticing the change (the system's file events;
-polling every 0.5 s where there are none) and the whole rebuild.  The median of the runs is printed (the machine may be busy).
+polling every 0.5 s where there are none) and the whole rebuild.  The median
+of the runs is printed (the machine may be busy).
 
 - "step": a step's name in that procedure (the usual edit: only its page changes);
 - "summary": its `tom_tat` (every procedure's "similar procedures" and the
