@@ -9,8 +9,9 @@ then `sotay serve` runs as a new process in it, as an editor starts it.  Once
 it serves the median-size procedure's page, each edit below is saved --runs
 times, and the figure is the time from the file being written to an HTTP
 request for the page returning the new text: what the editor waits for,
-including the server noticing the change (MkDocs polls every 0.5 s) and the
-whole rebuild.  The median of the runs is printed (the machine may be busy).
+including the server noticing the change (the system's file events;
+polling every 0.5 s where there are none) and the whole rebuild.  The median
+of the runs is printed (the machine may be busy).
 
 - "step": a step's name in that procedure (the usual edit: only its page changes);
 - "summary": its `tom_tat` (every procedure's "similar procedures" and the

@@ -222,6 +222,11 @@ EDITS = {
     "procedure step": (KHAI_SINH, "ten: Tiếp nhận, kiểm tra hồ sơ", "ten: Tiếp nhận và kiểm tra hồ sơ"),
     # A registry every procedure page cites.
     "registry": ("handbook/data/van-ban.yml", "trich_yeu: Luật Hộ tịch", "trich_yeu: Luật Hộ tịch (sửa đổi)"),
+    # A field's name: every open-data record and catalogue row of the field, its page.
+    "field registry": ("handbook/data/linh-vuc.yml", "ten: Hộ tịch", "ten: Hộ tịch và quốc tịch"),
+    # A placeholder: where the procedure's texts use the edition's words.
+    "placeholder": ("procedures/ho-tich/dang-ky-ket-hon.yml", "vai_tro: Công chức tiếp nhận tại {{noi_tiep_nhan}}",
+                    "vai_tro: Công chức tiếp nhận"),
     # A hand-written page.
     "hand-written page": ("handbook/index.md", "\n", "\nMột dòng mới ở trang chủ.\n"),
 }
@@ -250,5 +255,86 @@ def test_a_rebuild_after_an_edit_is_the_site_a_full_build_makes(catalogue, tmp_p
     finally:
         replace_in(catalogue, path, new, old)
     assert served != before  # the edit shows
+    assert sorted(served) == sorted(fresh)
+    assert [name for name in served if served[name] != fresh[name]] == []
+
+
+def _events(observer_factory, tmp_path, actions) -> list:
+    """The files ``observer_factory()``'s watch on ``tmp_path`` reports while ``actions`` run."""
+    import threading
+
+    from watchdog.events import FileSystemEventHandler
+
+    seen, lock = [], threading.Lock()
+    handler = FileSystemEventHandler()
+
+    def record(event):
+        if not event.is_directory:
+            with lock:
+                seen.append(os.path.basename(event.src_path))
+    handler.on_any_event = record
+    observer = observer_factory()
+    observer.schedule(handler, str(tmp_path), recursive=True)
+    observer.start()
+    try:
+        time.sleep(0.2)
+        actions()
+        time.sleep(1.2)  # polling (the fallback) looks every 0.5 s
+    finally:
+        observer.stop()
+        observer.join()
+    return seen
+
+
+def test_serve_notices_writes_but_not_its_own_reads(tmp_path):
+    """Edits start a rebuild as they are saved (the system's file events, not
+    polling); the rebuild reading every file must not start another one."""
+    from generator.site.watch import ChangeObserver
+
+    (tmp_path / "a.yml").write_text("a: 1\n", encoding="utf-8")
+    assert _events(ChangeObserver, tmp_path, lambda: (tmp_path / "a.yml").read_text(encoding="utf-8")) == []
+    assert "a.yml" in _events(ChangeObserver, tmp_path, lambda: (tmp_path / "a.yml").write_text("a: 2\n", encoding="utf-8"))
+
+
+def test_serve_falls_back_to_polling_without_file_events(tmp_path):
+    """Where the system gives no file events (e.g. inotify's watch limit), edits are still noticed."""
+    from watchdog.observers import Observer
+
+    from generator.site.watch import ChangeObserver
+
+    class Refused(Observer):
+        def start(self):
+            raise OSError(28, "inotify watch limit reached")
+
+    (tmp_path / "a.yml").write_text("a: 1\n", encoding="utf-8")
+    seen = _events(lambda: ChangeObserver(native=Refused), tmp_path,
+                   lambda: (tmp_path / "a.yml").write_text("a: 22\n", encoding="utf-8"))
+    assert "a.yml" in seen
+
+
+def test_a_province_edition_rebuild_after_its_province_file_changes_is_a_full_build(catalogue, tmp_path):
+    """In a province's edition, procedures are filled with the province's
+    words; an edit of those words reaches every page and record on the next
+    rebuild, as in a fresh build (nothing filled last time is reused)."""
+    from generator.content.edition import Edition
+    from generator.site.build import build_site
+    from generator.site.serve import make_builder
+
+    path, old, new = "handbook/tinh/ha-noi/tinh.yml", "  ten: Điểm phục vụ hành chính công", "  ten: Điểm phục vụ một cửa"
+    edition = Edition(province="ha-noi")
+    errors = []
+    rebuild = make_builder(catalogue, tmp_path / "served", errors.append, edition=edition)
+    rebuild()
+    before = _tree(tmp_path / "served")
+    replace_in(catalogue, path, old, new)
+    try:
+        rebuild()
+        assert errors == [None, None]
+        served = _tree(tmp_path / "served")
+        fresh = _tree(build_site(catalogue, tmp_path / "fresh", edition=edition))
+    finally:
+        replace_in(catalogue, path, new, old)
+    assert served != before
+    assert any("Điểm phục vụ một cửa" in text.decode("utf-8", "replace") for text in served.values())
     assert sorted(served) == sorted(fresh)
     assert [name for name in served if served[name] != fresh[name]] == []

@@ -242,6 +242,28 @@ def _load_procedure(path: Path, root: Path, cache: dict | None):
     return loaded
 
 
+# Keys in a load cache beside the files' paths: placeholder uses, and procedures filled for the edition.
+_USES, _FILLED = object(), object()
+
+
+def _placeholder_uses(proc, path: Path, sink: ErrorSink, cache: dict | None) -> list:
+    """placeholders.content_uses, looked up again only for a procedure read
+    anew: with ``cache`` (sotay serve), an unchanged file's procedure is the
+    same object as last time, and so are its uses and errors."""
+    if cache is None:
+        return placeholders.content_uses(proc, sink)
+    memo = cache.setdefault(_USES, {})
+    if path in memo and memo[path][0] is proc:
+        _, uses, items = memo[path]
+    else:
+        own = ErrorSink()
+        uses, items = placeholders.content_uses(proc, own), own.items
+        memo[path] = (proc, uses, items)
+    for item in items:
+        sink._keep(item)  # counted against the file's limit as when first found
+    return uses
+
+
 PARALLEL_FROM = 200  # files; below that, starting workers costs more than it saves
 
 
@@ -322,7 +344,7 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
             sink.add(display, line, col, f"thủ tục thuộc lĩnh vực '{proc.field_id}' nhưng nằm trong thư mục '{folder}'",
                      f"chuyển tệp vào procedures/{proc.field_id}/ hoặc sửa 'linh_vuc'.")
         hb.procedures[proc.id] = proc
-        hb.placeholder_uses.extend(placeholders.content_uses(proc, sink))
+        hb.placeholder_uses.extend(_placeholder_uses(proc, path, sink, cache))
 
     if only is None:
         hb.sessions = load_sessions(root, sink, refs)
@@ -346,7 +368,8 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
             check_catalogue(hb.catalogue, hb.procedures, catalogue_file[0], sink)
         hb.placeholder_uses.extend(check_pages(root, hb.markdown, sink))
     provinces.check_provinces(hb.provinces, {p.stem for p in all_files}, set(hb.local_fees), sink)
-    provinces.apply_edition(hb, edition, hb.placeholder_uses, sink)
+    provinces.apply_edition(hb, edition, hb.placeholder_uses, sink,
+                            memo=cache.setdefault(_FILLED, {}) if cache is not None else None)
     hb.procedures = dict(sorted(hb.procedures.items()))
     return hb, sink
 

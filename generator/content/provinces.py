@@ -206,10 +206,13 @@ def unknown_edition(pid: str, provinces: dict[str, model.Province], sink: ErrorS
              f"{PROVINCES_DIR}/{pid}/{PROVINCE_FILE} theo trang Biên tập nội dung → Ấn bản tỉnh.")
 
 
-def apply_edition(hb, edition: Edition, uses: list[placeholders.Use], sink: ErrorSink) -> None:
+def apply_edition(hb, edition: Edition, uses: list[placeholders.Use], sink: ErrorSink,
+                  memo: dict | None = None) -> None:
     """Make ``hb`` (a Handbook) the edition's: the province it describes, and
     every placeholder of the procedures and training sessions filled.  Nothing is filled when the
-    edition cannot fill a placeholder (the errors are in ``sink``)."""
+    edition cannot fill a placeholder (the errors are in ``sink``).  ``memo`` (a dict
+    kept between builds by sotay serve): a procedure filled last time from the same
+    object with the same values is not filled again (filling never changes its input)."""
     pid = edition.province
     province = None
     if pid is not None:
@@ -223,7 +226,13 @@ def apply_edition(hb, edition: Edition, uses: list[placeholders.Use], sink: Erro
     with_placeholders = {use.path for use in uses}
     for proc_id, proc in hb.procedures.items():
         if proc.path in with_placeholders:
+            last = memo.get(proc_id) if memo is not None else None
+            if last is not None and last[0] is proc and last[1] == hb.placeholders:
+                hb.procedures[proc_id] = last[2]
+                continue
             hb.procedures[proc_id] = placeholders.fill(proc, hb.placeholders)
+            if memo is not None:
+                memo[proc_id] = (proc, dict(hb.placeholders), hb.procedures[proc_id])
     for session_id, session in hb.sessions.items():
         if session.path in with_placeholders:
             hb.sessions[session_id] = placeholders.fill(session, hb.placeholders)

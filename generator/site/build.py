@@ -74,11 +74,13 @@ class BuildCache:
 
     procedures: dict = dataclasses.field(default_factory=dict)
     pages: dict = dataclasses.field(default_factory=dict)  # procedure id → (its inputs, its page)
-    # The procedure pages of the site being served (id → inputs), in ``live_site``:
-    # an unchanged page is linked from there (os.link) rather than written again.
+    # The procedure pages (id → inputs) and open-data records (("open-data", id) → inputs)
+    # of the site being served, in ``live_site``: an unchanged one is linked from
+    # there (os.link) rather than written again.
     live: dict = dataclasses.field(default_factory=dict)
     live_site: Path | None = None
     written: dict = dataclasses.field(default_factory=dict)  # the build under way's pages; `live` once swapped in
+    open_data: dict = dataclasses.field(default_factory=dict)  # procedure id → (its inputs, its record, flags)
     suggestions: tuple = ()  # (what they were computed from, "similar procedures")
     templates: MemoryBytecodeCache = dataclasses.field(default_factory=MemoryBytecodeCache)
 

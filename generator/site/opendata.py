@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import functools
 import io
 import json
 from pathlib import Path
@@ -33,6 +34,7 @@ from ..content.catalogue import portal_link, registry_only
 from ..content.provinces import edition_label
 from ..editing.jsonschema import DRAFT, procedure_schema
 from ..textutil import vi_sort_key
+from .shell import link
 
 FORMAT = 1  # the shape of the records below; raised when a key changes meaning or goes away
 CSV_COLUMNS = ("id", "ten", "linh_vuc", "ten_linh_vuc", "ma_thu_tuc", "co_huong_dan", "trang", "du_lieu",
@@ -109,6 +111,7 @@ class OpenData:
 
     def procedure(self, p: model.Procedure) -> dict:
         data = file_data(p)
+        flags = _flags(data)
         current, versions = self._periods(p.id)
         return {
             "$schema": self.link(urls.OPEN_DATA_SCHEMA),
@@ -120,20 +123,22 @@ class OpenData:
             "phien_ban_noi_dung": p.version,
             "hieu_luc": {"tu": current["tu"], "den": current["den"]},
             "cac_phien_ban": versions,
-            "co_can_xac_minh": _flags(data) > 0,
-            "so_diem_can_xac_minh": _flags(data),
+            "co_can_xac_minh": flags > 0,
+            "so_diem_can_xac_minh": flags,
             "an_ban": self.edition(),
             "thu_tuc": data,
         }
 
-    def catalogue_rows(self) -> list[dict]:
+    def catalogue_rows(self, flags: dict[str, int] | None = None) -> list[dict]:
+        """``flags``: each procedure's count of points to check, where already known."""
+        flags = flags or {}
         rows = []
         for p in self.hb.procedures.values():
             current, _ = self._periods(p.id)
             rows.append({"id": p.id, "ten": p.title, "linh_vuc": p.field_id, "ten_linh_vuc": self.hb.fields[p.field_id].name,
                          "ma_thu_tuc": p.code, "co_huong_dan": True, "trang": self.link(urls.procedure_url(p)),
                          "du_lieu": self.link(urls.procedure_data(p.id)), "cong_dich_vu_cong": None,
-                         "co_can_xac_minh": _flags(file_data(p)) > 0, "phien_ban_noi_dung": p.version,
+                         "co_can_xac_minh": (flags[p.id] if p.id in flags else _flags(file_data(p))) > 0, "phien_ban_noi_dung": p.version,
                          "hieu_luc_tu": current["tu"]})
         for e in registry_only(self.hb.catalogue):
             rows.append({"id": e.id, "ten": e.title, "linh_vuc": e.field_id, "ten_linh_vuc": self.hb.fields[e.field_id].name,
@@ -211,20 +216,50 @@ def _dump(data) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def write_open_data(hb, site_dir: Path, base: str = "/") -> None:
-    """Every open-data file of the build under ``site_dir``."""
+def write_open_data(hb, site_dir: Path, base: str = "/", cache=None) -> None:
+    """Every open-data file of the build under ``site_dir``.  ``cache``
+    (build.BuildCache, sotay serve) reuses a procedure's record while what it
+    is made of is unchanged: its file's content, the registries and province
+    files (their digests), the edition and the address; an unchanged record
+    of the site being served is linked from there, as procedure pages are."""
     data = OpenData(hb, base)
     (site_dir / urls.procedure_data("x")).parent.mkdir(parents=True, exist_ok=True)
+    common = (hb.day, hb.edition.province, data.base, tuple(sorted(hb.registry_digests.items())))
+    records = cache.open_data if cache is not None else None
+    flags = {}
     for p in hb.procedures.values():
-        (site_dir / urls.procedure_data(p.id)).write_text(_dump(data.procedure(p)), encoding="utf-8")
-    rows = data.catalogue_rows()
+        key = (p.version, p.path, common)
+        out = site_dir / urls.procedure_data(p.id)
+        if records is None or records.get(p.id, (None,))[0] != key:
+            record = data.procedure(p)
+            text, flags[p.id] = _dump(record), record["so_diem_can_xac_minh"]
+            if records is not None:
+                records[p.id] = (key, text, flags[p.id])
+        else:
+            _, text, flags[p.id] = records[p.id]
+        if cache is not None:
+            live_key = ("open-data", p.id)  # beside the pages' ids in what the build wrote
+            cache.written[live_key] = key
+            if cache.live.get(live_key) == key and link(cache.live_site / urls.procedure_data(p.id), out):
+                continue
+        out.write_text(text, encoding="utf-8")
+    if records is not None:  # procedures removed since
+        for pid in set(records) - set(hb.procedures):
+            del records[pid]
+    rows = data.catalogue_rows(flags)
     (site_dir / urls.CATALOGUE_JSON).write_text(_dump(data.catalogue(rows)), encoding="utf-8")
     # With a BOM, so spreadsheet programs read the Vietnamese as UTF-8.
     (site_dir / urls.CATALOGUE_CSV).write_text("\ufeff" + catalogue_csv(rows), encoding="utf-8")
-    (site_dir / urls.OPEN_DATA_SCHEMA).write_text(json.dumps(open_data_schema(), ensure_ascii=False, indent=1),
-                                                  encoding="utf-8")
-    (site_dir / urls.PROCEDURE_SCHEMA).write_text(json.dumps(procedure_schema(), ensure_ascii=False, indent=1),
-                                                  encoding="utf-8")
+    open_data_text, procedure_text = _schema_texts()
+    (site_dir / urls.OPEN_DATA_SCHEMA).write_text(open_data_text, encoding="utf-8")
+    (site_dir / urls.PROCEDURE_SCHEMA).write_text(procedure_text, encoding="utf-8")
+
+
+@functools.cache
+def _schema_texts() -> tuple[str, str]:
+    """The two schema files: made from the model's declarations (code), the same for every build."""
+    return (json.dumps(open_data_schema(), ensure_ascii=False, indent=1),
+            json.dumps(procedure_schema(), ensure_ascii=False, indent=1))
 
 
 def json_ld(hb, p: model.Procedure) -> Markup:

@@ -225,7 +225,8 @@ class SotayPlugin(BasePlugin[SotayConfig]):
             by_id = {p.key: p for p in procedures}
             shell.sitemap_with_procedures([by_id[pid] for pid in self.site.handbook.procedures], config)
         # Open data (opendata.py): every procedure and the catalogue as files, with each build.
-        opendata.write_open_data(self.site.handbook, Path(config.site_dir), config.site_url or "/")
+        opendata.write_open_data(self.site.handbook, Path(config.site_dir), config.site_url or "/",
+                                 cache=self.page_cache)
         path = Path(config.site_dir) / "search" / "search_index.json"
         if path.exists():
             data = json.loads(path.read_text(encoding="utf-8"))

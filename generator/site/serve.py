@@ -20,6 +20,7 @@ from mkdocs.livereload import LiveReloadServer
 from . import outputs
 from .build import BuildCache, BuildFailed, build_site
 from .outputs import OutputRefused
+from .watch import ChangeObserver
 from ..content.edition import Edition
 from ..content.errors import ContentErrors, os_error_message
 from .. import tempdirs
@@ -42,6 +43,10 @@ class PreviewServer(LiveReloadServer):
     """A live-reload server that overlays the current build error on every page."""
 
     build_error: str | None = None
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.observer = ChangeObserver()  # file events as they happen, not polling every 0.5 s (watch.py)
 
     def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
         content = super()._inject_js_into_html(content, epoch)

@@ -116,7 +116,7 @@ class PageWriter:
             key = (page.procedure.version, tuple(page.site.suggestions.get(pid, [])), self.inputs)
             cache.written[pid] = key
             if cache.pages.get(pid, (None,))[0] == key:
-                if cache.live.get(pid) == key and _link(cache.live_site / rel, out):
+                if cache.live.get(pid) == key and link(cache.live_site / rel, out):
                     continue
                 html = cache.pages[pid][1]
             else:
@@ -133,8 +133,8 @@ class PageWriter:
                                edit_url=page.edit_url(), url=url)
 
 
-def _link(source: Path, target: Path) -> bool:
-    """A hard link to an unchanged page (the file is never written in place, so
+def link(source: Path, target: Path) -> bool:
+    """A hard link to an unchanged file (page or record; never written in place, so
     the two sites share it safely); False where links are not possible."""
     try:
         os.link(source, target, follow_symlinks=False)
