@@ -56,5 +56,5 @@ def test_ho_chi_minh_city_edition_flags_what_is_not_sourced(edition_site):
     assert "Công chức tiếp nhận tại Trung tâm Phục vụ hành chính công phường, xã" in html
     assert "Theo mức HĐND tỉnh quy định (chưa xác minh)" in html and "Nghị quyết 124/2016/NQ-HĐND" in html
     assert not re.search(r"\d\.\d{3} đồng/việc</strong> <small class=\"sotay-province\"", html)  # no local figure
-    data = json.loads(re.search(r'<script type="application/json" id="sotay-data">(.*?)</script>', html, re.S).group(1))
+    data = json.loads(re.search(r'<script type="application/json" id="sotay-data"[^>]*>(.*?)</script>', html, re.S).group(1))
     assert data["due"]["calendar"]["hours_text"].startswith("giờ làm việc giả định")  # says so, not the city's

@@ -83,6 +83,7 @@ class Checker(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.problems: list[str] = []
         self.in_script = False
+        self.in_data = False
         self.text: list[str] = []
 
     def handle_starttag(self, tag, attrs):
@@ -96,11 +97,22 @@ class Checker(HTMLParser):
         if tag in ("iframe", "object", "embed", "base", "frame", "applet"):
             self.problems.append(f"<{tag}>")
         self.in_script = tag in ("script", "style")
+        # A data block (JSON, JSON-LD) may carry content's text as data: it must
+        # parse as JSON and hold no "<" (so no text can close the block).
+        self.in_data = tag == "script" and dict(attrs).get("type") in ("application/json", "application/ld+json")
 
     def handle_endtag(self, tag):
-        self.in_script = False
+        self.in_script = self.in_data = False
 
     def handle_data(self, data):
+        if self.in_data:
+            if "<" in data:
+                self.problems.append("data block containing '<'")
+            try:
+                json.loads(data)
+            except ValueError:
+                self.problems.append("data block that is not JSON")
+            return
         if self.in_script and MARK.search(data):
             self.problems.append(f"script or style containing {MARK.search(data).group()}")
         elif not self.in_script:

@@ -57,7 +57,7 @@ def page(root, province: str | None, pid: str = PROCEDURE) -> tuple[str, object]
 
 
 def guide_data(html: str) -> dict:
-    return json.loads(re.search(r'<script type="application/json" id="sotay-data">(.*?)</script>', html, re.S).group(1))
+    return json.loads(re.search(r'<script type="application/json" id="sotay-data"[^>]*>(.*?)</script>', html, re.S).group(1))
 
 
 def test_the_same_procedure_in_two_editions_names_each_provinces_unit_fee_and_hours(repo_copy):

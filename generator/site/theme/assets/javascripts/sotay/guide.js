@@ -505,7 +505,10 @@
       c.received = day.value + "T" + time.value
       output.appendChild(el("p", { "class": "sotay-due-echo", text: "Tiếp nhận: " + spoken(c.received) }))
       if (data.versions) {
-        if (!window.sotayVersions) { save(); output.appendChild(el("p", { text: "Đang xác định bản áp dụng cho ngày tiếp nhận…" })); return }
+        if (!window.sotayVersions) {  // site.js loads versions.js on this request; "sotay:versions" when ready
+          save(); output.appendChild(el("p", { text: "Đang xác định bản áp dụng cho ngày tiếp nhận…" }))
+          document.dispatchEvent(new CustomEvent("sotay:need-versions")); return
+        }
         var version = window.sotayVersions(day.value, channel.value)
         output.appendChild(version.node)
         deadline = lastDue.deadline = version.deadline

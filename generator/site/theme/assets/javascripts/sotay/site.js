@@ -33,8 +33,9 @@
  * 4. Scripts of every page that few visits use, loaded only when needed so a
  * first visit stays small whatever the page: feedback.js when "Góp ý về
  * trang này" is opened, forms.js when a procedure's desk forms are opened,
- * edition.js when a change this copy lacks has begun, versions.js on the page
- * of a procedure with dated versions (its data block is marked).
+ * edition.js when a change this copy lacks has begun, versions.js when the
+ * case view of a procedure with dated versions (its data block is marked)
+ * needs it: a received day typed.
  *
  * 5. search-notes.js once the officer starts to search.
  */
@@ -235,9 +236,13 @@
     }
   }
 
+  // guide.js asks for it once a received day is typed (a first visit does not pay for it).
+  document.addEventListener("sotay:need-versions", function () {
+    if (document.querySelector("#sotay-data[data-sotay-versions]")) load("versions.js")
+  })
+
   function onLoad() {
     editionStale()
-    if (document.querySelector("#sotay-data[data-sotay-versions]")) load("versions.js")
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", onLoad)
