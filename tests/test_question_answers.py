@@ -177,3 +177,30 @@ def test_the_page_offers_the_named_answers(chromium, mini):
         question.get_by_label("Sinh ở nước ngoài").check()
         assert not page.get_by_text("Giấy chứng sinh", exact=False).first.is_visible()
         assert errors == []
+
+
+# --- reasons to verify are read by staff as written --------------------------------------
+
+
+KET_HON = "procedures/ho-tich/dang-ky-ket-hon.yml"
+
+
+@pytest.mark.parametrize("reason, flagged", [
+    ("Mức do HĐND tỉnh quyết định (le-phi-ho-tich.ket-hon); chưa đối chiếu.", True),
+    ("Chưa đối chiếu nghị quyết về le-phi-ho-tich.ket-hon sau sắp xếp.", True),
+    ("Mức lệ phí đăng ký kết hôn do HĐND tỉnh quyết định; chưa đối chiếu.", False),
+    ("Xem dichvucong.gov.vn, mục lệ phí.", False),  # a dotted name that is no fee key
+])
+def test_a_reason_naming_an_internal_fee_key_is_a_located_warning(mini, reason, flagged):
+    """The key of a local fee (theo_dia_phuong) is an internal name: in a
+    'cần xác minh' reason, staff would read it as written on the page."""
+    replace_in(mini, KET_HON, "    ly_do: Chưa đối chiếu mã.\n", f"    ly_do: {reason}\n")
+    line = line_of(mini, KET_HON, reason)
+    hb, sink = load_handbook(mini)
+    found = [w for w in sink.warnings if w.path == KET_HON and "khóa nội bộ" in w.message]
+    assert sink.errors == []
+    if flagged:
+        assert [(w.line, w.column) for w in found] == [(line, len("    ly_do: ") + 1)]
+        assert "le-phi-ho-tich.ket-hon" in found[0].message
+    else:
+        assert found == []

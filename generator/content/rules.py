@@ -48,6 +48,15 @@ def _check_procedure(p: model.Procedure, node: Node, ctx: Context) -> None:
             close = difflib.get_close_matches(v.field_key, sorted(keys), n=1)
             ctx.sink.add(ctx.path, line, col, f"'truong: {v.field_key}' không phải một khóa của thủ tục",
                          f"có phải ý bạn là '{close[0]}'?" if close else "dùng một khóa như phi, thoi_han, ma_thu_tuc.")
+    # A reason is shown to staff as written: the fee keys of this procedure's
+    # local fees are internal names (the page names the fee itself).
+    internal = sorted({f.local_key for f in p.fees if f.local_key}, key=len, reverse=True)
+    for v in p.unverified:
+        named = next((k for k in internal if k in v.reason), None)
+        if named:
+            ctx.sink.warn(ctx.path, *location(v, "reason"),
+                          f"lý do cần xác minh có khóa nội bộ '{named}': cán bộ sẽ thấy nguyên văn trên trang",
+                          "gọi khoản thu bằng tên như trên trang (ví dụ: lệ phí đăng ký khai sinh quá hạn), không ghi khóa.")
     _check_questions(p, ctx)
     seen: set[str] = set()
     for i, step in enumerate(p.steps):
