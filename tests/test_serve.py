@@ -232,18 +232,16 @@ EDITS = {
 }
 
 
-@pytest.mark.parametrize("edit", list(EDITS))
-def test_a_rebuild_after_an_edit_is_the_site_a_full_build_makes(catalogue, tmp_path, edit):
-    """What sotay serve reuses between rebuilds (loaded files, pages,
-    suggestions, linked unchanged pages) never makes its site differ from
-    a fresh `sotay build` of the same files."""
+def served_and_fresh(catalogue, tmp_path, path, old, new, edition=None):
+    """The served site before the edit, after the serve rebuild, and a fresh
+    `sotay build` of the edited files (the edit undone afterwards)."""
     from generator.site.build import build_site
     from generator.site.serve import make_builder
 
-    path, old, new = EDITS[edit]
     assert old in (catalogue / path).read_text(encoding="utf-8")
     errors = []
-    rebuild = make_builder(catalogue, tmp_path / "served", errors.append)
+    options = {"edition": edition} if edition else {}
+    rebuild = make_builder(catalogue, tmp_path / "served", errors.append, **options)
     rebuild()
     before = _tree(tmp_path / "served")
     replace_in(catalogue, path, old, new)
@@ -251,9 +249,18 @@ def test_a_rebuild_after_an_edit_is_the_site_a_full_build_makes(catalogue, tmp_p
         rebuild()
         assert errors == [None, None]
         served = _tree(tmp_path / "served")
-        fresh = _tree(build_site(catalogue, tmp_path / "fresh"))
+        fresh = _tree(build_site(catalogue, tmp_path / "fresh", **options))
     finally:
         replace_in(catalogue, path, new, old)
+    return before, served, fresh
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_a_rebuild_after_an_edit_is_the_site_a_full_build_makes(catalogue, tmp_path, edit):
+    """What sotay serve reuses between rebuilds (loaded files, pages,
+    suggestions, linked unchanged pages) never makes its site differ from
+    a fresh `sotay build` of the same files."""
+    before, served, fresh = served_and_fresh(catalogue, tmp_path, *EDITS[edit])
     assert served != before  # the edit shows
     assert sorted(served) == sorted(fresh)
     assert [name for name in served if served[name] != fresh[name]] == []
@@ -317,23 +324,10 @@ def test_a_province_edition_rebuild_after_its_province_file_changes_is_a_full_bu
     words; an edit of those words reaches every page and record on the next
     rebuild, as in a fresh build (nothing filled last time is reused)."""
     from generator.content.edition import Edition
-    from generator.site.build import build_site
-    from generator.site.serve import make_builder
 
-    path, old, new = "handbook/tinh/ha-noi/tinh.yml", "  ten: Điểm phục vụ hành chính công", "  ten: Điểm phục vụ một cửa"
-    edition = Edition(province="ha-noi")
-    errors = []
-    rebuild = make_builder(catalogue, tmp_path / "served", errors.append, edition=edition)
-    rebuild()
-    before = _tree(tmp_path / "served")
-    replace_in(catalogue, path, old, new)
-    try:
-        rebuild()
-        assert errors == [None, None]
-        served = _tree(tmp_path / "served")
-        fresh = _tree(build_site(catalogue, tmp_path / "fresh", edition=edition))
-    finally:
-        replace_in(catalogue, path, new, old)
+    before, served, fresh = served_and_fresh(catalogue, tmp_path, "handbook/tinh/ha-noi/tinh.yml",
+                                             "  ten: Điểm phục vụ hành chính công", "  ten: Điểm phục vụ một cửa",
+                                             edition=Edition(province="ha-noi"))
     assert served != before
     assert any("Điểm phục vụ một cửa" in text.decode("utf-8", "replace") for text in served.values())
     assert sorted(served) == sorted(fresh)
