@@ -29,6 +29,14 @@ SCHEMA = "bien-tap/luoc-do/"
 # page is that shell filled in (site/shell.py).  Never published, never a link target.
 SHELL_DIR = f"{CATALOGUE}_khung/"
 SHELL = f"{SHELL_DIR}trang/"
+# The same for a procedure's other versions, one folder deeper (procedure_version).
+SHELL_VERSION = f"{SHELL}phien-ban/"
+SHELLS = (SHELL, SHELL_VERSION)
+
+
+def shell_for(url: str) -> str:
+    """The shell at the depth of ``url`` (a procedure's page or a version's)."""
+    return next(s for s in SHELLS if s.count("/") == url.count("/"))
 # Open data (site/opendata.py): files, not pages; written with each build, never link targets.
 OPEN_DATA = "du-lieu/"
 CATALOGUE_JSON = f"{OPEN_DATA}danh-muc.json"

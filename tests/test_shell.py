@@ -1,12 +1,14 @@
 """Procedure pages written from the shell (generator/site/shell.py) are the pages
 MkDocs itself would render, link for link."""
 
+import datetime as dt
 import posixpath
 import re
 
 import pytest
 
 import generator.site.plugin as plugin
+from generator.content.edition import Edition
 from generator.site.build import build_site
 
 ATTR = re.compile(r'\b(href|src)="([^"#:]*)(#[^"]*)?"')
@@ -24,14 +26,26 @@ def normalised(html: str, page_url: str) -> str:
     return re.sub(r"\s+", " ", ATTR.sub(absolute, html))
 
 
-@pytest.mark.parametrize("offline", [False, True])
-def test_shell_pages_equal_mkdocs_pages(mini, tmp_path, monkeypatch, offline):
-    fast = build_site(mini, tmp_path / "fast", offline=offline)
+def with_version(root):
+    """Marriage registration with a later version (its own page, one folder deeper)."""
+    from test_versions import KET_HON, TEST_LAW, VERSION, append
+
+    append(root, KET_HON, VERSION)
+    append(root, "handbook/data/van-ban.yml", TEST_LAW)
+    return Edition(on=dt.date(2025, 2, 28))
+
+
+@pytest.mark.parametrize("offline,versions", [(False, False), (True, False), (False, True), (True, True)])
+def test_shell_pages_equal_mkdocs_pages(mini, tmp_path, monkeypatch, offline, versions):
+    edition = with_version(mini) if versions else None
+    fast = build_site(mini, tmp_path / "fast", offline=offline, edition=edition)
     monkeypatch.setattr(plugin, "SHELL_PAGES", False)
-    slow = build_site(mini, tmp_path / "slow", offline=offline)
-    pages = sorted(p.relative_to(slow) for p in slow.glob("thu-tuc/*/*/index.html"))
-    assert len(pages) == 2
-    assert sorted(p.relative_to(fast) for p in fast.glob("thu-tuc/*/*/index.html")) == pages
+    slow = build_site(mini, tmp_path / "slow", offline=offline, edition=edition)
+    pages = sorted(p.relative_to(slow) for p in [*slow.glob("thu-tuc/*/*/index.html"),
+                                                 *slow.glob("thu-tuc/*/*/*/index.html")])
+    assert len(pages) == (3 if versions else 2)
+    assert sorted(p.relative_to(fast) for p in [*fast.glob("thu-tuc/*/*/index.html"),
+                                                *fast.glob("thu-tuc/*/*/*/index.html")]) == pages
     for rel in pages:
         url = "/" + rel.as_posix()
         assert normalised((fast / rel).read_text(encoding="utf-8"), url) == \
@@ -41,14 +55,14 @@ def test_shell_pages_equal_mkdocs_pages(mini, tmp_path, monkeypatch, offline):
         sorted(p.relative_to(slow) for p in slow.rglob("*") if p.is_file())
 
 
-def test_sitemap_lists_procedures_not_the_shell(mini, tmp_path):
+def test_sitemap_lists_procedures_and_versions_not_the_shells(mini, tmp_path):
     import gzip
 
-    site = build_site(mini, tmp_path / "site", site_url="https://so-tay.example/")
+    site = build_site(mini, tmp_path / "site", site_url="https://so-tay.example/", edition=with_version(mini))
     text = (site / "sitemap.xml").read_text(encoding="utf-8")
     assert "_khung" not in text
-    for pid in ("dang-ky-khai-sinh", "dang-ky-ket-hon"):
-        assert f"<loc>https://so-tay.example/thu-tuc/ho-tich/{pid}/</loc>" in text
+    for path in ("ho-tich/dang-ky-khai-sinh/", "ho-tich/dang-ky-ket-hon/", "ho-tich/dang-ky-ket-hon/ap-dung-tu-2025-03-01/"):
+        assert text.count(f"<loc>https://so-tay.example/thu-tuc/{path}</loc>") == 1
     assert gzip.decompress((site / "sitemap.xml.gz").read_bytes()).decode("utf-8") == text
 
 

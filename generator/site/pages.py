@@ -90,6 +90,9 @@ class Page:
     nav: ClassVar[str | None] = None
     label: ClassVar[str] = ""  # the title of pages that show no single entity
     scripts: ClassVar[tuple[str, ...]] = ()  # theme assets the page needs, in load order
+    # Written from the shell at its depth (shell.py) rather than rendered by MkDocs:
+    # the many pages with the same surroundings (out of the navigation, own scripts).
+    from_shell: ClassVar[bool] = False
 
     def __init__(self, site: Site, ref: urls.PageRef):
         self.site, self.url, self.key = site, ref.url, ref.key
@@ -154,7 +157,7 @@ class ProcedurePage(Page):
     """Written from the shell (shell.py) on a normal build; through MkDocs
     like any page when the plugin's SHELL_PAGES is off."""
 
-    kind, search, scripts = "procedure", SEARCH_OWN, GUIDE_SCRIPTS
+    kind, search, scripts, from_shell = "procedure", SEARCH_OWN, GUIDE_SCRIPTS, True
 
     @property
     def procedure(self):
@@ -181,7 +184,7 @@ class ProcedureVersionPage(Page):
     is what an officer finds; this one is reached from its notice."""
 
     kind, search = "procedure-version", SEARCH_OWN
-    scripts = ProcedurePage.scripts
+    scripts, from_shell = ProcedurePage.scripts, True
 
     @property
     def pid(self) -> str:
@@ -308,8 +311,9 @@ class TraineePage(TrainerPage):
 
 
 class ShellPage(Page):
-    """The placeholder MkDocs renders at a procedure's depth; never published
-    (shell.py fills it in for every procedure, then removes it)."""
+    """The placeholder MkDocs renders at a procedure's depth (or a version's,
+    urls.SHELLS); never published (shell.py fills it in for every page
+    written from it, then removes it)."""
 
     kind, label, search, scripts = "shell", shell.TITLE, SEARCH_OWN, ProcedurePage.scripts
 
@@ -329,9 +333,13 @@ KINDS: dict[str, type[Page]] = {cls.kind: cls for cls in (
 
 
 def site_pages(site: Site, with_shell: bool) -> list[Page]:
-    """One object per generated page, in navigation order, and the shell."""
+    """One object per generated page, in navigation order, and the shells
+    the pages written from one need (one per depth)."""
     pages = [KINDS[ref.kind](site, ref) for ref in urls.handbook_pages(site.handbook)]
-    return pages + [ShellPage(site, urls.PageRef(urls.SHELL, ShellPage.kind))] if with_shell else pages
+    if not with_shell:
+        return pages
+    needed = {urls.shell_for(p.url) for p in pages if p.from_shell}
+    return pages + [ShellPage(site, urls.PageRef(url, ShellPage.kind)) for url in urls.SHELLS if url in needed]
 
 
 def navigation(nav: list, pages: list[Page], nav_title: str) -> list:

@@ -184,7 +184,7 @@ class SotayPlugin(BasePlugin[SotayConfig]):
             files.remove(file)
         # Procedure pages are written from the shell after the build (on_post_build).
         for src_uri, page in self.pages.items():
-            if not (self.shell_pages and isinstance(page, pages.ProcedurePage)):
+            if not (self.shell_pages and page.from_shell):
                 files.append(File.generated(config, src_uri, content=""))
         for session_id in self.site.handbook.sessions:
             files.append(File.generated(config, urls.quiz_key(session_id), content=self.site.renderer.quiz_key(session_id)))
@@ -217,13 +217,12 @@ class SotayPlugin(BasePlugin[SotayConfig]):
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, config):
-        # The procedure pages MkDocs never saw, and the two files that list them.
-        procedures = [p for p in self.pages.values() if isinstance(p, pages.ProcedurePage)]
+        # The pages MkDocs never saw (procedures and their other versions), and the two files that list them.
         if self.shell_pages:
-            shell.write_procedure_pages(procedures, self.site.handbook, config, parallel=self.command == "build",
+            written = [p for p in self.pages.values() if p.from_shell]
+            shell.write_procedure_pages(written, self.site.handbook, config, parallel=self.command == "build",
                                         cache=self.page_cache)
-            by_id = {p.key: p for p in procedures}
-            shell.sitemap_with_procedures([by_id[pid] for pid in self.site.handbook.procedures], config)
+            shell.sitemap_with_procedures(written, config)
         # Open data (opendata.py): every procedure and the catalogue as files, with each build.
         opendata.write_open_data(self.site.handbook, Path(config.site_dir), config.site_url or "/",
                                  cache=self.page_cache)

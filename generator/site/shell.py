@@ -95,10 +95,10 @@ class PageWriter:
     """Writes procedure pages from the shell; everything a forked worker needs
     (it inherits this object, so nothing is pickled)."""
 
-    def __init__(self, pages: dict, site_dir: Path, directory_urls: bool, page_shell: Shell,
+    def __init__(self, pages: dict, site_dir: Path, directory_urls: bool, shells: dict[str, Shell],
                  cache, inputs: str):
         self.pages, self.site_dir, self.directory_urls = pages, site_dir, directory_urls
-        self.shell, self.cache, self.inputs = page_shell, cache, inputs
+        self.shells, self.cache, self.inputs = shells, cache, inputs  # shell url → Shell
 
     def write(self, ids: list[str]) -> None:
         cache = self.cache
@@ -129,8 +129,8 @@ class PageWriter:
             return get_relative_url(urls.file_url(target, self.directory_urls), url)
 
         body = page.render(url_for)
-        return self.shell.page(title=page.title, content=body, toc=get_toc(page.toc_tokens(body)),
-                               edit_url=page.edit_url(), url=url)
+        return self.shells[urls.shell_for(page.url)].page(title=page.title, content=body, toc=get_toc(page.toc_tokens(body)),
+                                                          edit_url=page.edit_url(), url=url)
 
 
 def link(source: Path, target: Path) -> bool:
@@ -143,11 +143,11 @@ def link(source: Path, target: Path) -> bool:
     return True
 
 
-def page_inputs(page_shell: Shell, handbook, config) -> str:
+def page_inputs(shells: dict[str, Shell], handbook, config) -> str:
     """What every procedure page is made of besides its own file and its
     suggestions: the registries, every procedure's id, title and field, the
-    shell, the settings and today's date (the "Cần rà soát" notice)."""
-    digest = hashlib.sha256(page_shell.fingerprint.encode())
+    shells, the settings and today's date (the "Cần rà soát" notice)."""
+    digest = hashlib.sha256("".join(s.fingerprint for s in shells.values()).encode())
     digest.update(repr((dt.date.today(), handbook.day, config.repo_url, config.use_directory_urls, sorted(
         (p.id, p.title, p.field_id, p.path) for p in handbook.procedures.values()),
         sorted(handbook.registry_digests.items()))).encode())
@@ -155,16 +155,20 @@ def page_inputs(page_shell: Shell, handbook, config) -> str:
 
 
 def write_procedure_pages(pages: list, handbook, config, *, parallel: bool, cache=None) -> None:
-    """Every procedure page from the shell MkDocs rendered (then removed); in
-    parallel (forked workers) for a one-off build on a machine with several cores.
-    ``cache`` (build.BuildCache, sotay serve) keeps pages between rebuilds."""
+    """Every page written from a shell (procedures, their other versions) from
+    the shells MkDocs rendered (then removed); in parallel (forked workers) for
+    a one-off build on a machine with several cores.  ``cache``
+    (build.BuildCache, sotay serve) keeps pages between rebuilds."""
     site_dir = Path(config.site_dir)
-    shell_file = site_dir / urls.output_file(urls.SHELL, config.use_directory_urls)
-    page_shell = Shell(shell_file.read_text(encoding="utf-8"), config.theme.get_env().get_template("partials/toc-item.html"),
-                       urls.file_url(urls.SHELL, config.use_directory_urls))
-    shutil.rmtree(site_dir / urls.SHELL_DIR)
-    writer = PageWriter({p.key: p for p in pages}, site_dir, config.use_directory_urls, page_shell, cache,
-                        page_inputs(page_shell, handbook, config))
+    toc_item = config.theme.get_env().get_template("partials/toc-item.html")
+    shells = {}
+    for url in sorted({urls.shell_for(p.url) for p in pages}):
+        html = (site_dir / urls.output_file(url, config.use_directory_urls)).read_text(encoding="utf-8")
+        shells[url] = Shell(html, toc_item, urls.file_url(url, config.use_directory_urls))
+    if (site_dir / urls.SHELL_DIR).exists():
+        shutil.rmtree(site_dir / urls.SHELL_DIR)
+    writer = PageWriter({p.key: p for p in pages}, site_dir, config.use_directory_urls, shells, cache,
+                        page_inputs(shells, handbook, config))
     ids = [p.key for p in pages]
     workers = min(os.cpu_count() or 1, 4) if parallel and len(ids) >= PARALLEL_FROM else 1
     if workers == 1:
@@ -227,21 +231,28 @@ def _report(work: Callable[[list], None], chunk: list, send) -> None:
 
 
 def sitemap_with_procedures(pages: list, config) -> None:
-    """MkDocs listed the shell in sitemap.xml (when site_url is set): list
-    the procedure pages in its place."""
+    """MkDocs listed the shells in sitemap.xml (when site_url is set): list
+    the pages written from them in the first one's place."""
     site_dir = Path(config.site_dir)
     path = site_dir / "sitemap.xml"
     if not path.exists():
         return
     text = path.read_text(encoding="utf-8")
-    start = text.find(urls.file_url(urls.SHELL, config.use_directory_urls) + "</loc>")
-    if start < 0:
+    blocks = []  # (begin, end) of each shell's <url> entry
+    for url in urls.SHELLS:
+        start = text.find(urls.file_url(url, config.use_directory_urls) + "</loc>")
+        if start >= 0:
+            blocks.append((text.rfind("<url>", 0, start), text.find("</url>", start) + len("</url>")))
+    if not blocks:
         return
-    begin, end = text.rfind("<url>", 0, start), text.find("</url>", start) + len("</url>")
+    blocks.sort()
+    begin, end = blocks[0]
     block = text[begin:end]
     shell_loc = block[block.find("<loc>") + 5: block.find("</loc>")]
     base = config.site_url.rstrip("/") + "/"
     entries = [block.replace(shell_loc, html_escape(base + urls.file_url(p.url, config.use_directory_urls))) for p in pages]
+    for other_begin, other_end in reversed(blocks[1:]):  # the other shells' entries go
+        text = text[:other_begin].rstrip(" ").rstrip("\n") + text[other_end:]
     text = text[:begin] + "\n    ".join(entries) + text[end:]
     path.write_text(text, encoding="utf-8")
     (site_dir / "sitemap.xml.gz").write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
