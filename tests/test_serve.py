@@ -229,6 +229,14 @@ EDITS = {
                     "vai_tro: Công chức tiếp nhận"),
     # A hand-written page.
     "hand-written page": ("handbook/index.md", "\n", "\nMột dòng mới ở trang chủ.\n"),
+    # A training scenario: the training pages.
+    "training item": (KHAI_SINH, "ten: Khai sinh cho trẻ đã sinh gần ba tháng", "ten: Khai sinh cho trẻ sinh đã 81 ngày"),
+    # A quiz question's basis: what the trainer's page says needs updating before the next version.
+    "training basis": (KHAI_SINH, "van_ban: 60/2014/QH13\n        dieu: Khoản 1 Điều 15\n    - ma: khai-sinh-cau-giay-to",
+                       "van_ban: 123/2015/NĐ-CP\n        dieu: Điều 9\n    - ma: khai-sinh-cau-giay-to"),
+    # A later version's note: its own page (written from the deeper shell) and the change calendar.
+    "version": (KHAI_SINH, "Luật Hộ tịch số 03/2026/QH16 có hiệu lực, thay thế",
+                "Luật Hộ tịch số 03/2026/QH16 bắt đầu có hiệu lực, thay thế"),
 }
 
 

@@ -83,6 +83,7 @@ class BuildCache:
     open_data: dict = dataclasses.field(default_factory=dict)  # procedure id → (its inputs, its record, flags)
     suggestions: tuple = ()  # (what they were computed from, "similar procedures")
     templates: MemoryBytecodeCache = dataclasses.field(default_factory=MemoryBytecodeCache)
+    memo: dict = dataclasses.field(default_factory=dict)  # the renderer's reusable work (render.Renderer.memo)
 
 
 # The iframe-worker shim (theme/assets/…), our copy of the one Material's

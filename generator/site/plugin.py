@@ -142,7 +142,7 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         suggestions = self._suggestions(search_docs, handbook, cache)
         # Registry-only entries are searched too, but never suggested as similar procedures.
         search_docs = search_docs + registry_documents(handbook)
-        self.site = pages.Site(handbook, Renderer(handbook, self.template_cache), suggestions, search_docs, history(handbook.root),
+        self.site = pages.Site(handbook, Renderer(handbook, self.template_cache, cache.memo if cache else None), suggestions, search_docs, history(handbook.root),
                                config.repo_url, self.config.source_edit_uri)
         self.shell_pages = SHELL_PAGES
         self.pages = {p.src_uri: p for p in pages.site_pages(self.site, with_shell=self.shell_pages)}

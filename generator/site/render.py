@@ -34,6 +34,7 @@ from ..textutil import vi_sort_key
 from .. import urls
 from .dated import case_data
 from ..urls import procedure_url, field, legal, training, trainee
+from ..content.sessions import training_items
 from ..training.pack import LETTERS, build_pack
 from .opendata import json_ld
 
@@ -84,8 +85,10 @@ class MemoryBytecodeCache(BytecodeCache):
 
 
 class Renderer:
-    def __init__(self, handbook: Handbook, template_cache: BytecodeCache | None = None):
+    def __init__(self, handbook: Handbook, template_cache: BytecodeCache | None = None, memo: dict | None = None):
         self.hb = handbook
+        # sotay serve: what a rebuild may reuse of the last one's work, each with the inputs it depends on.
+        self.memo = memo
         self.abbreviations = Abbreviations({k: v.meaning for k, v in handbook.glossary.items()})
         self.env = Environment(
             loader=PackageLoader("generator.site", "templates"),
@@ -323,7 +326,15 @@ class Renderer:
     # --- training ---------------------------------------------------------
 
     def packs(self) -> list:
-        return [build_pack(s, self.hb.procedures) for s in self.hb.sessions.values()]
+        return [self.pack(sid) for sid in self.hb.sessions]
+
+    @functools.cached_property
+    def _training_items(self) -> dict:
+        return training_items(self.hb.procedures.values())
+
+    def pack(self, session_id: str):
+        """A session laid out (training/pack.py); the procedures' items are walked once per build."""
+        return build_pack(self.hb.sessions[session_id], self.hb.procedures, self._training_items)
 
     def render_training_index(self, url_for: Callable[[str], str]) -> str:
         procedures = sorted((p for p in self.hb.procedures.values() if p.training), key=lambda p: vi_sort_key(p.title))
@@ -335,7 +346,7 @@ class Renderer:
         """The trainer's page (answers, handling, defects) or the trainee's
         page (none of them: its quiz loads the key from urls.QUIZ_KEY_FILE)."""
         return self.env.get_template("training.html").render(
-            pack=build_pack(self.hb.sessions[session_id], self.hb.procedures), trainer=trainer,
+            pack=self.pack(session_id), trainer=trainer,
             key_src=urls.QUIZ_KEY_FILE, url_for=url_for, legal=self.hb.legal,
             updates=session_updates(self.hb.sessions[session_id], self.training_updates) if trainer else [],
         )
@@ -343,12 +354,12 @@ class Renderer:
     @functools.cached_property
     def training_updates(self):
         """Training items an upcoming version makes out of date (training/updates.py), once per build."""
-        return item_updates(self.hb)
+        return item_updates(self.hb, None if self.memo is None else self.memo.setdefault("training-updates", {}))
 
     def quiz_key(self, session_id: str) -> str:
         """The trainee page's answer key as a script (a script, not JSON, so it
         loads from file:// too): answers, explanation and legal basis per question."""
-        pack = build_pack(self.hb.sessions[session_id], self.hb.procedures)
+        pack = self.pack(session_id)
         key = {}
         for item in pack.quiz:
             q = item.value
@@ -363,7 +374,7 @@ class Renderer:
         """One self-contained HTML document (styles inline, no script, no
         external file) to print or carry on a USB stick; ``css`` from ``pack_styles()``."""
         return self.env.get_template("training_pack.html").render(
-            pack=build_pack(self.hb.sessions[session_id], self.hb.procedures), trainer=trainer,
+            pack=self.pack(session_id), trainer=trainer,
             css=Markup(css), today=today, legal=self.hb.legal,
         )
 

@@ -54,10 +54,14 @@ def _clock(start: str, minutes: int) -> str:
     return t.strftime("%H:%M")
 
 
-def build_pack(session: model.Session, procedures: dict[str, model.Procedure]) -> Pack:
+def build_pack(session: model.Session, procedures: dict[str, model.Procedure], items: dict | None = None) -> Pack:
     """Lay a validated session out: clock times, items in agenda order, the
-    materials checklist (the editor's list, then what the agenda needs)."""
-    items = {k: w[0] for k, w in training_items(procedures.values()).items()}
+    materials checklist (the editor's list, then what the agenda needs).
+    ``items``: ``training_items`` of ``procedures``, when the caller lays
+    out several sessions (it walks every procedure)."""
+    if items is None:
+        items = training_items(procedures.values())
+    items = {k: w[0] for k, w in items.items()}
     covered = [procedures[p] for p in session.procedures if p in procedures]
     slots: list[Slot] = []
     elapsed = 0

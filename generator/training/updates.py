@@ -71,13 +71,31 @@ def _text(value) -> str:
     return fold(" ".join(parts))
 
 
-def item_updates(hb: Handbook) -> dict[tuple[str, str], Update]:
-    """(kind, id) → the update an item needs before its procedure's next version."""
+def item_updates(hb: Handbook, memo: dict | None = None) -> dict[tuple[str, str], Update]:
+    """(kind, id) → the update an item needs before its procedure's next version.
+    ``memo`` (sotay serve, kept between rebuilds): each procedure's share,
+    reused while its file, the registries and the edition are unchanged."""
     found: dict[tuple[str, str], Update] = {}
+    registries = tuple(sorted(hb.registry_digests.items()))
     for pid, p in hb.procedures.items():
-        coming = upcoming(hb, pid)
-        if p.training is None or not coming:
+        if p.training is None:
             continue
+        if memo is None:
+            found.update(procedure_updates(hb, pid))
+            continue
+        key = (p.version, hb.day, hb.edition, registries)
+        if memo.get(pid, (None,))[0] != key:
+            memo[pid] = (key, procedure_updates(hb, pid))
+        found.update(memo[pid][1])
+    return found
+
+
+def procedure_updates(hb: Handbook, pid: str) -> dict[tuple[str, str], Update]:
+    """The updates of procedure ``pid``'s training items before its next version."""
+    found: dict[tuple[str, str], Update] = {}
+    p = hb.procedures[pid]
+    coming = upcoming(hb, pid)
+    if p.training is not None and coming:
         nxt = coming[0]
         cited_now = {r.document for r in p.legal_basis}
         cited_then = {r.document for r in nxt.procedure.legal_basis}
