@@ -39,6 +39,11 @@ class Report:
     def mrr(self) -> float:
         return sum(1 / r for _, r in self.ranks if r) / len(self.ranks)
 
+    def everyday_misses(self, k: int = 3) -> list[str]:
+        """Everyday-words queries (one per procedure at least) whose procedure is not in the top ``k``."""
+        return [f"  {q['q']!r} → {q['id']}: hạng {r or '—'}" for q, r in self.ranks
+                if q["loai"] == "doi-thuong" and not (r and r <= k)]
+
     def misses(self) -> list[str]:
         return [f"  {q['q']!r} → {q['id']}: hạng {r or '—'}" for q, r in self.ranks if r != 1]
 
