@@ -121,3 +121,28 @@ def test_site_search_index_is_lean(shipped_site):
     assert len(procedure_entries) == len(hb.procedures) == len(set(procedure_entries))
     assert not [loc for loc in locations if loc.startswith("thu-tuc/") and "#" in loc]
     assert set(data["config"]["fields"]) >= {"title", "text", "keywords", "body"}
+
+
+def _procedures(*titles):
+    from types import SimpleNamespace
+
+    procs = {f"p{i}": SimpleNamespace(id=f"p{i}", title=t) for i, t in enumerate(titles)}
+    return SimpleNamespace(procedures=procs)
+
+
+def test_a_title_inside_a_longer_one_is_its_general_case_unless_the_longer_one_negates_it():
+    from generator.search.index import general_procedures
+
+    hb = _procedures("Đăng ký khai sinh", "Đăng ký lại khai sinh", "Đăng ký khai sinh có yếu tố nước ngoài")
+    assert general_procedures(hb) == {"p0"}
+    # The collaborator translator and the one who is not: two cases, neither general.
+    hb = _procedures("Chứng thực chữ ký người dịch là cộng tác viên dịch thuật",
+                     "Chứng thực chữ ký người dịch không phải là cộng tác viên dịch thuật",
+                     "Xác nhận người chưa đăng ký kết hôn", "Xác nhận người đăng ký kết hôn")
+    assert general_procedures(hb) == set()
+
+
+def test_shipped_search_puts_the_plain_signature_certification_above_the_translators_ones(run, monkeypatch):
+    monkeypatch.chdir(REPO)
+    for query in ("chứng thực chữ ký", "chung thuc chu ky"):
+        assert search_json(run, query)[0]["id"] == "chung-thuc-chu-ky"

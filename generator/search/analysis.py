@@ -148,16 +148,24 @@ def query_terms(query: str, vocabulary: Vocabulary) -> list[tuple[str, float]]:
     def add(term: str, weight: float) -> None:
         terms[term] = max(terms.get(term, 0.0), weight)
 
-    slots: list[list[str]] = []
-    for word in words(query):
-        alts, known = alternatives(word, vocabulary)
+    slots: list[tuple[str, list[str], bool]] = [(word, *alternatives(word, vocabulary)) for word in words(query)]
+    for i, (word, alts, known) in enumerate(slots):
+        if known or len(alts) < 2:
+            continue
+        # A guess that makes a phrase the index knows with a neighbouring word is the one
+        # meant: "ket hno" is "ket hon", not "ket ho" or "ket no".
+        neighbours = [n for j in (i - 1, i + 1) if 0 <= j < len(slots) for n in slots[j][1]]
+        fitting = [a for a in alts if any(pair(a, n) in vocabulary or pair(n, a) in vocabulary for n in neighbours)]
+        if fitting:
+            slots[i] = (word, fitting, known)
+    for word, alts, known in slots:
         if known:
             add(word, 1.0)
             add(alts[0], 1.0)
         else:
             for alt in alts:
                 add(alt, 0.5)
-        slots.append(alts)
+    slots = [alts for _, alts, _ in slots]
     for left, right in zip(slots, slots[1:]):
         for a in left:
             for b in right:

@@ -65,9 +65,22 @@ class SearchDoc:
         return not self.portal
 
 
+# Words that make the longer title the opposite case, not a special one: "… là cộng
+# tác viên" is not the general case of "… không phải là cộng tác viên".
+NEGATIONS = frozenset({"không", "chưa", "chẳng"})
+
+
 def _is_subsequence(short: list[str], long: list[str]) -> bool:
-    rest = iter(long)
-    return len(short) < len(long) and all(word in rest for word in short)
+    """``long`` is ``short`` with words added (in order), none of them a negation."""
+    if len(short) >= len(long):
+        return False
+    extra, i = [], 0
+    for word in long:
+        if i < len(short) and word == short[i]:
+            i += 1
+        else:
+            extra.append(word)
+    return i == len(short) and not NEGATIONS.intersection(w.lower() for w in extra)
 
 
 def general_procedures(hb: Handbook) -> set[str]:
