@@ -62,18 +62,31 @@ def test_procedure_is_complete(p):
     assert p.legal_basis and p.owner and p.reviewed
     assert p.code or p.flagged("ma_thu_tuc"), "mã thủ tục trống mà không đánh dấu cần xác minh"
     for step in p.steps:
-        assert 5 <= len(step.checklist) <= 9, f"bước '{step.name}' có {len(step.checklist)} mục"
         assert step.role
-    assert sum(len(s.mistakes) for s in p.steps) >= 2
-    assert len(p.keywords) >= 5
     for fee in p.fees:
         assert fee.amount is not None or fee.local_key or p.flagged("phi"), fee.name
 
 
-@pytest.mark.parametrize("p", PROCEDURES, ids=[p.id for p in PROCEDURES])
-def test_related_links_go_both_ways(p):
-    for other in p.related:
-        assert p.id in HANDBOOK.procedures[other].related, f"{other} không liên kết ngược lại {p.id}"
+def test_shipped_pages_meet_the_standard_sotay_validate_states():
+    # 5–9 checks per step, two common mistakes, five search words, related links both ways:
+    # `sotay validate` says each shortfall as a located note; the shipped handbook has none.
+    notes = [n.format() for n in SINK.notes if "sổ tay cần" in n.message or "chưa liên kết ngược lại" in n.message]
+    assert notes == []
+
+
+def test_validate_locates_each_shortfall_of_a_page(mini, run):
+    text = (mini / "procedures/ho-tich/dang-ky-khai-sinh.yml").read_text(encoding="utf-8")
+    (mini / "procedures/ho-tich/dang-ky-khai-sinh.yml").write_text(
+        text.replace("lien_quan: [dang-ky-ket-hon]", "lien_quan: [dang-ky-ket-hon, dang-ky-khai-sinh-2]"), encoding="utf-8")
+    other = (mini / "procedures/ho-tich/dang-ky-ket-hon.yml").read_text(encoding="utf-8")
+    (mini / "procedures/ho-tich/dang-ky-khai-sinh-2.yml").write_text(
+        other.replace("Đăng ký kết hôn", "Đăng ký khai sinh thử").replace("lien_quan: [dang-ky-khai-sinh]\n", ""), encoding="utf-8")
+    result = run("validate", "--strict")
+    out = result.output
+    assert result.exit_code == 0, out  # a draft may fall short: notes, not errors
+    assert "dang-ky-khai-sinh.yml:28:7: lưu ý: " in out and "bước 'Tiếp nhận hồ sơ' có 2 mục kiểm tra (sổ tay cần 5–9 mục)" in out
+    assert "có 1 từ khóa tìm kiếm (sổ tay cần ít nhất 5)" in out
+    assert "'dang-ky-khai-sinh-2' chưa liên kết ngược lại thủ tục này" in out
 
 
 def test_every_cited_document_is_in_the_registry_with_its_replacements():

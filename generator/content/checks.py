@@ -1,7 +1,8 @@
 """Checks across the loaded handbook, run by ``load_handbook`` once every
 file is read: references resolve, codes and titles are unique, dates of
 what has happened are not in the future, cited documents are in force,
-synonyms and triage pre-answers lead somewhere; and what ``sotay validate
+synonyms and triage pre-answers lead somewhere, full pages are complete
+(check_complete); and what ``sotay validate
 --strict`` adds (warnings and the scaffold's "CẦN ĐIỀN" become errors)."""
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from . import model
 from .conditions import parse_answer
 from .errors import ContentError, ErrorSink, shown
 from .legal import close_documents, status_warnings
-from .located import Reference, location
+from .located import Reference, item_location, location
 from .sessions import session_files
 from .wording import date_vi
 from .yamlsource import compose, read_text
@@ -149,6 +150,45 @@ def check_unique(hb: Handbook, sink: ErrorSink) -> None:
                 others = ", ".join(f"{o.path}:{location(o, attr)[0]}" for o in group if o is not p)
                 line, col = location(p, attr)
                 sink.add(p.path, line, col, message(p, others), hint)
+
+
+# What a page needs for a new officer to work from (CONTRIBUTING, "Một thủ tục đầy đủ").
+CHECKS_PER_STEP = (5, 9)
+MIN_MISTAKES, MIN_KEYWORDS = 2, 5
+
+
+def check_complete(hb: Handbook, sink: ErrorSink) -> None:
+    """The shipped handbook's standard for a full page, as located notes
+    (``lưu ý``; tests/test_catalogue.py holds the shipped pages to them, a
+    draft or a test fixture may fall short): 5–9 checks per step, two common
+    mistakes at least, five everyday search words, and related procedures
+    linked both ways (the other page's line is named; a procedure not loaded
+    is not judged)."""
+    low, high = CHECKS_PER_STEP
+    for p in hb.procedures.values():
+        for step in p.steps:
+            n = len(step.checklist)
+            if not low <= n <= high:
+                line, col = location(step, "checklist")
+                sink.note(p.path, line, col, f"bước '{shown(step.name)}' có {n} mục kiểm tra (sổ tay cần {low}–{high} mục)",
+                          "tách bước quá dài thành hai bước, hoặc ghi thêm việc cán bộ thật sự phải làm, kiểm tra ở bước này."
+                          if n < low else "tách bước thành hai bước, mỗi bước 5–9 mục.")
+        mistakes = sum(len(s.mistakes) for s in p.steps)
+        if p.steps and mistakes < MIN_MISTAKES:
+            line, col = location(p, "steps")
+            sink.note(p.path, line, col, f"cả quy trình mới có {mistakes} lỗi thường gặp (sổ tay cần ít nhất {MIN_MISTAKES})",
+                      "ghi 'loi_thuong_gap' ở các bước: những sai sót cán bộ mới hay mắc khi làm thủ tục này.")
+        if len(p.keywords) < MIN_KEYWORDS:
+            line, col = location(p, "keywords" if p.keywords else "title")
+            sink.note(p.path, line, col, f"có {len(p.keywords)} từ khóa tìm kiếm (sổ tay cần ít nhất {MIN_KEYWORDS})",
+                      "thêm vào 'tu_khoa' những cách người dân gọi thủ tục này ở quầy, ví dụ \"làm sổ đỏ\", \"giấy độc thân\".")
+        for i, other in enumerate(p.related):
+            target = hb.procedures.get(other)
+            if target is not None and p.id not in target.related:
+                line, col = item_location(p, "related", i)
+                tline = location(target, "related" if target.related else "title")[0]
+                sink.note(p.path, line, col, f"'{other}' chưa liên kết ngược lại thủ tục này ({target.path}:{tline})",
+                          f"thêm '- {p.id}' vào 'lien_quan' của {target.path}: liên kết thủ tục liên quan đi hai chiều.")
 
 
 def _triage_options(q: model.TriageQuestion):

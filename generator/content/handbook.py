@@ -358,6 +358,7 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
     legal_file = REGISTRY_FILES["legal"][0]
     checks.check_dates(hb, sink, today, _display(root / DATA_DIR / legal_file, root))
     checks.check_unique(hb, sink)
+    checks.check_complete(hb, sink)
     checks.check_references(refs, hb, all_files, {rel for rel in published if rel.startswith(FORMS_DIR)}, sink)
     checks.check_legal_status(hb, sink)
     if only is None:
