@@ -450,3 +450,14 @@ def test_validate_reminds_of_the_review_date_after_editing_a_fee_or_deadline(min
     assert "cảnh báo" not in run("validate").output
     commit(mini, "Sửa thời hạn")
     assert "cảnh báo" not in run("validate").output  # committed: nothing left to remind
+
+
+@pytestmark_git
+def test_no_review_reminder_when_the_review_date_is_already_today(mini, run):
+    from generator.content.handbook import today_in_vietnam
+
+    make_repo(mini)
+    rewrite(mini, KET_HON, "ngay_ra_soat: 2025-11-20", f"ngay_ra_soat: {today_in_vietnam().isoformat()}")
+    commit(mini, "Rà soát hôm nay")
+    rewrite(mini, KET_HON, "  so: 5", "  so: 3")  # edited again the same day
+    assert "cảnh báo" not in run("validate").output

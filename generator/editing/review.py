@@ -126,11 +126,15 @@ def review_warnings(old: model.Procedure, new: model.Procedure) -> list[str]:
             f"{new.reviewed:%d/%m/%Y}: đối chiếu với văn bản rồi ghi ngày rà soát mới."]
 
 
-def uncommitted_review_warnings(root: Path, procedures) -> list[ContentError]:
+def uncommitted_review_warnings(root: Path, procedures, today: dt.date | None = None) -> list[ContentError]:
     """For ``sotay validate``: a warning at the review date of each procedure
     whose deadline or fee differs from the last commit (git HEAD) while its
-    review date does not.  Nothing outside a git repository or before the
-    first commit."""
+    review date does not, unless that date is today (reviewed today, edited
+    again today: nothing to remind).  Nothing outside a git repository or
+    before the first commit."""
+    from ..content.handbook import today_in_vietnam
+
+    today = today or today_in_vietnam()
     try:
         head = ok(root, "rev-parse", "--verify", "-q", "HEAD^{commit}")
         committed = files_at(root, head) if head else {}
@@ -139,6 +143,8 @@ def uncommitted_review_warnings(root: Path, procedures) -> list[ContentError]:
     found = []
     for p in procedures:
         data = committed.get(p.path)
+        if p.reviewed >= today:
+            continue
         try:
             if data is None or (root / p.path).read_bytes() == data:
                 continue
