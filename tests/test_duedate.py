@@ -24,7 +24,7 @@ HOLIDAYS = "handbook/data/ngay-nghi.yml"
 def cal():
     sink = ErrorSink()
     years = load_holidays(REPO, sink)
-    assert sink.items == []
+    assert [e for e in sink.items if not e.note] == []
     return duedate.WorkCalendar.from_registry(years)
 
 
@@ -44,7 +44,7 @@ def counted(result):
 def test_real_registry_loads_every_year_with_its_make_up_days():
     sink = ErrorSink()
     years = load_holidays(REPO, sink)
-    assert sink.items == []
+    assert [e for e in sink.items if not e.note] == []
     assert sorted(years) == [2025, 2026, 2027]
     assert [d.day for d in years[2025].make_up] == [D(2025, 4, 26)]
     assert [d.day for d in years[2026].make_up] == [D(2026, 1, 10), D(2026, 8, 22)]

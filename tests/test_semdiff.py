@@ -43,10 +43,10 @@ def change_objects(new: str, old: str = ORIGINAL, path: str = KHAI_SINH):
 def test_the_fixture_loads_from_text():
     sink = ErrorSink()
     p = load_procedure_text(ORIGINAL, KHAI_SINH, sink)
-    assert sink.items == [] and p.id == "dang-ky-khai-sinh" and p.path == KHAI_SINH
+    assert [e for e in sink.items if not e.note] == [] and p.id == "dang-ky-khai-sinh" and p.path == KHAI_SINH
     # registries are not consulted: an unknown document or field is no error here
     p = load_procedure_text(edited("van_ban: 60/2014/QH13", "van_ban: 1/2099/QH99"), KHAI_SINH, sink)
-    assert sink.items == [] and p.legal_basis[0].document == "1/2099/QH99"
+    assert [e for e in sink.items if not e.note] == [] and p.legal_basis[0].document == "1/2099/QH99"
 
 
 # --- silence -------------------------------------------------------------------

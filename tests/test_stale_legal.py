@@ -125,7 +125,7 @@ def add_documents(root) -> None:
 def test_documents_in_force_give_no_warning(mini):
     add_documents(mini)  # repealed documents in the registry are fine while nobody cites them
     _, sink = load_handbook(mini)
-    assert sink.items == []
+    assert [e for e in sink.items if not e.note] == []
 
 
 def test_replaced_document_warns_at_each_citation(mini):

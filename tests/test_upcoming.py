@@ -68,7 +68,7 @@ def ready(replaced):
 
 def test_a_document_replaced_from_a_later_day_is_cited_without_warning_until_then(replaced):
     _, sink = load_handbook(replaced)
-    assert sink.items == []  # before: "đã được thay thế bởi" at every citation, an error with --strict
+    assert [e for e in sink.items if not e.note] == []  # before: "đã được thay thế bởi" at every citation, an error with --strict
 
 
 def test_a_version_after_the_replacement_may_not_keep_the_old_document(replaced):
