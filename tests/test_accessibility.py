@@ -236,6 +236,31 @@ def test_every_training_page(open_page, shipped_site):
     assert not violations, report(violations)
 
 
+def test_every_procedure_page_and_catalogue_list(axe_installed, chromium, shipped_url, shipped_site):
+    """Every procedure page (and every other version's page), every field's
+    list and the coverage page: light scheme, desktop width (the page kinds'
+    narrow and dark renderings are checked above on their examples).  One
+    tab visits them in turn: a context per page would hold them all open."""
+    paths = sorted(p.parent.relative_to(shipped_site).as_posix() + "/"
+                   for p in (shipped_site / "thu-tuc").rglob("index.html"))
+    paths += ["do-phu/"] if (shipped_site / "do-phu/index.html").is_file() else []
+    assert len(paths) > 100
+    context = chromium.new_context(color_scheme="light", viewport=WIDTHS["may-tinh"])
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        violations = []
+        for path in paths:
+            page.goto(shipped_url + path)
+            page.wait_for_load_state("load")
+            violations += run_axe(page, f"/{path}")
+        assert not violations, report(violations)
+        assert errors == []
+    finally:
+        context.close()
+
+
 TASK_LIST_PAGE = """\
 # Việc cần làm
 
