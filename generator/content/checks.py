@@ -155,6 +155,11 @@ def check_unique(hb: Handbook, sink: ErrorSink) -> None:
 # What a page needs for a new officer to work from (CONTRIBUTING, "Một thủ tục đầy đủ").
 CHECKS_PER_STEP = (5, 9)
 MIN_MISTAKES, MIN_KEYWORDS = 2, 5
+STANDARD = "sổ tay cần"  # in every note of check_complete: how a reader (or a test) tells them apart
+
+
+def is_completeness_note(item: ContentError) -> bool:
+    return item.note and STANDARD in item.message
 
 
 def check_complete(hb: Handbook, sink: ErrorSink) -> None:
@@ -187,7 +192,7 @@ def check_complete(hb: Handbook, sink: ErrorSink) -> None:
             if target is not None and p.id not in target.related:
                 line, col = item_location(p, "related", i)
                 tline = location(target, "related" if target.related else "title")[0]
-                sink.note(p.path, line, col, f"'{other}' chưa liên kết ngược lại thủ tục này ({target.path}:{tline})",
+                sink.note(p.path, line, col, f"'{other}' chưa liên kết ngược lại thủ tục này ({target.path}:{tline}; sổ tay cần liên kết hai chiều)",
                           f"thêm '- {p.id}' vào 'lien_quan' của {target.path}: liên kết thủ tục liên quan đi hai chiều.")
 
 
