@@ -19,7 +19,8 @@ from test_search_quality import site_search  # noqa: F401 (a helper, no test)
 LAND = "dang-ky-dat-dai-cap-giay-chung-nhan-lan-dau"
 EVERYDAY = ["sổ đỏ", "so do", "sổ hồng"]
 # A registry entry without a full page: Thông báo tổ chức lễ hội cấp xã (1.003622).
-FESTIVAL_QUERY, FESTIVAL = "lễ hội", "thong-bao-to-chuc-le-hoi-cap-xa"
+# "lễ hội" alone also matches "điều lệ hội" (folded, "lệ hội" is "le hoi"): the query names the act.
+FESTIVAL_QUERY, FESTIVAL = "tổ chức lễ hội", "thong-bao-to-chuc-le-hoi-cap-xa"
 NONSENSE = "xqzv blorptk"
 
 
@@ -37,7 +38,6 @@ def test_cli_registry_entry_is_found_and_marked_with_its_portal_link(run, monkey
     rows = json.loads(run("search", FESTIVAL_QUERY, "--json").output)[:3]
     entry = next(r for r in rows if r["id"] == f"danh-muc/{FESTIVAL}")
     assert entry["full"] is False and entry["portal"].startswith("https://dichvucong.gov.vn/")
-    assert rows.index(entry) > 0  # the full procedure that matches as well comes first
     text = run("search", FESTIVAL_QUERY, "-n", "3").output
     assert "Chưa có hướng dẫn chi tiết" in text and entry["portal"] in text
 

@@ -137,6 +137,22 @@ def alternatives(word: str, vocabulary: Vocabulary) -> tuple[list[str], bool]:
     return [v for v in vocabulary.plain if v.startswith(folded)][:MAX_ALTERNATIVES], False
 
 
+def _guesses(query: str, vocabulary: Vocabulary) -> list[tuple[str, list[str], bool]]:
+    """Each word of the query with the folded forms looked for in its place
+    (``alternatives``) and whether it was known."""
+    found = [(word, *alternatives(word, vocabulary)) for word in words(query)]
+    out = []
+    for i, (word, alts, known) in enumerate(found):
+        if not known and len(alts) > 1:
+            # A guess that makes a phrase the index knows with a neighbouring word is the one
+            # meant: "ket hno" is "ket hon", not "ket ho" or "ket no" (the site's analyser alike).
+            neighbours = [n for j in (i - 1, i + 1) if 0 <= j < len(found) for n in found[j][1]]
+            alts = [a for a in alts if any(pair(a, n) in vocabulary or pair(n, a) in vocabulary
+                                           for n in neighbours)] or alts
+        out.append((word, alts, known))
+    return out
+
+
 def query_terms(query: str, vocabulary: Vocabulary) -> list[tuple[str, float]]:
     """The weighted index terms a query looks for.
 
@@ -148,26 +164,18 @@ def query_terms(query: str, vocabulary: Vocabulary) -> list[tuple[str, float]]:
     def add(term: str, weight: float) -> None:
         terms[term] = max(terms.get(term, 0.0), weight)
 
-    slots: list[tuple[str, list[str], bool]] = [(word, *alternatives(word, vocabulary)) for word in words(query)]
-    for i, (word, alts, known) in enumerate(slots):
-        if known or len(alts) < 2:
-            continue
-        # A guess that makes a phrase the index knows with a neighbouring word is the one
-        # meant: "ket hno" is "ket hon", not "ket ho" or "ket no".
-        neighbours = [n for j in (i - 1, i + 1) if 0 <= j < len(slots) for n in slots[j][1]]
-        fitting = [a for a in alts if any(pair(a, n) in vocabulary or pair(n, a) in vocabulary for n in neighbours)]
-        if fitting:
-            slots[i] = (word, fitting, known)
-    for word, alts, known in slots:
+    slots: list[list[str]] = []
+    for word, alts, known in _guesses(query, vocabulary):
         if known:
             add(word, 1.0)
             add(alts[0], 1.0)
         else:
             for alt in alts:
                 add(alt, 0.5)
-    slots = [alts for _, alts, _ in slots]
+        slots.append(alts)
     for left, right in zip(slots, slots[1:]):
         for a in left:
             for b in right:
                 add(PAIR_MARK + a + PAIR_MARK + b, 2.0)
     return sorted(terms.items())
+

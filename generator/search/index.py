@@ -98,7 +98,9 @@ def general_procedures(hb: Handbook) -> set[str]:
         candidates = set.intersection(*(having[w] for w in sorted(set(wa), key=lambda w: len(having[w]))))
         if any(_is_subsequence(wa, titles[b]) for b in candidates if b != a):
             general.add(a)
-    return general
+    # Only the most general: "Đăng ký khai sinh có yếu tố nước ngoài" is the general case of
+    # "Đăng ký lại khai sinh có yếu tố nước ngoài" but itself a case of "Đăng ký khai sinh".
+    return {a for a in general if not any(_is_subsequence(titles[b], titles[a]) for b in titles if b != a)}
 
 
 def search_documents(hb: Handbook) -> list[SearchDoc]:
