@@ -62,10 +62,22 @@ KEEP = {"dieu", "don_vi", "truong"}
 # Short labels drawn from the real values of the same key (agencies, roles…)
 # rather than generated: they repeat across real procedures too.
 POOL = {"co_quan_thuc_hien", "phu_trach", "doi_tuong", "co_quan_phoi_hop", "vai_tro", "he_thong", "thoi_gian", "mau"}
-# Lists whose length varies from page to page (items with `chi_khi` are always
-# kept); other lists keep their length, as items may be referred to by position.
+# Lists whose length varies from page to page (items with a `chi_khi`, even nested, are
+# always kept); other lists keep their length, as items may be referred to by position.
 STRETCH = {("Procedure", k) for k in ("ho_so", "quy_trinh", "dieu_kien", "luu_y", "ket_qua", "doi_tuong", "nguon", "phi")}
 STRETCH |= {("Step", k) for k in ("kiem_tra", "meo", "loi_thuong_gap")}
+
+
+def _has_condition(value) -> bool:
+    """A list item with a `chi_khi` anywhere in it (a step whose checks depend on
+    an answer): dropping it would leave a question nothing depends on."""
+    if isinstance(value, dict):
+        return bool(value.get("chi_khi")) or any(_has_condition(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_condition(v) for v in value)
+    return False
+
+
 _LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
 _URLISH = re.compile(r"^(https?://|mailto:|tel:|/)")
 _END = ".;:?!"
@@ -318,7 +330,7 @@ class Maker:
     def _stretch(self, owner, key, meta, items: list) -> list:
         if (getattr(owner, "__name__", ""), key) not in STRETCH or not items:
             return items
-        conditional = [isinstance(i, dict) and bool(i.get("chi_khi")) for i in items]
+        conditional = [_has_condition(i) for i in items]
         free = [n for n, c in enumerate(conditional) if not c]
         minimum = (meta.get("min_items") or 0) - (len(items) - len(free))
         want = max(minimum, round(len(free) * self.scale))
