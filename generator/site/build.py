@@ -192,7 +192,8 @@ def _build_site(root: Path, site_dir: Path | None, offline: bool, cache: BuildCa
                 try:
                     config.plugins.on_startup(command="serve" if cache else "build", dirty=False)
                     try:
-                        mkdocs_build(config)
+                        # sotay serve: MkDocs' dirty build skips what reuse.py marks unchanged.
+                        mkdocs_build(config, dirty=cache is not None)
                     finally:
                         config.plugins.on_shutdown()
                 except (MkDocsException, OSError) as exc:

@@ -40,6 +40,7 @@ from ..search.index import registry_documents, search_documents, similar_procedu
 from . import opendata, pages, shell
 from .feedback import feedback_address
 from .render import MemoryBytecodeCache, Renderer
+from .reuse import Reuse
 
 # Theme files of ours that take precedence over Material's: the Vietnamese
 # analyser for its search (lunr/min/lunr.vi.min.js), main.html (our scripts:
@@ -81,6 +82,7 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         self.shell_pages = SHELL_PAGES
         self.page_cache = None  # sotay serve: build.BuildCache, what the procedure pages reuse
         self.template_cache = MemoryBytecodeCache()  # compiled templates, ours and the theme's
+        self.reuse: Reuse | None = None  # sotay serve: this build's unchanged pages (reuse.py)
 
     def load(self, root: Path, cache=None, edition: Edition | None = None) -> tuple[Handbook, ErrorSink]:
         """Load the handbook under ``root`` for the next build.  ``cache``
@@ -183,9 +185,14 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         for file in [f for f in files if f.src_uri.startswith(overlays) and f.src_uri.endswith(".yml")]:
             files.remove(file)
         # Procedure pages are written from the shell after the build (on_post_build).
+        # sotay serve: a page whose output cannot have changed is linked, not rendered (reuse.py).
+        self.reuse = Reuse(self.page_cache, config, files) if self.page_cache is not None else None
         for src_uri, page in self.pages.items():
             if not (self.shell_pages and page.from_shell):
-                files.append(File.generated(config, src_uri, content=""))
+                file = File.generated(config, src_uri, content="")
+                files.append(file)
+                if self.reuse is not None:
+                    self.reuse.consider(file, page)
         for session_id in self.site.handbook.sessions:
             files.append(File.generated(config, urls.quiz_key(session_id), content=self.site.renderer.quiz_key(session_id)))
         return files
@@ -211,7 +218,9 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         def url_for(target: str) -> str:
             return get_relative_url(urls.file_url(target, config.use_directory_urls), page.url)
 
-        html = generated.render(url_for)
+        html = self.reuse.body(page.file.src_uri) if self.reuse is not None else None
+        if html is None:
+            html = generated.render(url_for)
         page.toc = get_toc(generated.toc_tokens(html))
         return html
 
@@ -223,6 +232,8 @@ class SotayPlugin(BasePlugin[SotayConfig]):
             shell.write_procedure_pages(written, self.site.handbook, config, parallel=self.command == "build",
                                         cache=self.page_cache)
             shell.sitemap_with_procedures(written, config)
+        if self.reuse is not None:
+            self.reuse.link_unchanged(Path(config.site_dir))
         # Open data (opendata.py): every procedure and the catalogue as files, with each build.
         opendata.write_open_data(self.site.handbook, Path(config.site_dir), config.site_url or "/",
                                  cache=self.page_cache)

@@ -1,0 +1,84 @@
+"""sotay serve: pages MkDocs need not render again.
+
+Every rebuild goes through MkDocs into a fresh folder (build.py), and MkDocs
+renders each page through Material's template: the navigation, header and
+footer of ~150 lists, legal documents and training pages, whatever was
+edited.  A generated page's output is fixed by its body (our render), its
+title, edit link and scripts, and what every page shares: the navigation,
+the configuration, the hand-written pages (their titles can reach the
+navigation) and the day.  When all of these are as they were for the page
+being served, MkDocs is told the page is unchanged (its ``dirty`` build
+skips it) and the served file is linked into the new site instead.
+
+Pages Material's search indexes itself (``pages.SEARCH_FULL``) are always
+rendered: a skipped page would drop out of the search index.  The
+serve-equals-build tests compare every file with a fresh build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+from mkdocs.utils import get_relative_url
+
+from .. import urls
+from . import pages
+from .shell import link
+
+
+def shared_fingerprint(config, files) -> str:
+    """What every generated page's output depends on besides its own parts."""
+    digest = hashlib.sha256(json.dumps(
+        [config.nav, dict(config.extra), list(config.extra_css), [str(j) for j in config.extra_javascript],
+         config.site_name, config.site_url, config.repo_url, config.edit_uri, config.use_directory_urls,
+         config.copyright, str(dt.date.today())],
+        default=str, sort_keys=True, ensure_ascii=False).encode())
+    digest.update(Path(config.config_file_path).read_bytes())
+    for f in sorted((f for f in files if f.is_documentation_page() and not f.generated_by), key=lambda f: f.src_uri):
+        digest.update(f.src_uri.encode())
+        digest.update(Path(f.abs_src_path).read_bytes())
+    return digest.hexdigest()
+
+
+class Reuse:
+    """One rebuild's decisions: which generated pages are rendered (their
+    bodies rendered once, here) and which are linked from the served site."""
+
+    def __init__(self, cache, config, files) -> None:
+        self.cache, self.config = cache, config
+        self.shared = shared_fingerprint(config, files)
+        self.bodies: dict[str, str] = {}  # src_uri → body, for on_page_content
+        self.linked: list[str] = []  # output files (site-relative) taken from the served site
+
+    def consider(self, file, page: pages.Page) -> None:
+        """Render ``page``'s body; if its output cannot differ from the served
+        one, mark ``file`` unchanged for MkDocs and remember to link it."""
+        if page.search == pages.SEARCH_FULL:
+            return
+        directory_urls = self.config.use_directory_urls
+        url = urls.file_url(page.url, directory_urls)
+        body = page.render(lambda target: get_relative_url(urls.file_url(target, directory_urls), url))
+        self.bodies[file.src_uri] = body
+        key = hashlib.sha256(json.dumps([self.shared, file.src_uri, str(page.title), page.edit_url(),
+                                         list(page.scripts), body], ensure_ascii=False).encode()).hexdigest()
+        self.cache.written[("page", file.src_uri)] = key
+        rel = urls.output_file(page.url, directory_urls)
+        live = self.cache.live_site
+        if self.cache.live.get(("page", file.src_uri)) == key and live is not None and (live / rel).is_file():
+            file.is_modified = lambda: False  # MkDocs' dirty build skips it
+            self.linked.append(rel)
+
+    def body(self, src_uri: str) -> str | None:
+        return self.bodies.pop(src_uri, None)
+
+    def link_unchanged(self, site_dir: Path) -> None:
+        """Put the served copy of every skipped page into the new site."""
+        for rel in self.linked:
+            target = site_dir / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not link(self.cache.live_site / rel, target):
+                shutil.copyfile(self.cache.live_site / rel, target)
