@@ -54,11 +54,19 @@ def _report(sink: ErrorSink | None, display: str, message: str, hint: str) -> No
         sink.add(display, 1, 1, message, hint)
 
 
-def located(path: Path) -> Path:
+def located(path: Path, folders: dict | None = None) -> Path:
     """``path`` made absolute with its folders resolved, but not its last
-    component: a symlink stays where it is instead of becoming its target."""
+    component: a symlink stays where it is instead of becoming its target.
+    ``folders`` (one call over many files): each folder resolved once."""
     absolute = Path(os.path.abspath(path))
-    return absolute.parent.resolve() / absolute.name if absolute.name else absolute.resolve()
+    if not absolute.name:
+        return absolute.resolve()
+    parent = absolute.parent
+    if folders is None:
+        return parent.resolve() / absolute.name
+    if parent not in folders:
+        folders[parent] = parent.resolve()
+    return folders[parent] / absolute.name
 
 
 def display_path(path: Path, root: Path) -> str:

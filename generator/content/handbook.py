@@ -332,7 +332,8 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
     published = [p.relative_to(root / DOCS_DIR).as_posix() for p in content_files(root, DOCS_DIR, None, sink)]
     hb.markdown = [rel for rel in published if is_page(rel)]
     all_files = procedure_files(root, sink)
-    wanted = [located(p) for p in (only or all_files)]  # a symlink is reported where it is
+    folders: dict = {}  # each procedures/<field>/ resolved once
+    wanted = [located(p, folders) for p in (only or all_files)]  # a symlink is reported where it is
     for path, (display, proc, items, file_refs) in zip(wanted, _load_procedures(wanted, root, cache)):
         sink.items.extend(items)
         refs.extend(file_refs)

@@ -100,7 +100,13 @@ def general_procedures(hb: Handbook) -> set[str]:
             general.add(a)
     # Only the most general: "Đăng ký khai sinh có yếu tố nước ngoài" is the general case of
     # "Đăng ký lại khai sinh có yếu tố nước ngoài" but itself a case of "Đăng ký khai sinh".
-    return {a for a in general if not any(_is_subsequence(titles[b], titles[a]) for b in titles if b != a)}
+    # A title inside a's holds only a's words: look among those filed under their rarest word.
+    by_rarest: dict[str, list[str]] = {}
+    for b, wb in titles.items():
+        if wb:
+            by_rarest.setdefault(min(wb, key=lambda w: (len(having[w]), w)), []).append(b)
+    return {a for a in general
+            if not any(_is_subsequence(titles[b], titles[a]) for w in set(titles[a]) for b in by_rarest.get(w, ()) if b != a)}
 
 
 def search_documents(hb: Handbook) -> list[SearchDoc]:

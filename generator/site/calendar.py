@@ -64,21 +64,38 @@ def _fee_shown(fee: model.LocalFee) -> str:
     return vnd(fee.amount) + (f"/{fee.unit}" if fee.unit else "")
 
 
-def calendar(hb: Handbook) -> list[CalendarDay]:
-    """The changes after ``hb.day``, by date."""
+def _version_entries(hb: Handbook, pid: str) -> list[tuple[dt.date, VersionEntry]]:
+    periods = hb.timelines[pid]
+    links = {x.start: x for x in (dated(hb, pid).upcoming if hb.timelines.get(pid) else [])}
+    entries = []
+    for period in upcoming(hb, pid):
+        before = periods[periods.index(period) - 1].procedure
+        entries.append((period.start, VersionEntry(
+            hb.procedures[pid], links[period.start].url, period.version.change_note,
+            [c.text for c in procedure_changes(before, period.procedure)])))
+    return entries
+
+
+def calendar(hb: Handbook, memo: dict | None = None) -> list[CalendarDay]:
+    """The changes after ``hb.day``, by date.  ``memo`` (sotay serve, kept
+    between rebuilds): each procedure's upcoming versions, reused while its
+    file, the registries and the edition are unchanged."""
     days: dict[dt.date, CalendarDay] = {}
 
     def at(day: dt.date) -> CalendarDay:
         return days.setdefault(day, CalendarDay(day))
 
+    registries = tuple(sorted(hb.registry_digests.items()))
     for pid in sorted(hb.timelines):
-        periods = hb.timelines[pid]
-        links = {x.start: x for x in (dated(hb, pid).upcoming if hb.timelines.get(pid) else [])}
-        for period in upcoming(hb, pid):
-            before = periods[periods.index(period) - 1].procedure
-            at(period.start).versions.append(VersionEntry(
-                hb.procedures[pid], links[period.start].url, period.version.change_note,
-                [c.text for c in procedure_changes(before, period.procedure)]))
+        if memo is None:
+            entries = _version_entries(hb, pid)
+        else:
+            key = (hb.procedures[pid].version, hb.day, hb.edition, registries)
+            if memo.get(pid, (None,))[0] != key:
+                memo[pid] = (key, _version_entries(hb, pid))
+            entries = memo[pid][1]
+        for start, entry in entries:
+            at(start).versions.append(entry)
 
     index = citation_index(hb.procedures.values())
     for doc_id, doc in hb.legal.items():

@@ -259,7 +259,8 @@ class Renderer:
 
     def render_upcoming(self, url_for: Callable[[str], str]) -> str:
         return self.env.get_template("upcoming.html").render(
-            days=calendar(self.hb), day=self.hb.day, url_for=url_for)
+            days=calendar(self.hb, None if self.memo is None else self.memo.setdefault("calendar", {})),
+            day=self.hb.day, url_for=url_for)
 
     def render_legal(self, doc_id: str, url_for: Callable[[str], str]) -> str:
         found = impact(self.hb.legal, list(self.hb.procedures.values()), doc_id, self.citations)
