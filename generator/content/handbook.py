@@ -95,6 +95,7 @@ class Handbook:
     # Each province's fees as written, every dated one (the change calendar).
     fees_written: dict[str, dict[str, model.LocalFee]] = field(default_factory=dict)
     _names: dict[str, str] = field(default_factory=dict, repr=False)  # procedures_matching's folded titles
+    _entry_names: dict[str, str] = field(default_factory=dict, repr=False)  # registry_matching's folded names
 
     def procedures_matching(self, phrase: str) -> list[model.Procedure]:
         """Procedures whose title or keywords contain ``phrase`` as whole words,
@@ -108,8 +109,10 @@ class Handbook:
         """Registry-only entries (no full page) whose name contains ``phrase``
         as whole words, as ``procedures_matching``: where an everyday phrase
         leads before the full page is written."""
+        if self._entry_names.keys() != self.catalogue.keys():  # computed once per registry
+            self._entry_names = {key: _folded_words(e.title) for key, e in self.catalogue.items()}
         needle = _folded_words(phrase)
-        return [e for e in self.catalogue.values() if not e.procedure and needle in _folded_words(e.title)]
+        return [e for key, e in self.catalogue.items() if not e.procedure and needle in self._entry_names[key]]
 
     def by_field(self) -> dict[str, list[model.Procedure]]:
         """Procedures grouped by field, fields and procedures in display order."""
