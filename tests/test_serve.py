@@ -229,6 +229,10 @@ EDITS = {
                     "vai_tro: Công chức tiếp nhận"),
     # A hand-written page.
     "hand-written page": ("handbook/index.md", "\n", "\nMột dòng mới ở trang chủ.\n"),
+    # A title: every list of procedures, the legal documents it cites, search, similar procedures.
+    "procedure title": (KHAI_SINH, "ten: Đăng ký khai sinh\nlinh_vuc", "ten: Đăng ký khai sinh cho trẻ\nlinh_vuc"),
+    # A cited article: the legal document's page lists it.
+    "citation": (KHAI_SINH, "dieu: Điều 11, Điều 13, Điều 14, Điều 15, Điều 16", "dieu: Điều 13, Điều 14, Điều 15, Điều 16"),
     # A training scenario: the training pages.
     "training item": (KHAI_SINH, "ten: Khai sinh cho trẻ đã sinh gần ba tháng", "ten: Khai sinh cho trẻ sinh đã 81 ngày"),
     # A quiz question's basis: what the trainer's page says needs updating before the next version.

@@ -122,6 +122,12 @@ class Page:
     def render(self, url_for: UrlFor) -> str:
         raise NotImplementedError
 
+    def inputs(self) -> object | None:
+        """For sotay serve (reuse.py): a cheap value that changes whenever the
+        body would, so an unchanged page is not even rendered; None: render it
+        to find out."""
+        return None
+
 
 class Catalogue(Page):
     kind, label, search, nav = "catalogue", "Danh mục thủ tục", SEARCH_TITLE, NAV_PROCEDURES
@@ -256,6 +262,16 @@ class LegalDocument(Page):
 
     def render(self, url_for):
         return self.site.renderer.render_legal(self.key, url_for)
+
+    def inputs(self):
+        # The registries (the document, its relations, statuses, glossary), the day, and who cites
+        # it or the documents it amends or replaces: the many legal pages of a large catalogue
+        # need not be rendered again after an edit of one procedure's steps.
+        hb, index = self.site.handbook, self.site.renderer.citations
+        docs = [self.key] + [d for d, doc in hb.legal.items() if doc.replaced_by == self.key or self.key in doc.amended_by]
+        return [sorted(hb.registry_digests.items()), str(hb.day), str(hb.edition),
+                [[d, [(c.procedure.id, c.procedure.title, c.procedure.field_id, c.ref.article)
+                      for c in index.get(d, [])]] for d in docs]]
 
 
 class Changes(Page):

@@ -60,11 +60,14 @@ class Reuse:
         if page.search == pages.SEARCH_FULL:
             return
         directory_urls = self.config.use_directory_urls
-        url = urls.file_url(page.url, directory_urls)
-        body = page.render(lambda target: get_relative_url(urls.file_url(target, directory_urls), url))
-        self.bodies[file.src_uri] = body
+        # What the body is made of when the page can say it cheaply (pages.Page.inputs), else the body itself.
+        made_of = page.inputs()
+        if made_of is None:
+            url = urls.file_url(page.url, directory_urls)
+            made_of = self.bodies[file.src_uri] = page.render(
+                lambda target: get_relative_url(urls.file_url(target, directory_urls), url))
         key = hashlib.sha256(json.dumps([self.shared, file.src_uri, str(page.title), page.edit_url(),
-                                         list(page.scripts), body], ensure_ascii=False).encode()).hexdigest()
+                                         list(page.scripts), made_of], ensure_ascii=False, default=str).encode()).hexdigest()
         self.cache.written[("page", file.src_uri)] = key
         rel = urls.output_file(page.url, directory_urls)
         live = self.cache.live_site
