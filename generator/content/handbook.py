@@ -101,7 +101,7 @@ class Handbook:
         """Procedures whose title or keywords contain ``phrase`` as whole words,
         ignoring case and diacritics: where an everyday phrase leads."""
         if self._names.keys() != self.procedures.keys():  # computed once per catalogue
-            self._names = {pid: _folded_words(" · ".join([p.title, *p.keywords])) for pid, p in self.procedures.items()}
+            self._names = {pid: _folded_name(p) for pid, p in self.procedures.items()}
         needle = _folded_words(phrase)
         return [p for pid, p in self.procedures.items() if needle in self._names[pid]]
 
@@ -128,6 +128,15 @@ class Handbook:
 
 def _folded_words(text: str) -> str:
     return " " + " ".join(w for w in re.split(r"\W+", fold(text)) if w) + " "
+
+
+def _folded_name(p: model.Procedure) -> str:
+    """``p``'s title and keywords folded, kept on the procedure: sotay serve
+    reuses an unchanged file's procedure object from one load to the next."""
+    folded = p.__dict__.get("_folded_name")
+    if folded is None:
+        folded = p.__dict__["_folded_name"] = _folded_words(" · ".join([p.title, *p.keywords]))
+    return folded
 
 
 def _display(path: Path, root: Path) -> str:

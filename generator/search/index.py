@@ -83,7 +83,17 @@ def _is_subsequence(short: list[str], long: list[str]) -> bool:
     return i == len(short) and not NEGATIONS.intersection(w.lower() for w in extra)
 
 
+_GENERAL: list = [None, set()]  # the last titles asked about and their answer (sotay serve asks after every edit)
+
+
 def general_procedures(hb: Handbook) -> set[str]:
+    asked = tuple((p.id, p.title) for p in hb.procedures.values())
+    if _GENERAL[0] != asked:
+        _GENERAL[:] = [asked, _general_procedures(hb)]
+    return set(_GENERAL[1])
+
+
+def _general_procedures(hb: Handbook) -> set[str]:
     titles = {p.id: analysis.words(p.title) for p in hb.procedures.values()}
     # Only titles holding every word of title a can contain it: intersect the
     # word → titles index first (comparing every pair grows with N²).

@@ -112,8 +112,12 @@ def calendar(hb: Handbook, memo: dict | None = None) -> list[CalendarDay]:
             at(end).legal.append(LegalEntry(doc, False, affected))
 
     written = hb.fees_written.get(hb.province.id, {}) if hb.province else {}  # the edition's province
+    charging: dict[str, list] = {}  # fee key → the procedures charging it, in catalogue order
+    for p in hb.procedures.values():
+        for k in dict.fromkeys(f.local_key for f in p.fees if f.local_key):
+            charging.setdefault(k, []).append(p)
     for key, fee in written.items():
-        charged = [p for p in hb.procedures.values() if any(f.local_key == key for f in p.fees)]
+        charged = charging.get(key, [])
         for day in sorted({v.effective for v in fee.versions} | {fee.effective_from, fee.expires} - {None}):
             if day <= hb.day:
                 continue
