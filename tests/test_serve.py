@@ -344,3 +344,21 @@ def test_a_province_edition_rebuild_after_its_province_file_changes_is_a_full_bu
     assert any("Điểm phục vụ một cửa" in text.decode("utf-8", "replace") for text in served.values())
     assert sorted(served) == sorted(fresh)
     assert [name for name in served if served[name] != fresh[name]] == []
+
+
+def test_serve_rebuilds_under_strict_mkdocs_settings(mini, tmp_path):
+    """`strict: true` in mkdocs.yml: rebuilds skip nothing (MkDocs would fail a
+    dirty build on its own warning) and still show the edit."""
+    from generator.site.serve import make_builder
+
+    config = mini / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("strict: false", "strict: true") if "strict:" in text else text + "strict: true\n",
+                      encoding="utf-8")
+    errors = []
+    rebuild = make_builder(mini, tmp_path / "served", errors.append)
+    rebuild()
+    replace_in(mini, KHAI_SINH, "ten: Tiếp nhận hồ sơ", "ten: Tiếp nhận và kiểm tra")
+    rebuild()
+    assert errors == [None, None]
+    assert "Tiếp nhận và kiểm tra" in (tmp_path / "served/thu-tuc/ho-tich/dang-ky-khai-sinh/index.html").read_text(encoding="utf-8")

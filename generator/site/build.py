@@ -192,8 +192,9 @@ def _build_site(root: Path, site_dir: Path | None, offline: bool, cache: BuildCa
                 try:
                     config.plugins.on_startup(command="serve" if cache else "build", dirty=False)
                     try:
-                        # sotay serve: MkDocs' dirty build skips what reuse.py marks unchanged.
-                        mkdocs_build(config, dirty=cache is not None)
+                        # sotay serve: MkDocs' dirty build skips what reuse.py marks unchanged
+                        # (not under `strict: true`, where its "dirty build" warning would fail the build).
+                        mkdocs_build(config, dirty=cache is not None and not config.strict)
                     finally:
                         config.plugins.on_shutdown()
                 except (MkDocsException, OSError) as exc:

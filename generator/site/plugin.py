@@ -186,7 +186,7 @@ class SotayPlugin(BasePlugin[SotayConfig]):
             files.remove(file)
         # Procedure pages are written from the shell after the build (on_post_build).
         # sotay serve: a page whose output cannot have changed is linked, not rendered (reuse.py).
-        self.reuse = Reuse(self.page_cache, config, files) if self.page_cache is not None else None
+        self.reuse = Reuse(self.page_cache, config, files) if self.page_cache is not None and not config.strict else None
         for src_uri, page in self.pages.items():
             if not (self.shell_pages and page.from_shell):
                 file = File.generated(config, src_uri, content="")
