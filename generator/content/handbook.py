@@ -13,8 +13,10 @@ import multiprocessing
 import os
 import re
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from yaml.nodes import MappingNode, ScalarNode
 
@@ -124,6 +126,21 @@ class Handbook:
         for items in groups.values():
             items.sort(key=lambda p: vi_sort_key(p.title))
         return {k: v for k, v in groups.items() if v}
+
+
+T = TypeVar("T")
+
+
+def per_procedure(memo: dict | None, hb: Handbook, pid: str, compute: Callable[[], T]) -> T:
+    """``compute()``, the work derived from procedure ``pid``; with ``memo``
+    (sotay serve, kept between loads) what it gave last time while the
+    procedure's file, the registries and the edition are unchanged."""
+    if memo is None:
+        return compute()
+    key = (hb.procedures[pid].version, hb.day, hb.edition, tuple(sorted(hb.registry_digests.items())))
+    if memo.get(pid, (None,))[0] != key:
+        memo[pid] = (key, compute())
+    return memo[pid][1]
 
 
 def _folded_words(text: str) -> str:

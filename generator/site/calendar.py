@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..content import model
-from ..content.handbook import Handbook
+from ..content.handbook import Handbook, per_procedure
 from ..content.legal import citation_index, end_of
 from ..content.versions import dropped_from, local_fee_on, upcoming, version_citations
 from ..content.wording import vnd
@@ -85,16 +85,8 @@ def calendar(hb: Handbook, memo: dict | None = None) -> list[CalendarDay]:
     def at(day: dt.date) -> CalendarDay:
         return days.setdefault(day, CalendarDay(day))
 
-    registries = tuple(sorted(hb.registry_digests.items()))
     for pid in sorted(hb.timelines):
-        if memo is None:
-            entries = _version_entries(hb, pid)
-        else:
-            key = (hb.procedures[pid].version, hb.day, hb.edition, registries)
-            if memo.get(pid, (None,))[0] != key:
-                memo[pid] = (key, _version_entries(hb, pid))
-            entries = memo[pid][1]
-        for start, entry in entries:
+        for start, entry in per_procedure(memo, hb, pid, lambda: _version_entries(hb, pid)):
             at(start).versions.append(entry)
 
     index = citation_index(hb.procedures.values())

@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..content import model
-from ..content.handbook import Handbook
+from ..content.handbook import Handbook, per_procedure
 from ..content.legal import end_of
 from ..content.sessions import KINDS
 from ..content.versions import upcoming
@@ -76,17 +76,9 @@ def item_updates(hb: Handbook, memo: dict | None = None) -> dict[tuple[str, str]
     ``memo`` (sotay serve, kept between rebuilds): each procedure's share,
     reused while its file, the registries and the edition are unchanged."""
     found: dict[tuple[str, str], Update] = {}
-    registries = tuple(sorted(hb.registry_digests.items()))
     for pid, p in hb.procedures.items():
-        if p.training is None:
-            continue
-        if memo is None:
-            found.update(procedure_updates(hb, pid))
-            continue
-        key = (p.version, hb.day, hb.edition, registries)
-        if memo.get(pid, (None,))[0] != key:
-            memo[pid] = (key, procedure_updates(hb, pid))
-        found.update(memo[pid][1])
+        if p.training is not None:
+            found.update(per_procedure(memo, hb, pid, lambda: procedure_updates(hb, pid)))
     return found
 
 
