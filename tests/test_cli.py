@@ -7,6 +7,7 @@ import click
 import yaml
 
 from generator import __version__
+from generator.content.edition import today_in_vietnam
 from generator.content.handbook import load_handbook
 
 from test_loader import KHAI_SINH, line_of, replace_in
@@ -267,7 +268,7 @@ def test_unexpected_error_is_one_sentence_and_debug_shows_traceback(mini, run, m
 def test_validate_refuses_a_review_date_after_today(mini, run):
     import datetime as dt
 
-    ahead = dt.date.today() + dt.timedelta(days=30)
+    ahead = today_in_vietnam() + dt.timedelta(days=30)
     replace_in(mini, KHAI_SINH, "ngay_ra_soat: 2025-11-20", f"ngay_ra_soat: {ahead.isoformat()}")
     for args in (("validate",), ("validate", KHAI_SINH)):
         result = run(*args)
@@ -275,7 +276,7 @@ def test_validate_refuses_a_review_date_after_today(mini, run):
         line = line_of(mini, KHAI_SINH, "ngay_ra_soat")
         assert f"{KHAI_SINH}:{line}:15: ngày rà soát {ahead:%d/%m/%Y} ở tương lai" in result.output
         assert "gợi ý: ghi ngày đã rà soát xong" in result.output
-    replace_in(mini, KHAI_SINH, f"ngay_ra_soat: {ahead.isoformat()}", f"ngay_ra_soat: {dt.date.today().isoformat()}")
+    replace_in(mini, KHAI_SINH, f"ngay_ra_soat: {ahead.isoformat()}", f"ngay_ra_soat: {today_in_vietnam().isoformat()}")
     assert run("validate").exit_code == 0
 
 

@@ -7,7 +7,6 @@ host, a CDN, GitHub's API) is aborted and listed in the failure."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 import zipfile
@@ -17,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from generator.cli.edition import edition_for
+from generator.content.edition import today_in_vietnam
 from generator.site.export import default_zip_name
 
 from generator.site import export
@@ -346,7 +346,7 @@ def test_export_zip_default_name_in_the_current_folder(mini, run):
     result = run("export", "--zip")
     assert result.exit_code == 0, result.output
     expected = mini / default_zip_name(edition=edition_for(mini))  # so-tay-<edition>-<today>.zip
-    assert expected.name == f"so-tay-toan-quoc-{dt.date.today().isoformat()}.zip"
+    assert expected.name == f"so-tay-toan-quoc-{today_in_vietnam().isoformat()}.zip"
     assert expected.is_file() and str(expected) in result.output
     with zipfile.ZipFile(expected) as archive:
         assert f"{expected.stem}/index.html" in archive.namelist()

@@ -5,6 +5,7 @@ each procedure page carries a schema.org GovernmentService block."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -15,6 +16,7 @@ import pytest
 from conftest import REPO
 from generator import urls
 from generator.content.catalogue import registry_only
+from generator.content.edition import today_in_vietnam
 from generator.content.handbook import load_handbook
 from generator.site.export import _unused_files
 from generator.site.opendata import CSV_COLUMNS
@@ -23,8 +25,14 @@ LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 
 
 @pytest.fixture(scope="module")
-def hb():
-    return load_handbook(REPO)[0]
+def hb(shipped_site):
+    """The shipped handbook as the site was built: for the day its records
+    state (the run may cross midnight in Vietnam between the build and here),
+    which must be today or yesterday in Vietnam."""
+    first = min((shipped_site / urls.procedure_data("x")).parent.glob("*.json"))
+    day = dt.date.fromisoformat(json.loads(first.read_text(encoding="utf-8"))["an_ban"]["ngay"])
+    assert 0 <= (today_in_vietnam() - day).days <= 1, day
+    return load_handbook(REPO, today=day)[0]
 
 
 def read(site, rel):

@@ -2,7 +2,7 @@
 import re
 
 
-from generator.content.edition import Edition
+from generator.content.edition import Edition, today_in_vietnam
 from generator.content.handbook import load_handbook
 from generator.content.inline import Abbreviations, render_inline
 from generator.site.render import Renderer, toc_tokens
@@ -101,8 +101,6 @@ def test_links_from_the_handbook_root_become_relative_to_the_page():
 
 
 def test_overdue_page_says_it_needs_review(mini):
-    import datetime as dt
-
     from generator.site.build import build_site
 
     path = mini / "procedures/ho-tich/dang-ky-khai-sinh.yml"
@@ -110,7 +108,7 @@ def test_overdue_page_says_it_needs_review(mini):
                     encoding="utf-8")
     other = mini / "procedures/ho-tich/dang-ky-ket-hon.yml"
     text = other.read_text(encoding="utf-8")
-    other.write_text(re.sub(r"ngay_ra_soat: \S+", f"ngay_ra_soat: {dt.date.today().isoformat()}", text), encoding="utf-8")
+    other.write_text(re.sub(r"ngay_ra_soat: \S+", f"ngay_ra_soat: {today_in_vietnam().isoformat()}", text), encoding="utf-8")
     site = build_site(mini)
     assert "Cần rà soát" in (site / "thu-tuc/ho-tich/dang-ky-khai-sinh/index.html").read_text(encoding="utf-8")
     assert "Cần rà soát" not in (site / "thu-tuc/ho-tich/dang-ky-ket-hon/index.html").read_text(encoding="utf-8")

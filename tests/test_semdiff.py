@@ -454,7 +454,7 @@ def test_validate_reminds_of_the_review_date_after_editing_a_fee_or_deadline(min
 
 @pytestmark_git
 def test_no_review_reminder_when_the_review_date_is_already_today(mini, run):
-    from generator.content.handbook import today_in_vietnam
+    from generator.content.edition import today_in_vietnam
 
     make_repo(mini)
     rewrite(mini, KET_HON, "ngay_ra_soat: 2025-11-20", f"ngay_ra_soat: {today_in_vietnam().isoformat()}")

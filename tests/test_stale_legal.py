@@ -11,6 +11,7 @@ import pytest
 import generator.cli.legal  # noqa: F401  (register the commands)
 import generator.cli.stale  # noqa: F401
 from generator.content.checks import apply_strict, strict_errors
+from generator.content.edition import today_in_vietnam
 from generator.content.handbook import load_handbook
 from generator.editing.review import add_months, is_overdue, months_since, overdue_by_owner, review_due
 from generator.editing.scaffold import scaffold_procedure
@@ -45,7 +46,7 @@ def test_overdue_the_day_after_the_period_ends():
     assert not is_overdue(p, dt.date(2026, 11, 20))
     assert is_overdue(p, dt.date(2026, 11, 21))
     assert is_overdue(p, dt.date(2026, 5, 21), months=6) and not is_overdue(p, dt.date(2026, 5, 20), months=6)
-    assert not is_overdue(Reviewed(dt.date.today()))  # today is the default
+    assert not is_overdue(Reviewed(today_in_vietnam()))  # today is the default
 
 
 def test_groups_by_owner_oldest_first():

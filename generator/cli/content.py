@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -15,6 +14,7 @@ from ..content.errors import ErrorSink
 from ..content.files import content_files
 from ..content.checks import apply_strict, placeholder_errors
 from ..content.handbook import PROCEDURES_DIR, load_handbook
+from ..content.edition import today_in_vietnam
 from ..content.provinces import check_all_editions
 from .edition import edition_for
 from ..content.markdown import MARKDOWN_SUFFIXES, PAGES_DIR, check_pages, is_page
@@ -210,7 +210,7 @@ def new(field_id: str | None, title: str | None, code: str | None, level: str | 
     if asking and level is None:
         level = click.prompt("Cấp thực hiện", type=click.Choice(list(model.LEVELS)), default="xa")
     target.parent.mkdir(parents=True, exist_ok=True)
-    text = scaffold_procedure(title=title, field_id=field_id, code=code, level=level or "xa", today=dt.date.today())
+    text = scaffold_procedure(title=title, field_id=field_id, code=code, level=level or "xa", today=today_in_vietnam())
     try:
         with open(target, "x", encoding="utf-8") as handle:  # never over a file or through a link
             handle.write(text)

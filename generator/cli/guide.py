@@ -7,7 +7,7 @@ import json
 import click
 
 from ..content.conditions import parse_answer
-from ..content.handbook import today_in_vietnam
+from ..content.edition import today_in_vietnam
 from ..content.versions import used_for
 from ..guided.guide import tailored, untailored
 from .cache import fast_handbook

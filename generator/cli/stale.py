@@ -8,6 +8,7 @@ import json
 import click
 
 from ..content.handbook import load_handbook
+from ..content.edition import today_in_vietnam
 from ..content.wording import date_vi
 from ..editing.review import DEFAULT_MONTHS, add_months, months_since, overdue_by_owner, review_due, version_reviews
 from . import cli, project_root
@@ -36,7 +37,7 @@ def stale_command(months: int, today_text: str | None, as_json: bool) -> None:
         sotay stale --json
     """
     if today_text is None:
-        today = dt.date.today()
+        today = today_in_vietnam()
     else:
         try:
             today = dt.date.fromisoformat(today_text.strip())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import re
@@ -11,6 +10,7 @@ from pathlib import Path
 import click
 
 from ..content import model
+from ..content.edition import today_in_vietnam
 from ..content.handbook import load_handbook
 from ..site import outputs
 from ..site.pdf import PrintFailed, chromium_path, print_pdf
@@ -158,7 +158,7 @@ def pack(session_id: str, edition: str, output: Path | None, with_pdf: bool) -> 
     output = outputs.output_file(root, output, outputs.is_our_pack_html)
     if with_pdf:
         outputs.output_file(root, output.with_suffix(".pdf"), outputs.is_our_pack_pdf)
-    html = Renderer(hb).render_training_pack(session_id, trainer, dt.date.today(), pack_styles())
+    html = Renderer(hb).render_training_pack(session_id, trainer, today_in_vietnam(), pack_styles())
     with outputs.writing(root, output, outputs.is_our_pack_html) as tmp:
         tmp.write_text(html, encoding="utf-8")
     click.echo(f"Đã ghi {output} ({'bản giảng viên, có đáp án' if trainer else 'bản học viên, không có đáp án'}).")

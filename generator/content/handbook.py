@@ -22,7 +22,7 @@ from yaml.nodes import MappingNode, ScalarNode
 
 from . import checks, model, placeholders, provinces, versions
 from .catalogue import CATALOGUE_FILE, check_catalogue, load_catalogue
-from .edition import Edition
+from .edition import Edition, today_in_vietnam
 from .errors import ErrorSink
 from .markdown import check_pages, is_page
 from ..textutil import fold, vi_sort_key
@@ -440,16 +440,6 @@ def load_procedure_text(data: bytes | str, display: str, sink: ErrorSink) -> mod
     if proc is not None:
         proc.id, proc.path = Path(display).stem, display
     return proc
-
-
-VIETNAM = dt.timezone(dt.timedelta(hours=7))
-
-
-def today_in_vietnam() -> dt.date:
-    """The date an editor in Vietnam sees, or the machine's own if later:
-    a check run on a machine in UTC between midnight and 7:00 in Vietnam
-    must not call today's review date a day in the future."""
-    return max(dt.datetime.now(VIETNAM).date(), dt.date.today())
 
 
 def triage_answers(path: list[model.TriageOption], target: model.Procedure) -> dict[str, str]:

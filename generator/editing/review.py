@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..content import model
+from ..content.edition import today_in_vietnam
 from ..content.errors import ContentError
 from ..content.located import location
 from ..textutil import vi_sort_key
@@ -39,7 +40,7 @@ def review_due(p: model.Procedure, months: int = DEFAULT_MONTHS) -> dt.date:
 def is_overdue(p: model.Procedure, today: dt.date | None = None, months: int = DEFAULT_MONTHS) -> bool:
     """True when ``p`` was last reviewed more than ``months`` months before
     ``today`` (default: the real today)."""
-    return (today or dt.date.today()) > review_due(p, months)
+    return (today or today_in_vietnam()) > review_due(p, months)
 
 
 def months_since(earlier: dt.date, later: dt.date) -> int:
@@ -132,8 +133,6 @@ def uncommitted_review_warnings(root: Path, procedures, today: dt.date | None = 
     review date does not, unless that date is today (reviewed today, edited
     again today: nothing to remind).  Nothing outside a git repository or
     before the first commit."""
-    from ..content.handbook import today_in_vietnam
-
     today = today or today_in_vietnam()
     try:
         head = ok(root, "rev-parse", "--verify", "-q", "HEAD^{commit}")

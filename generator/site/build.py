@@ -24,7 +24,7 @@ from mkdocs.exceptions import MkDocsException
 from mkdocs.utils.yaml import yaml_load
 
 from ..content.edition import Edition
-from ..content.handbook import today_in_vietnam
+from ..content.edition import today_in_vietnam
 from ..content.versions import out_of_date
 from . import outputs
 from .render import MemoryBytecodeCache

@@ -17,7 +17,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from ..content.edition import Edition
+from ..content.edition import Edition, today_in_vietnam
 from ..content.provinces import NATIONAL
 from ..content.wording import date_vi
 from . import outputs
@@ -61,7 +61,7 @@ CHÉP SANG MÁY KHÁC, USB HOẶC MẠNG NỘI BỘ
 
 def default_zip_name(today: dt.date | None = None, edition: Edition = Edition()) -> str:
     """so-tay-ha-noi-2026-03-02.zip; so-tay-toan-quoc-… for the national edition."""
-    return f"so-tay-{edition.province or NATIONAL}-{(today or dt.date.today()).isoformat()}.zip"
+    return f"so-tay-{edition.province or NATIONAL}-{(today or today_in_vietnam()).isoformat()}.zip"
 
 
 def export_zip(root: Path, dest: Path, today: dt.date | None = None, edition: Edition | None = None,
@@ -70,7 +70,7 @@ def export_zip(root: Path, dest: Path, today: dt.date | None = None, edition: Ed
     .zip file) whose one top folder, named after the file, holds index.html.
     ``edition`` (--ngay, --tinh): as for ``build_site``; the day is said in the read-me;
     ``warn``: as for build_site."""
-    today = today or dt.date.today()
+    today = today or today_in_vietnam()
     dest = outputs.output_file(root, dest, outputs.is_our_zip)  # refused before the build, not after
     folder = dest.stem
     with tempdirs.temporary("sotay-export-") as tmp:

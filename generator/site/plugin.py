@@ -32,7 +32,8 @@ from ..content import placeholders, provinces
 from ..content.catalogue import PORTAL_SEARCH
 from ..content.edition import Edition
 from ..content.errors import ErrorSink
-from ..content.handbook import DATA_DIR, PROCEDURES_DIR, Handbook, load_handbook, today_in_vietnam
+from ..content.edition import today_in_vietnam
+from ..content.handbook import DATA_DIR, PROCEDURES_DIR, Handbook, load_handbook
 from ..content.versions import change_dates, out_of_date
 from ..content.sessions import SESSIONS_DIR
 from ..editing.changes import history
@@ -130,7 +131,7 @@ class SotayPlugin(BasePlugin[SotayConfig]):
             feedback = feedback_address(self.config.feedback_email)
         except ValueError as err:
             raise PluginError(f"mkdocs.yml, plugins → sotay: {err}.") from None
-        config.extra["sotay_feedback"] = {"email": feedback, "edition": dt.date.today().strftime("%d/%m/%Y")}
+        config.extra["sotay_feedback"] = {"email": feedback, "edition": today_in_vietnam().strftime("%d/%m/%Y")}
         # The day the pages describe and the changes after it (sotay/edition.js warns once one is reached).
         config.extra["sotay_edition"] = {"day": handbook.day.isoformat(),
                                          "changes": [d.isoformat() for d in change_dates(handbook)]}

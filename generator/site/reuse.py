@@ -17,7 +17,6 @@ serve-equals-build tests compare every file with a fresh build.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import shutil
@@ -26,6 +25,7 @@ from pathlib import Path
 from mkdocs.utils import get_relative_url
 
 from .. import urls
+from ..content.edition import today_in_vietnam
 from . import pages
 from .shell import link
 
@@ -35,7 +35,7 @@ def shared_fingerprint(config, files) -> str:
     digest = hashlib.sha256(json.dumps(
         [config.nav, dict(config.extra), list(config.extra_css), [str(j) for j in config.extra_javascript],
          config.site_name, config.site_url, config.repo_url, config.edit_uri, config.use_directory_urls,
-         config.copyright, str(dt.date.today())],
+         config.copyright, str(today_in_vietnam())],
         default=str, sort_keys=True, ensure_ascii=False).encode())
     digest.update(Path(config.config_file_path).read_bytes())
     for f in sorted((f for f in files if f.is_documentation_page() and not f.generated_by), key=lambda f: f.src_uri):

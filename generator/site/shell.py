@@ -15,7 +15,6 @@ pages MkDocs never saw: the sitemap and the search index.
 
 from __future__ import annotations
 
-import datetime as dt
 import gzip
 import hashlib
 import multiprocessing
@@ -33,6 +32,7 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 from .. import urls
+from ..content.edition import today_in_vietnam
 from ..search import analysis
 from ..search.index import FIELD_WEIGHTS
 
@@ -148,7 +148,7 @@ def page_inputs(shells: dict[str, Shell], handbook, config) -> str:
     suggestions: the registries, every procedure's id, title and field, the
     shells, the settings and today's date (the "Cần rà soát" notice)."""
     digest = hashlib.sha256("".join(s.fingerprint for s in shells.values()).encode())
-    digest.update(repr((dt.date.today(), handbook.day, config.repo_url, config.use_directory_urls, sorted(
+    digest.update(repr((today_in_vietnam(), handbook.day, config.repo_url, config.use_directory_urls, sorted(
         (p.id, p.title, p.field_id, p.path) for p in handbook.procedures.values()),
         sorted(handbook.registry_digests.items()))).encode())
     return digest.hexdigest()
