@@ -198,7 +198,8 @@ def test_error_banner_uses_a_font_that_draws_vietnamese_marks():
 
 
 def _tree(site) -> dict:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+    """Every file's bytes and every folder (None): a folder left behind counts."""
+    return {p.relative_to(site).as_posix(): p.read_bytes() if p.is_file() else None for p in sorted(site.rglob("*"))}
 
 
 @pytest.fixture(scope="module")
@@ -254,16 +255,19 @@ def served_and_fresh(catalogue, tmp_path, path, old, new, edition=None):
     errors = []
     options = {"edition": edition} if edition else {}
     rebuild = make_builder(catalogue, tmp_path / "served", errors.append, **options)
-    rebuild()
-    before = _tree(tmp_path / "served")
-    replace_in(catalogue, path, old, new)
     try:
         rebuild()
-        assert errors == [None, None]
-        served = _tree(tmp_path / "served")
-        fresh = _tree(build_site(catalogue, tmp_path / "fresh", **options))
+        before = _tree(tmp_path / "served")
+        replace_in(catalogue, path, old, new)
+        try:
+            rebuild()
+            assert errors == [None, None]
+            served = _tree(tmp_path / "served")
+            fresh = _tree(build_site(catalogue, tmp_path / "fresh", **options))
+        finally:
+            replace_in(catalogue, path, new, old)
     finally:
-        replace_in(catalogue, path, new, old)
+        rebuild.close()
     return before, served, fresh
 
 
@@ -274,6 +278,51 @@ def test_a_rebuild_after_an_edit_is_the_site_a_full_build_makes(catalogue, tmp_p
     a fresh `sotay build` of the same files."""
     before, served, fresh = served_and_fresh(catalogue, tmp_path, *EDITS[edit])
     assert served != before  # the edit shows
+    assert sorted(served) == sorted(fresh)
+    assert [name for name in served if served[name] != fresh[name]] == []
+
+
+def test_a_rebuild_after_a_procedure_is_renamed_keeps_no_folder_of_its_old_pages(catalogue, tmp_path):
+    """A rebuild starts from the folders of the site being served, made ahead
+    of time; the folders of a procedure no longer there (its page, its
+    versions' pages) are not left in the new site, empty or not, and the
+    site is the one a fresh build makes."""
+    import re
+
+    from generator.site.build import build_site
+    from generator.site.serve import make_builder
+
+    old_id, new_id = "dang-ky-cham-dut-giam-ho-co-yeu-to-nuoc-ngoai", "cham-dut-giam-ho-co-yeu-to-nuoc-ngoai"
+    source = catalogue / f"procedures/ho-tich/{old_id}.yml"
+    mention = re.compile(rf"(?<![-\w]){old_id}(?![-\w])")
+    errors = []
+    rebuild = make_builder(catalogue, tmp_path / "served", errors.append)
+    changed: dict = {}
+    try:
+        rebuild()
+        before = _tree(tmp_path / "served")
+        folders = [name for name in before if before[name] is None and f"/{old_id}" in name]
+        assert len(folders) >= 2  # its page and at least one version's page
+        for path in [*(catalogue / "procedures").rglob("*.yml"), *(catalogue / "handbook").rglob("*.yml")]:
+            text = path.read_text(encoding="utf-8")
+            if mention.search(text):
+                changed[path] = text
+                path.write_text(mention.sub(new_id, text), encoding="utf-8")
+        source.rename(source.with_name(f"{new_id}.yml"))
+        rebuild()
+        assert errors == [None, None], errors[-1]
+        served = _tree(tmp_path / "served")
+        fresh = _tree(build_site(catalogue, tmp_path / "fresh"))
+    finally:
+        rebuild.close()
+        if not source.exists():
+            source.with_name(f"{new_id}.yml").rename(source)
+        for path, text in changed.items():
+            path.write_text(text, encoding="utf-8")
+    assert [name for name in served if f"/{old_id}" in name] == []
+    assert any(f"/{new_id}" in name for name in served)
+    # Closed, the builder leaves no build folder (a spare made ahead of time) beside the site.
+    assert [p.name for p in tmp_path.iterdir() if ".building-" in p.name] == []
     assert sorted(served) == sorted(fresh)
     assert [name for name in served if served[name] != fresh[name]] == []
 
@@ -341,7 +390,7 @@ def test_a_province_edition_rebuild_after_its_province_file_changes_is_a_full_bu
                                              "  ten: Điểm phục vụ hành chính công", "  ten: Điểm phục vụ một cửa",
                                              edition=Edition(province="ha-noi"))
     assert served != before
-    assert any("Điểm phục vụ một cửa" in text.decode("utf-8", "replace") for text in served.values())
+    assert any("Điểm phục vụ một cửa" in text.decode("utf-8", "replace") for text in served.values() if text is not None)
     assert sorted(served) == sorted(fresh)
     assert [name for name in served if served[name] != fresh[name]] == []
 

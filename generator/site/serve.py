@@ -81,6 +81,8 @@ def make_builder(root: Path, site_dir: Path, report: Callable[[str | None], None
             cause = exc.__cause__
             report(os_error_message(cause) if isinstance(cause, OSError) else str(exc))
         except Exception as exc:  # a bug, a full disk…: say so in one sentence, keep serving
+            with contextlib.suppress(Exception):
+                cache.close()
             cache = BuildCache()  # whatever the failed build left in it is not trusted
             # As the command line says it: an OS error names the path and the cause.
             message = os_error_message(exc) if isinstance(exc, OSError) else unexpected_message(exc)
@@ -88,6 +90,10 @@ def make_builder(root: Path, site_dir: Path, report: Callable[[str | None], None
         else:
             report(None)
 
+    def close() -> None:
+        cache.close()
+
+    rebuild.close = close  # type: ignore[attr-defined]  # preview() calls it on exit
     return rebuild
 
 
@@ -126,6 +132,7 @@ def preview(root: Path, host: str, port: int, echo: Callable[[str], None],
             yield server
         finally:
             server.shutdown()
+            builder.close()  # before the temporary folder goes: a spare folder may still be in the making
 
 
 def serve(root: Path, host: str, port: int, echo: Callable[[str], None], debug: bool = False,
