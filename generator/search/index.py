@@ -239,8 +239,13 @@ def similar_procedures(docs: list[SearchDoc], limit: int, exclude: dict[str, set
     described = {name: FIELD_WEIGHTS[name] for name in ("title", "keywords", "summary")}
     tokens = [{name: _tokens(getattr(d, name)) for name in described} for d in docs]
     lengths = {name: [len(t[name]) for t in tokens] for name in described}
+    # Only word pairs of a title or keywords can be key terms (below), and a
+    # term's impacts do not depend on other terms': the postings of the rest
+    # (most of them, single syllables) are left out.
+    named = set().union(*(t["title"] for t in tokens), *(t["keywords"] for t in tokens))
+    wanted = {term for term in named if term.startswith(analysis.PAIR_MARK) and not any(c.isdigit() for c in term)}
     impacts = bm25f_impacts(docs, [FieldStats(weight, lengths[name], sum(lengths[name]),
-                                              _invert([t[name] for t in tokens]))
+                                              _invert([[term for term in t[name] if term in wanted] for t in tokens]))
                                    for name, weight in described.items()])
     own = {term: dict(zip(*posting)) for term, posting in impacts.items()}
     result = {}
@@ -249,9 +254,7 @@ def similar_procedures(docs: list[SearchDoc], limit: int, exclude: dict[str, set
         # Words no other procedure has cannot lead anywhere: the key terms are shared ones.
         # Word pairs ("_diem_chi") say what a procedure is about; single syllables
         # ("chỉ") and national codes' digits match unrelated text.
-        key_terms = heapq.nlargest(12, ((own[t][n], t) for t in terms
-                                        if t.startswith(analysis.PAIR_MARK) and len(own[t]) > 1
-                                        and not any(c.isdigit() for c in t)))
+        key_terms = heapq.nlargest(12, ((own[t][n], t) for t in terms if t in wanted and len(own[t]) > 1))
         if not key_terms:
             result[d.id] = []
             continue
