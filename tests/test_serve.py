@@ -239,6 +239,16 @@ EDITS = {
     # A quiz question's basis: what the trainer's page says needs updating before the next version.
     "training basis": (KHAI_SINH, "van_ban: 60/2014/QH13\n        dieu: Khoản 1 Điều 15\n    - ma: khai-sinh-cau-giay-to",
                        "van_ban: 123/2015/NĐ-CP\n        dieu: Điều 9\n    - ma: khai-sinh-cau-giay-to"),
+    # A training session's own file: its two pages and the training index.
+    "training session": ("handbook/dao-tao/ho-tich-co-ban.yml", "bat_dau: \"08:00\"", "bat_dau: \"07:30\""),
+    # The title of a procedure without versions citing a document that ends later: the change calendar lists it.
+    "title citing an ending document": ("procedures/chung-thuc/chung-thuc-ban-sao-tu-ban-chinh.yml",
+                                        "ten: Chứng thực bản sao từ bản chính giấy tờ, văn bản",
+                                        "ten: Chứng thực bản sao từ bản chính giấy tờ và văn bản"),
+    # The title of a procedure charging a local fee (the change calendar's fee changes list it).
+    "title charging a local fee": ("procedures/xay-dung/cap-giay-phep-xay-dung-nha-o-rieng-le.yml",
+                                   "ten: Cấp giấy phép xây dựng mới đối với nhà ở riêng lẻ",
+                                   "ten: Cấp giấy phép xây dựng mới cho nhà ở riêng lẻ"),
     # A later version's note: its own page (written from the deeper shell) and the change calendar.
     "version": (KHAI_SINH, "Luật Hộ tịch số 03/2026/QH16 có hiệu lực, thay thế",
                 "Luật Hộ tịch số 03/2026/QH16 bắt đầu có hiệu lực, thay thế"),

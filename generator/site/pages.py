@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 from .. import urls
 from ..content.handbook import Handbook
+from ..content.legal import end_of
 from ..editing.changes import History
 from ..search.index import SearchDoc
 from . import shell
@@ -269,9 +270,21 @@ class LegalDocument(Page):
         # need not be rendered again after an edit of one procedure's steps.
         hb, index = self.site.handbook, self.site.renderer.citations
         docs = [self.key] + [d for d, doc in hb.legal.items() if doc.replaced_by == self.key or self.key in doc.amended_by]
-        return [sorted(hb.registry_digests.items()), str(hb.day), str(hb.edition),
+        return [_shared(hb),
                 [[d, [(c.procedure.id, c.procedure.title, c.procedure.field_id, c.ref.article)
                       for c in index.get(d, [])]] for d in docs]]
+
+
+def _shared(hb: Handbook) -> list:
+    """What every page's ``inputs`` holds: the registries and province files
+    (their digests), the day and the edition."""
+    return [sorted(hb.registry_digests.items()), str(hb.day), str(hb.edition)]
+
+
+def _shown(hb: Handbook, ids) -> list:
+    """Procedures a page shows: each file's content (its version), title and
+    field (its address)."""
+    return [(pid, p.version, p.title, p.field_id) for pid in ids if (p := hb.procedures.get(pid)) is not None]
 
 
 class Changes(Page):
@@ -289,6 +302,17 @@ class Upcoming(Page):
     def render(self, url_for):
         return self.site.renderer.render_upcoming(url_for)
 
+    def inputs(self):
+        # calendar.py's sources: the procedures with versions (their files), the procedures
+        # citing a document that starts or ends after the day, those charging a local fee.
+        hb, index = self.site.handbook, self.site.renderer.citations
+        soon = [d for d, doc in hb.legal.items()
+                if (doc.effective and doc.effective > hb.day) or ((end := end_of(hb.legal, d)) and end > hb.day)]
+        charging = [p.id for p in hb.procedures.values() if any(f.local_key for f in p.fees)]
+        return [_shared(hb), _shown(hb, sorted(hb.timelines)),
+                [[d, _shown(hb, [c.procedure.id for c in index.get(d, [])])] for d in soon],
+                _shown(hb, charging), [[f.local_key for f in hb.procedures[pid].fees] for pid in charging]]
+
 
 class TrainingIndex(Page):
     """The training section's own link in the navigation, where Material has
@@ -302,6 +326,13 @@ class TrainingIndex(Page):
     def render(self, url_for):
         return self.site.renderer.render_training_index(url_for)
 
+    def inputs(self):
+        # Every session, every procedure with a training block and every session's procedures.
+        hb = self.site.handbook
+        named = {pid for s in hb.sessions.values() for pid in s.procedures}
+        return [_shared(hb), [repr(s) for s in hb.sessions.values()],
+                _shown(hb, [pid for pid, p in hb.procedures.items() if p.training or pid in named])]
+
 
 class TrainerPage(Page):
     kind, search, nav = "training", SEARCH_TITLE, NAV_TRAINING
@@ -313,6 +344,12 @@ class TrainerPage(Page):
 
     def render(self, url_for):
         return self.site.renderer.render_training(self.key, self.trainer, url_for)
+
+    def inputs(self):
+        # The session's file and its procedures' (their training blocks, versions and titles).
+        hb = self.site.handbook
+        session = hb.sessions[self.key]
+        return [_shared(hb), repr(session), _shown(hb, session.procedures)]
 
 
 class TraineePage(TrainerPage):
