@@ -249,6 +249,9 @@ EDITS = {
     "title charging a local fee": ("procedures/xay-dung/cap-giay-phep-xay-dung-nha-o-rieng-le.yml",
                                    "ten: Cấp giấy phép xây dựng mới đối với nhà ở riêng lẻ",
                                    "ten: Cấp giấy phép xây dựng mới cho nhà ở riêng lẻ"),
+    # A deadline: the procedure's row in the catalogue and on its field's page.
+    "deadline": ("procedures/ho-tich/dang-ky-khai-tu.yml", '  loai: trong-ngay\n  gio_cat: "15:00"',
+                 '  loai: trong-ngay\n  gio_cat: "16:00"'),
     # A later version's note: its own page (written from the deeper shell) and the change calendar.
     "version": (KHAI_SINH, "Luật Hộ tịch số 03/2026/QH16 có hiệu lực, thay thế",
                 "Luật Hộ tịch số 03/2026/QH16 bắt đầu có hiệu lực, thay thế"),

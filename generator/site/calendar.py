@@ -76,10 +76,11 @@ def _version_entries(hb: Handbook, pid: str) -> list[tuple[dt.date, VersionEntry
     return entries
 
 
-def calendar(hb: Handbook, memo: dict | None = None) -> list[CalendarDay]:
+def calendar(hb: Handbook, memo: dict | None = None, index: dict | None = None) -> list[CalendarDay]:
     """The changes after ``hb.day``, by date.  ``memo`` (sotay serve, kept
     between rebuilds): each procedure's upcoming versions, reused while its
-    file, the registries and the edition are unchanged."""
+    file, the registries and the edition are unchanged.  ``index``: the
+    citation index of ``hb``'s procedures when the caller has it already."""
     days: dict[dt.date, CalendarDay] = {}
 
     def at(day: dt.date) -> CalendarDay:
@@ -89,7 +90,7 @@ def calendar(hb: Handbook, memo: dict | None = None) -> list[CalendarDay]:
         for start, entry in per_procedure(memo, hb, pid, lambda: _version_entries(hb, pid)):
             at(start).versions.append(entry)
 
-    index = citation_index(hb.procedures.values())
+    index = citation_index(hb.procedures.values()) if index is None else index
     for doc_id, doc in hb.legal.items():
         end = end_of(hb.legal, doc_id)
         if doc.effective and doc.effective > hb.day:

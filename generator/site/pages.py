@@ -136,6 +136,9 @@ class Catalogue(Page):
     def render(self, url_for):
         return self.site.renderer.render_catalogue(url_for)
 
+    def inputs(self):
+        return [_shared(self.site.handbook), _rows(self.site.handbook.procedures.values())]
+
 
 class Coverage(Page):
     """Per field, how many procedures have a full page, and the registry-only
@@ -158,6 +161,9 @@ class FieldPage(Page):
 
     def render(self, url_for):
         return self.site.renderer.render_field(self.key, self.site.groups[self.key], url_for)
+
+    def inputs(self):
+        return [_shared(self.site.handbook), _rows(self.site.groups[self.key])]
 
 
 class ProcedurePage(Page):
@@ -246,6 +252,11 @@ class LegalIndex(Page):
     def render(self, url_for):
         return self.site.renderer.render_legal_index(url_for)
 
+    def inputs(self):
+        # The registry, and how many procedures cite each document.
+        index = self.site.renderer.citations
+        return [_shared(self.site.handbook), sorted((d, len({c.procedure.id for c in cs})) for d, cs in index.items())]
+
 
 class LegalDocument(Page):
     """Not in the navigation: reached from the index and the procedures.
@@ -287,6 +298,17 @@ def _shown(hb: Handbook, ids) -> list:
     return [(pid, p.version, p.title, p.field_id) for pid in ids if (p := hb.procedures.get(pid)) is not None]
 
 
+def _rows(procedures) -> list:
+    """What a list of procedures shows of each (catalogue.html, field_index.html):
+    code, title, address, deadline and fees, in the list's order."""
+    return [(p.id, p.title, p.field_id, p.code, repr(p.deadline), repr(p.fees)) for p in procedures]
+
+
+def _named(hb: Handbook, ids) -> list:
+    """Procedures a page names (title and address) without showing their content."""
+    return [(pid, p.title, p.field_id) for pid in ids if (p := hb.procedures.get(pid)) is not None]
+
+
 class Changes(Page):
     kind, label, search, nav = "changes", "Có gì mới", SEARCH_TITLE, NAV_TOP
 
@@ -309,9 +331,10 @@ class Upcoming(Page):
         soon = [d for d, doc in hb.legal.items()
                 if (doc.effective and doc.effective > hb.day) or ((end := end_of(hb.legal, d)) and end > hb.day)]
         charging = [p.id for p in hb.procedures.values() if any(f.local_key for f in p.fees)]
+        # Of the last two only the title and address are shown: their other edits need no new calendar.
         return [_shared(hb), _shown(hb, sorted(hb.timelines)),
-                [[d, _shown(hb, [c.procedure.id for c in index.get(d, [])])] for d in soon],
-                _shown(hb, charging), [[f.local_key for f in hb.procedures[pid].fees] for pid in charging]]
+                [[d, _named(hb, [c.procedure.id for c in index.get(d, [])])] for d in soon],
+                _named(hb, charging), [[f.local_key for f in hb.procedures[pid].fees] for pid in charging]]
 
 
 class TrainingIndex(Page):

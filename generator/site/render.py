@@ -259,7 +259,7 @@ class Renderer:
 
     def render_upcoming(self, url_for: Callable[[str], str]) -> str:
         return self.env.get_template("upcoming.html").render(
-            days=calendar(self.hb, None if self.memo is None else self.memo.setdefault("calendar", {})),
+            days=calendar(self.hb, None if self.memo is None else self.memo.setdefault("calendar", {}), self.citations),
             day=self.hb.day, url_for=url_for)
 
     def render_legal(self, doc_id: str, url_for: Callable[[str], str]) -> str:
