@@ -301,3 +301,28 @@ def test_the_pull_requests_summary_is_the_diff_that_names_the_editions():
     steps = [s.get("run", "") for job in workflow["jobs"].values() for s in job.get("steps", [])]
     (summary,) = [s for s in steps if "GITHUB_STEP_SUMMARY" in s]
     assert "sotay diff" in summary and "--json" not in summary
+
+
+def test_a_filled_copy_carries_no_work_done_on_the_unfilled_procedure(mini):
+    """Facts worked out from a procedure and kept on it (its folded name for
+    synonyms, its citations for the legal pages) are worked out again on an
+    edition's filled copy: a copy with the original's would show the unfilled
+    text (or point back to the original); its positions are kept."""
+    from generator.content.errors import ErrorSink
+    from generator.content.handbook import _folded_name, load_procedure_text
+    from generator.content.legal import citation_index
+    from generator.content.located import location
+    from generator.content.placeholders import fill
+
+    text = (mini / "procedures/ho-tich/dang-ky-khai-sinh.yml").read_text(encoding="utf-8")
+    text = text.replace("ten: Đăng ký khai sinh\n", "ten: Đăng ký khai sinh tại {{noi_tiep_nhan}}\n", 1)
+    original = load_procedure_text(text, "procedures/ho-tich/dang-ky-khai-sinh.yml", ErrorSink())
+    assert "{{noi_tiep_nhan}}" in original.title
+    assert "noi_tiep_nhan" in _folded_name(original)
+    cited = citation_index([original])
+    filled = fill(original, {"noi_tiep_nhan": "Bộ phận Một cửa"})
+    assert filled is not original and filled.title == "Đăng ký khai sinh tại Bộ phận Một cửa"
+    assert "noi_tiep_nhan" not in _folded_name(filled) and "mot cua" in _folded_name(filled)
+    assert {c.procedure.title for cs in citation_index([filled]).values() for c in cs} == {filled.title}
+    assert {c.procedure.title for cs in cited.values() for c in cs} == {original.title}  # the original's own
+    assert location(filled, "title") == location(original, "title") != (0, 0)

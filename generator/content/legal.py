@@ -124,10 +124,17 @@ def citation_index(procedures: Iterable[model.Procedure]) -> dict[str, list[Cita
     (built once: a site has a page per document)."""
     index: dict[str, list[Citation]] = {}
     for p in sorted(procedures, key=lambda p: p.id):
-        for ref in p.legal_basis:
-            line, col = location(ref, "document")
-            index.setdefault(ref.document, []).append(Citation(p, ref, line, col))
+        for c in _own_citations(p):
+            index.setdefault(c.ref.document, []).append(c)
     return index
+
+
+def _own_citations(p: model.Procedure) -> list[Citation]:
+    # Kept on the procedure: sotay serve reuses an unchanged file's object from one load to the next.
+    found = p.__dict__.get("_citations")
+    if found is None:
+        found = p.__dict__["_citations"] = [Citation(p, ref, *location(ref, "document")) for ref in p.legal_basis]
+    return found
 
 
 def citations(procedures: Iterable[model.Procedure], doc_id: str) -> list[Citation]:

@@ -276,14 +276,13 @@ class LegalDocument(Page):
         return self.site.renderer.render_legal(self.key, url_for)
 
     def inputs(self):
-        # The registries (the document, its relations, statuses, glossary), the day, and who cites
-        # it or the documents it amends or replaces: the many legal pages of a large catalogue
-        # need not be rendered again after an edit of one procedure's steps.
+        # The registries (the document, its relations, statuses, glossary), the day, and the files
+        # of the procedures citing it or the documents it amends or replaces (their titles, addresses
+        # and articles): the many legal pages of a large catalogue are not all rendered again
+        # after an edit of one procedure.
         hb, index = self.site.handbook, self.site.renderer.citations
         docs = [self.key] + [d for d, doc in hb.legal.items() if doc.replaced_by == self.key or self.key in doc.amended_by]
-        return [_shared(hb),
-                [[d, [(c.procedure.id, c.procedure.title, c.procedure.field_id, c.ref.article)
-                      for c in index.get(d, [])]] for d in docs]]
+        return [_shared(hb), [[d, [(c.procedure.id, c.procedure.version) for c in index.get(d, [])]] for d in docs]]
 
 
 def _shared(hb: Handbook) -> list:
@@ -301,7 +300,15 @@ def _shown(hb: Handbook, ids) -> list:
 def _rows(procedures) -> list:
     """What a list of procedures shows of each (catalogue.html, field_index.html):
     code, title, address, deadline and fees, in the list's order."""
-    return [(p.id, p.title, p.field_id, p.code, repr(p.deadline), repr(p.fees)) for p in procedures]
+    return [_row(p) for p in procedures]
+
+
+def _row(p) -> tuple:
+    # Kept on the procedure: sotay serve reuses an unchanged file's object from one load to the next.
+    row = p.__dict__.get("_list_row")
+    if row is None:
+        row = p.__dict__["_list_row"] = (p.id, p.title, p.field_id, p.code, repr(p.deadline), repr(p.fees))
+    return row
 
 
 def _named(hb: Handbook, ids) -> list:
