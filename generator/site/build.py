@@ -23,8 +23,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 from mkdocs.utils.yaml import yaml_load
 
-from ..content.edition import Edition
-from ..content.edition import today_in_vietnam
+from ..content.edition import Edition, today_in_vietnam
 from ..content.versions import out_of_date
 from . import outputs
 from .render import MemoryBytecodeCache
