@@ -84,15 +84,17 @@ class BuildCache:
     templates: MemoryBytecodeCache = dataclasses.field(default_factory=MemoryBytecodeCache)
     memo: dict = dataclasses.field(default_factory=dict)  # the renderer's reusable work (render.Renderer.memo)
     spare: Spare | None = None  # the next rebuild's build folder, being made ready
+    spares: list = dataclasses.field(default_factory=list)  # every Spare's thread (one may still remove an old site)
 
     def close(self) -> None:
-        """Wait for the spare folder and remove it (sotay serve stops)."""
-        if self.spare is not None:
-            made = self.spare.take()
-            self.spare.thread.join()
-            self.spare = None
-            if made is not None:
-                tempdirs.remove(made[0])
+        """Remove the spare folder, once every removal under way is done (sotay serve stops)."""
+        made = self.spare.take() if self.spare is not None else None
+        self.spare = None
+        for thread in self.spares:
+            thread.join()
+        self.spares = []
+        if made is not None:
+            tempdirs.remove(made[0])
 
 
 class Spare:
@@ -119,21 +121,22 @@ class Spare:
                 self.made = self._make(site_dir, prefix)
         finally:
             self.ready.set()
-        tempdirs.remove(old_work)
+            tempdirs.remove(old_work)
 
     def _make(self, site_dir: Path, prefix: str) -> tuple[Path, list[str]] | None:
         work, made = None, []
         try:
-            folders = [os.path.relpath(d, site_dir) for d, _, _ in os.walk(site_dir)][1:]  # parents first
             work = tempdirs.make(site_dir.parent, prefix)
             (work / "site").mkdir()
-            for rel in folders:
+            for folder, _, _ in os.walk(site_dir):  # parents first
                 if self.stop.is_set():
                     break
-                os.mkdir(work / "site" / rel)  # not makedirs: nothing is made again once serve removed the folder
-                made.append(rel)
+                rel = os.path.relpath(folder, site_dir)
+                if rel != ".":
+                    os.mkdir(work / "site" / rel)  # not makedirs: nothing is made again once serve removed the folder
+                    made.append(rel)
             return work, made
-        except OSError:  # the rebuild makes its own folder
+        except Exception:  # whatever it is, the rebuild makes its own folder
             if work is not None:
                 tempdirs.remove(work)
             return None
@@ -274,6 +277,7 @@ def _build_site(root: Path, site_dir: Path | None, offline: bool, cache: BuildCa
     if cache is not None:  # sotay serve: the new site is live already; the reload need not wait for this
         # (no folders made ahead under `strict: true`: MkDocs' clean build would empty them)
         cache.spare = Spare(work, site_dir, prefix, premake=not config.strict)
+        cache.spares = [t for t in cache.spares if t.is_alive()] + [cache.spare.thread]
     else:
         tempdirs.remove(work)
     return site_dir

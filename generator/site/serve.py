@@ -115,23 +115,25 @@ def preview(root: Path, host: str, port: int, echo: Callable[[str], None],
                 echo("Đã dựng lại sổ tay.")
 
         builder = make_builder(root, site_dir, report, debug, edition)
-        server = PreviewServer(builder=builder, host=host, port=port, root=str(site_dir))
-        builder()
-        if not site_dir.exists():
-            site_dir.mkdir(parents=True)
-            (site_dir / "index.html").write_text(
-                "<!doctype html><html lang=vi><meta charset=utf-8><title>Sổ tay</title><body>"
-                "<p>Chưa dựng được sổ tay; sửa lỗi trong nội dung, trang sẽ tự tải lại.</p></body></html>",
-                encoding="utf-8",
-            )
-            outputs.mark(site_dir)  # ours: the first good build replaces it
-        for folder in (PROCEDURES_DIR, "handbook", DATA_DIR, "mkdocs.yml"):
-            if (root / folder).exists():
-                server.watch(str(root / folder))
         try:
-            yield server
+            server = PreviewServer(builder=builder, host=host, port=port, root=str(site_dir))
+            builder()
+            if not site_dir.exists():
+                site_dir.mkdir(parents=True)
+                (site_dir / "index.html").write_text(
+                    "<!doctype html><html lang=vi><meta charset=utf-8><title>Sổ tay</title><body>"
+                    "<p>Chưa dựng được sổ tay; sửa lỗi trong nội dung, trang sẽ tự tải lại.</p></body></html>",
+                    encoding="utf-8",
+                )
+                outputs.mark(site_dir)  # ours: the first good build replaces it
+            for folder in (PROCEDURES_DIR, "handbook", DATA_DIR, "mkdocs.yml"):
+                if (root / folder).exists():
+                    server.watch(str(root / folder))
+            try:
+                yield server
+            finally:
+                server.shutdown()
         finally:
-            server.shutdown()
             builder.close()  # before the temporary folder goes: a spare folder may still be in the making
 
 
