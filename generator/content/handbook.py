@@ -148,12 +148,8 @@ def _folded_words(text: str) -> str:
 
 
 def _folded_name(p: model.Procedure) -> str:
-    """``p``'s title and keywords folded, kept on the procedure: sotay serve
-    reuses an unchanged file's procedure object from one load to the next."""
-    folded = p.__dict__.get("_folded_name")
-    if folded is None:
-        folded = p.__dict__["_folded_name"] = _folded_words(" · ".join([p.title, *p.keywords]))
-    return folded
+    """``p``'s title and keywords folded (kept on the procedure)."""
+    return model.derived(p, "folded name", lambda: _folded_words(" · ".join([p.title, *p.keywords])))
 
 
 def _display(path: Path, root: Path) -> str:

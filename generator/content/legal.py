@@ -130,11 +130,7 @@ def citation_index(procedures: Iterable[model.Procedure]) -> dict[str, list[Cita
 
 
 def _own_citations(p: model.Procedure) -> list[Citation]:
-    # Kept on the procedure: sotay serve reuses an unchanged file's object from one load to the next.
-    found = p.__dict__.get("_citations")
-    if found is None:
-        found = p.__dict__["_citations"] = [Citation(p, ref, *location(ref, "document")) for ref in p.legal_basis]
-    return found
+    return model.derived(p, "citations", lambda: [Citation(p, ref, *location(ref, "document")) for ref in p.legal_basis])
 
 
 def citations(procedures: Iterable[model.Procedure], doc_id: str) -> list[Citation]:

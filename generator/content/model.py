@@ -11,7 +11,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 
 # Ids written by editors (file names, training ids): lower-case ASCII words joined by hyphens.
@@ -540,6 +541,20 @@ def _version_class() -> type:
     cls.__doc__ = "Một phiên bản của thủ tục áp dụng từ một ngày: chỉ ghi các khóa thay đổi."
     cls.FIXED_KEYS = VERSION_FIXED
     return cls
+
+
+T = TypeVar("T")
+DERIVED = "_derived"  # on a loaded object: what was worked out from it (derived())
+
+
+def derived(obj: Any, name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, worked out once from ``obj`` and kept on it: sotay serve
+    reuses an unchanged file's objects from one load to the next.  A copy
+    with other values (placeholders.fill) does not keep it."""
+    kept = obj.__dict__.setdefault(DERIVED, {})
+    if name not in kept:
+        kept[name] = compute()
+    return kept[name]
 
 
 def changed_attrs(version: Any) -> list[str]:

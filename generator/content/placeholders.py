@@ -140,10 +140,7 @@ def fill(obj: Any, values: dict[str, str]) -> Any:
         result = copy.copy(obj)
         for name, value in changed.items():
             setattr(result, name, value)
-        # What was worked out from the unfilled text and kept on the object
-        # (handbook._folded_name, legal._own_citations, …) is not the copy's.
-        for name in [k for k in result.__dict__ if k.startswith("_") and k != "_locs"]:
-            del result.__dict__[name]
+        result.__dict__.pop(model.DERIVED, None)  # worked out from the unfilled text: not the copy's
         return result
     if isinstance(obj, list):
         items = [fill(item, values) for item in obj]

@@ -17,6 +17,7 @@ from typing import ClassVar
 from urllib.parse import urlencode
 
 from .. import urls
+from ..content import model
 from ..content.handbook import Handbook
 from ..content.legal import end_of
 from ..editing.changes import History
@@ -300,15 +301,8 @@ def _shown(hb: Handbook, ids) -> list:
 def _rows(procedures) -> list:
     """What a list of procedures shows of each (catalogue.html, field_index.html):
     code, title, address, deadline and fees, in the list's order."""
-    return [_row(p) for p in procedures]
-
-
-def _row(p) -> tuple:
-    # Kept on the procedure: sotay serve reuses an unchanged file's object from one load to the next.
-    row = p.__dict__.get("_list_row")
-    if row is None:
-        row = p.__dict__["_list_row"] = (p.id, p.title, p.field_id, p.code, repr(p.deadline), repr(p.fees))
-    return row
+    return [model.derived(p, "list row", lambda p=p: (p.id, p.title, p.field_id, p.code, repr(p.deadline), repr(p.fees)))
+            for p in procedures]
 
 
 def _named(hb: Handbook, ids) -> list:
