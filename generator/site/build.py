@@ -86,10 +86,14 @@ class BuildCache:
     spare: Spare | None = None  # the next rebuild's build folder, being made ready
     spares: list = dataclasses.field(default_factory=list)  # every Spare's thread (one may still remove an old site)
 
+    def take_spare(self) -> tuple[Path, list[str]] | None:
+        """The spare folder and the folders made in it (Spare.take), now the build's; None: none."""
+        spare, self.spare = self.spare, None
+        return spare.take() if spare is not None else None
+
     def close(self) -> None:
         """Remove the spare folder, once every removal under way is done (sotay serve stops)."""
-        made = self.spare.take() if self.spare is not None else None
-        self.spare = None
+        made = self.take_spare()
         for thread in self.spares:
             thread.join()
         self.spares = []
@@ -245,9 +249,7 @@ def _build_site(root: Path, site_dir: Path | None, offline: bool, cache: BuildCa
         # previous site; see generator/tempdirs.py for how leftovers are swept.
         prefix = f".{site_dir.name}.building-"
         tempdirs.sweep(site_dir.parent, prefix)
-        spare = cache.spare.take() if cache is not None and cache.spare is not None else None
-        if cache is not None:
-            cache.spare = None
+        spare = cache.take_spare() if cache is not None else None
         work, premade = spare if spare is not None else (tempdirs.make(site_dir.parent, prefix), [])
         try:
             tmp = work / "site"

@@ -91,8 +91,7 @@ def calendar(hb: Handbook, memo: dict | None = None, index: dict | None = None) 
             at(start).versions.append(entry)
 
     index = citation_index(hb.procedures.values()) if index is None else index
-    for doc_id, doc in hb.legal.items():
-        end = end_of(hb.legal, doc_id)
+    for doc_id, doc, end in _changing_documents(hb):
         if doc.effective and doc.effective > hb.day:
             cited = {c.procedure.id for c in version_citations(hb.timelines, doc_id) if c.start <= doc.effective}
             now = {c.procedure.id for c in index.get(doc_id, [])}
@@ -105,10 +104,7 @@ def calendar(hb: Handbook, memo: dict | None = None, index: dict | None = None) 
             at(end).legal.append(LegalEntry(doc, False, affected))
 
     written = hb.fees_written.get(hb.province.id, {}) if hb.province else {}  # the edition's province
-    charging: dict[str, list] = {}  # fee key → the procedures charging it, in catalogue order
-    for p in hb.procedures.values():
-        for k in dict.fromkeys(f.local_key for f in p.fees if f.local_key):
-            charging.setdefault(k, []).append(p)
+    charging = _charging(hb)
     for key, fee in written.items():
         charged = charging.get(key, [])
         for day in sorted({v.effective for v in fee.versions} | {fee.effective_from, fee.expires} - {None}):
@@ -121,3 +117,34 @@ def calendar(hb: Handbook, memo: dict | None = None, index: dict | None = None) 
     for entry in days.values():
         entry.versions.sort(key=lambda v: vi_sort_key(v.procedure.title))
     return [days[d] for d in sorted(days)]
+
+
+def calendar_inputs(hb: Handbook, index: dict) -> list:
+    """What the calendar is made of besides the registries, the day and the
+    edition (sotay serve: pages.Upcoming.inputs): the files of the procedures
+    with versions, and the titles and addresses of those citing a document
+    that starts or ends after the day or charging a local fee (their other
+    edits change nothing here).  ``index``: the citation index."""
+    def named(procedures) -> list:
+        return [(p.id, p.title, p.field_id) for p in procedures]
+    return [[(pid, hb.procedures[pid].version, hb.procedures[pid].title, hb.procedures[pid].field_id)
+             for pid in sorted(hb.timelines)],
+            [[doc_id, named(c.procedure for c in index.get(doc_id, []))] for doc_id, _, _ in _changing_documents(hb)],
+            [[key, named(procedures)] for key, procedures in _charging(hb).items()]]
+
+
+def _changing_documents(hb: Handbook):
+    """(id, document, its end) of every document that starts or ends after the day."""
+    for doc_id, doc in hb.legal.items():
+        end = end_of(hb.legal, doc_id)
+        if (doc.effective and doc.effective > hb.day) or (end and end > hb.day):
+            yield doc_id, doc, end
+
+
+def _charging(hb: Handbook) -> dict[str, list[model.Procedure]]:
+    """Local fee key → the procedures charging it, in catalogue order."""
+    charging: dict[str, list] = {}
+    for p in hb.procedures.values():
+        for k in dict.fromkeys(f.local_key for f in p.fees if f.local_key):
+            charging.setdefault(k, []).append(p)
+    return charging

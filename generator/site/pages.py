@@ -19,10 +19,10 @@ from urllib.parse import urlencode
 from .. import urls
 from ..content import model
 from ..content.handbook import Handbook
-from ..content.legal import end_of
 from ..editing.changes import History
 from ..search.index import SearchDoc
 from . import shell
+from .calendar import calendar_inputs
 from .dated import dated, version_procedure
 from .render import Renderer, toc_tokens
 
@@ -305,11 +305,6 @@ def _rows(procedures) -> list:
             for p in procedures]
 
 
-def _named(hb: Handbook, ids) -> list:
-    """Procedures a page names (title and address) without showing their content."""
-    return [(pid, p.title, p.field_id) for pid in ids if (p := hb.procedures.get(pid)) is not None]
-
-
 class Changes(Page):
     kind, label, search, nav = "changes", "Có gì mới", SEARCH_TITLE, NAV_TOP
 
@@ -326,16 +321,7 @@ class Upcoming(Page):
         return self.site.renderer.render_upcoming(url_for)
 
     def inputs(self):
-        # calendar.py's sources: the procedures with versions (their files), the procedures
-        # citing a document that starts or ends after the day, those charging a local fee.
-        hb, index = self.site.handbook, self.site.renderer.citations
-        soon = [d for d, doc in hb.legal.items()
-                if (doc.effective and doc.effective > hb.day) or ((end := end_of(hb.legal, d)) and end > hb.day)]
-        charging = [p.id for p in hb.procedures.values() if any(f.local_key for f in p.fees)]
-        # Of the last two only the title and address are shown: their other edits need no new calendar.
-        return [_shared(hb), _shown(hb, sorted(hb.timelines)),
-                [[d, _named(hb, [c.procedure.id for c in index.get(d, [])])] for d in soon],
-                _named(hb, charging), [[f.local_key for f in hb.procedures[pid].fees] for pid in charging]]
+        return [_shared(self.site.handbook), calendar_inputs(self.site.handbook, self.site.renderer.citations)]
 
 
 class TrainingIndex(Page):
