@@ -93,3 +93,83 @@ def test_each_build_renders_its_own_handbook(mini, tmp_path):
     build(config)
     assert "(bản khác)" in (tmp_path / "b/thu-tuc/ho-tich/dang-ky-ket-hon/index.html").read_text(encoding="utf-8")
     assert "(bản khác)" not in (tmp_path / "a/thu-tuc/ho-tich/dang-ky-ket-hon/index.html").read_text(encoding="utf-8")
+
+
+class ReadLog(dict):
+    """A registry that notes which entries are read, and whether it is walked whole."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.read, self.walked = set(), False
+
+    def __getitem__(self, key):
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __contains__(self, key):
+        self.read.add(key)
+        return super().__contains__(key)
+
+    def _walk(self, result):
+        self.walked = True
+        return result
+
+    def __iter__(self):
+        return self._walk(super().__iter__())
+
+    def keys(self):
+        return self._walk(super().keys())
+
+    def values(self):
+        return self._walk(super().values())
+
+    def items(self):
+        return self._walk(super().items())
+
+
+def test_what_a_page_shows_of_the_legal_registry_is_what_its_reuse_key_names(site, monkeypatch):
+    """sotay serve renders a procedure page, its record and its memos again after a legal
+    document's edit only when the document is one the procedure's file (or a province
+    file) names, or one they lead to (handbook.seen_registries); lists of procedures
+    read nothing of the registry; a legal page reads its document and those it amends
+    or replaces.  Reading any other entry would leave a stale page after an edit."""
+    from generator.content import legal
+    from generator.site.calendar import _version_entries
+    from generator.site.opendata import OpenData
+    from generator.training.updates import procedure_updates
+
+    hb = site.handbook
+    plain = dict(hb.legal)
+    log = ReadLog(plain)
+    monkeypatch.setattr(hb, "legal", log)
+    items = [p for p in pages.site_pages(site, with_shell=False)]
+    checked = {}
+    for page in items:
+        log.read, log.walked = set(), False
+        if isinstance(page, (pages.ProcedurePage, pages.ProcedureVersionPage)):
+            pid = page.procedure.id
+            page.render(url_for_page(page))
+            OpenData(hb, "/").procedure(hb.procedures[pid])
+            if pid in hb.timelines:
+                _version_entries(hb, pid)
+                procedure_updates(hb, pid)
+            allowed = legal.reach(plain, hb.legal_refs[pid] | hb.shared_legal_refs)
+            assert not log.walked, page.url
+            assert log.read <= allowed, (page.url, log.read - allowed)
+        elif isinstance(page, (pages.Catalogue, pages.FieldPage)):
+            page.render(url_for_page(page))
+            assert not log.walked and not log.read, page.url
+        elif isinstance(page, pages.LegalDocument):
+            related = [d for d, doc in plain.items() if doc.replaced_by == page.key or page.key in doc.amended_by]
+            page.render(url_for_page(page))
+            allowed = legal.reach(plain, [page.key, *related])
+            assert log.read <= allowed, (page.url, log.read - allowed)
+        else:
+            continue
+        checked[type(page)] = checked.get(type(page), 0) + 1
+    assert checked[pages.ProcedurePage] == len(hb.procedures)
+    assert checked[pages.ProcedureVersionPage] and checked[pages.LegalDocument] and checked[pages.FieldPage]

@@ -223,6 +223,11 @@ EDITS = {
     "procedure step": (KHAI_SINH, "ten: Tiếp nhận, kiểm tra hồ sơ", "ten: Tiếp nhận và kiểm tra hồ sơ"),
     # A registry every procedure page cites.
     "registry": ("handbook/data/van-ban.yml", "trich_yeu: Luật Hộ tịch", "trich_yeu: Luật Hộ tịch (sửa đổi)"),
+    # A document amending one that procedures cite: the two legal pages (what amends what), not the procedures.
+    "amending document": ("handbook/data/van-ban.yml", "  - 18/2026/NĐ-CP\n  - 87/2020/NĐ-CP\n", "  - 18/2026/NĐ-CP\n"),
+    # The title of a document replacing a cited one: its page, the replaced one's, the versions citing it.
+    "replacing document": ("handbook/data/van-ban.yml", "trich_yeu: Luật Hộ tịch\n  co_quan_ban_hanh: Quốc hội\n  ngay_ban_hanh: '2026",
+                           "trich_yeu: Luật Hộ tịch (mới)\n  co_quan_ban_hanh: Quốc hội\n  ngay_ban_hanh: '2026"),
     # A field's name: every open-data record and catalogue row of the field, its page.
     "field registry": ("handbook/data/linh-vuc.yml", "ten: Hộ tịch", "ten: Hộ tịch và quốc tịch"),
     # A placeholder: where the procedure's texts use the edition's words.

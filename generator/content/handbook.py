@@ -20,7 +20,7 @@ from typing import TypeVar
 
 from yaml.nodes import MappingNode, ScalarNode
 
-from . import checks, model, placeholders, provinces, versions
+from . import checks, legal, model, placeholders, provinces, versions
 from .catalogue import CATALOGUE_FILE, check_catalogue, load_catalogue
 from .edition import Edition, today_in_vietnam
 from .errors import ErrorSink
@@ -90,6 +90,13 @@ class Handbook:
     # Content digest of every registry read (path → sha256): what, beside a
     # procedure's own version, its page is made from (sotay serve's page cache).
     registry_digests: dict[str, str] = field(default_factory=dict)
+    # The legal documents each procedure's file names (its citations in every version, its training's)
+    # and those the province files name: of the legal registry, all a procedure's pages can show
+    # (seen_registries).
+    legal_refs: dict[str, frozenset[str]] = field(default_factory=dict)
+    shared_legal_refs: frozenset[str] = frozenset()
+    legal_file: str = ""  # the legal registry's display path (its key in registry_digests)
+    _seen: dict = field(default_factory=dict, repr=False)  # seen_registries, worked out once per load
     # The day the handbook describes (versions.apply_edition), and the dated
     # versions of the procedures that have them (procedure id → periods).
     day: dt.date | None = None
@@ -137,10 +144,38 @@ def per_procedure(memo: dict | None, hb: Handbook, pid: str, compute: Callable[[
     procedure's file, the registries and the edition are unchanged."""
     if memo is None:
         return compute()
-    key = (hb.procedures[pid].version, hb.day, hb.edition, tuple(sorted(hb.registry_digests.items())))
+    key = (hb.procedures[pid].version, hb.day, hb.edition, seen_registries(hb, pid))
     if memo.get(pid, (None,))[0] != key:
         memo[pid] = (key, compute())
     return memo[pid][1]
+
+
+def seen_registries(hb: Handbook, pid: str) -> tuple:
+    """What of the registries procedure ``pid``'s own outputs (its pages, its
+    open-data record, per_procedure's memos) are made of: every registry
+    file's digest but the legal registry's, and of that one only the entries,
+    as on the edition's day, of the documents its file or a province file
+    names and those they lead to (legal.reach).  So an edit of one legal
+    document reaches only the procedures citing it (sotay serve).  Call it
+    once the handbook is loaded."""
+    seen = hb._seen.get(pid)
+    if seen is None:
+        docs = hb.legal_refs.get(pid, frozenset()) | hb.shared_legal_refs
+        seen = hb._seen[pid] = (other_registries(hb), legal_entries(hb, docs))
+    return seen
+
+
+def other_registries(hb: Handbook) -> tuple:
+    """Every registry file's digest but the legal registry's."""
+    if "files" not in hb._seen:
+        hb._seen["files"] = tuple((k, v) for k, v in sorted(hb.registry_digests.items()) if k != hb.legal_file)
+    return hb._seen["files"]
+
+
+def legal_entries(hb: Handbook, doc_ids) -> tuple:
+    """The legal registry's entries, as on the edition's day, of ``doc_ids``
+    and the documents they lead to (legal.reach), as digests."""
+    return legal.entry_digests(hb.legal, legal.reach(hb.legal, doc_ids), hb._seen.setdefault("entries", {}))
 
 
 def _folded_words(text: str) -> str:
@@ -344,6 +379,8 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
                  "chuyển tên tỉnh, giờ làm việc và muc_thu sang tệp tỉnh (xem trang Biên tập nội dung → Ấn bản tỉnh), "
                  "tên chung của mỗi khoản thu sang handbook/data/muc-thu-dia-phuong.yml, rồi xóa tệp này.")
     hb.provinces = provinces.load_provinces(root, sink, refs, digests, digest)
+    hb.legal_file = _display(root / DATA_DIR / REGISTRY_FILES["legal"][0], root)
+    hb.shared_legal_refs = frozenset(r.value for r in refs if r.kind == "legal" and r.path != hb.legal_file)
     if loaded := _data_file(root, SYNONYMS_FILE, sink, digests):
         hb.synonyms = [s for s in convert(loaded[1], list[model.Synonym], Context(loaded[0], sink, refs)) or [] if s]
 
@@ -370,13 +407,14 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
             sink.add(display, line, col, f"thủ tục thuộc lĩnh vực '{proc.field_id}' nhưng nằm trong thư mục '{folder}'",
                      f"chuyển tệp vào procedures/{proc.field_id}/ hoặc sửa 'linh_vuc'.")
         hb.procedures[proc.id] = proc
+        hb.legal_refs[proc.id] = frozenset(r.value for r in file_refs if r.kind == "legal")
         hb.placeholder_uses.extend(_placeholder_uses(proc, path, sink, cache))
 
     if only is None:
         hb.sessions = load_sessions(root, sink, refs)
         for session in hb.sessions.values():  # training is content: same wording per edition
             hb.placeholder_uses.extend(placeholders.content_uses(session, sink))
-    legal_digest = tuple(sorted(digests.items()))  # what the citations are checked against
+    written: dict[str, str] = {}  # the legal registry's entries as written, as digests (legal.entry_digests)
     said: dict[str, list] = {}  # path → what the file's own checks said (serve only)
     if cache is not None:
         for e in sink.items:
@@ -386,7 +424,9 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
             versions.check_procedure(proc, hb.legal, sink)
             continue
         # sotay serve: an unchanged file's version checks say what they said last time.
-        key, stamp = ("version-checks", proc.id), (proc.version, legal_digest)
+        # What they read of the registry: the documents the file names and those they lead to.
+        stamp = (proc.version, legal.entry_digests(hb.legal, legal.reach(hb.legal, hb.legal_refs[proc.id]), written))
+        key = ("version-checks", proc.id)
         if cache.get(key, (None,))[0] != stamp:
             scratch = ErrorSink()
             scratch.items = list(said.get(proc.path, []))

@@ -8,6 +8,7 @@ can import this module without a cycle.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -32,6 +33,38 @@ def replacement_chain(legal: dict[str, model.LegalDocument], doc_id: str) -> lis
         seen.add(current.replaced_by)
         current = legal.get(current.replaced_by)
     return chain
+
+
+def reach(legal: dict[str, model.LegalDocument], doc_ids: Iterable[str]) -> set[str]:
+    """``doc_ids`` and every document they lead to in the registry (replaced
+    by, amended by, and so on): all a citation of them can show (its status
+    reads the replacing document's date; end_of)."""
+    found: set[str] = set()
+    todo = list(doc_ids)
+    while todo:
+        doc_id = todo.pop()
+        if doc_id in found:
+            continue
+        found.add(doc_id)
+        doc = legal.get(doc_id)
+        if doc is not None:
+            todo.extend(doc.amended_by)
+            if doc.replaced_by:
+                todo.append(doc.replaced_by)
+    return found
+
+
+def entry_digests(legal: dict[str, model.LegalDocument], doc_ids: Iterable[str],
+                  memo: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """The entries of ``doc_ids`` as content digests (an unknown id as such),
+    in order; ``memo`` keeps each document's digest for one registry."""
+    out = []
+    for doc_id in sorted(doc_ids):
+        digest = memo.get(doc_id)
+        if digest is None:
+            digest = memo[doc_id] = hashlib.sha256(repr(legal.get(doc_id)).encode()).hexdigest()
+        out.append((doc_id, digest))
+    return tuple(out)
 
 
 def end_of(legal: dict[str, model.LegalDocument], doc_id: str):

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 from .. import urls
 from ..content import model
-from ..content.handbook import Handbook
+from ..content.handbook import Handbook, legal_entries, other_registries
 from ..editing.changes import History
 from ..search.index import SearchDoc
 from . import shell
@@ -138,7 +138,7 @@ class Catalogue(Page):
         return self.site.renderer.render_catalogue(url_for)
 
     def inputs(self):
-        return [_shared(self.site.handbook), _rows(self.site.handbook.procedures.values())]
+        return [_shared(self.site.handbook, legal=False), _rows(self.site.handbook.procedures.values())]
 
 
 class Coverage(Page):
@@ -164,7 +164,7 @@ class FieldPage(Page):
         return self.site.renderer.render_field(self.key, self.site.groups[self.key], url_for)
 
     def inputs(self):
-        return [_shared(self.site.handbook), _rows(self.site.groups[self.key])]
+        return [_shared(self.site.handbook, legal=False), _rows(self.site.groups[self.key])]
 
 
 class ProcedurePage(Page):
@@ -281,15 +281,21 @@ class LegalDocument(Page):
         # of the procedures citing it or the documents it amends or replaces (their titles, addresses
         # and articles): the many legal pages of a large catalogue are not all rendered again
         # after an edit of one procedure.
+        # Of the legal registry: the documents' ids (which are linked), the entries of this document,
+        # of those it amends or replaces and of those they lead to: not every legal page is rendered
+        # again after an edit of one document.
         hb, index = self.site.handbook, self.site.renderer.citations
         docs = [self.key] + [d for d, doc in hb.legal.items() if doc.replaced_by == self.key or self.key in doc.amended_by]
-        return [_shared(hb), [[d, [(c.procedure.id, c.procedure.version) for c in index.get(d, [])]] for d in docs]]
+        return [_shared(hb, legal=False), sorted(hb.legal), legal_entries(hb, docs),
+                [[d, [(c.procedure.id, c.procedure.version) for c in index.get(d, [])]] for d in docs]]
 
 
-def _shared(hb: Handbook) -> list:
+def _shared(hb: Handbook, legal: bool = True) -> list:
     """What every page's ``inputs`` holds: the registries and province files
-    (their digests), the day and the edition."""
-    return [sorted(hb.registry_digests.items()), str(hb.day), str(hb.edition)]
+    (their digests), the day and the edition; ``legal`` False: but the legal
+    registry's (a page showing nothing of it, or saying what it shows)."""
+    files = sorted(hb.registry_digests.items()) if legal else list(other_registries(hb))
+    return [files, str(hb.day), str(hb.edition)]
 
 
 def _shown(hb: Handbook, ids) -> list:

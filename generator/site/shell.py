@@ -33,6 +33,7 @@ from mkdocs.utils import get_relative_url
 
 from .. import urls
 from ..content.edition import today_in_vietnam
+from ..content.handbook import seen_registries
 from ..search import analysis
 from ..search.index import FIELD_WEIGHTS
 
@@ -113,7 +114,8 @@ class PageWriter:
                 continue
             # sotay serve: a page is rendered again only when what it is made of changed,
             # and an unchanged page of the site being served is linked, not written again.
-            key = (page.procedure.version, tuple(page.site.suggestions.get(pid, [])), self.inputs)
+            key = (page.procedure.version, tuple(page.site.suggestions.get(pid, [])), self.inputs,
+                   seen_registries(page.site.handbook, page.procedure.id))
             cache.written[pid] = key
             if cache.pages.get(pid, (None,))[0] == key:
                 if cache.live.get(pid) == key and link(cache.live_site / rel, out):
@@ -144,13 +146,13 @@ def link(source: Path, target: Path) -> bool:
 
 
 def page_inputs(shells: dict[str, Shell], handbook, config) -> str:
-    """What every procedure page is made of besides its own file and its
-    suggestions: the registries, every procedure's id, title and field, the
-    shells, the settings and today's date (the "Cần rà soát" notice)."""
+    """What every procedure page is made of besides its own file, its
+    suggestions and the registries as it reads them (handbook.seen_registries):
+    every procedure's id, title and field, the shells, the settings and
+    today's date (the "Cần rà soát" notice)."""
     digest = hashlib.sha256("".join(s.fingerprint for s in shells.values()).encode())
     digest.update(repr((today_in_vietnam(), handbook.day, config.repo_url, config.use_directory_urls, sorted(
-        (p.id, p.title, p.field_id, p.path) for p in handbook.procedures.values()),
-        sorted(handbook.registry_digests.items()))).encode())
+        (p.id, p.title, p.field_id, p.path) for p in handbook.procedures.values()))).encode())
     return digest.hexdigest()
 
 
