@@ -132,10 +132,10 @@ class ReadLog(dict):
 
 
 def test_what_a_page_shows_of_the_legal_registry_is_what_its_reuse_key_names(site, monkeypatch):
-    """sotay serve renders a procedure page, its record and its memos again after a legal
-    document's edit only when the document is one the procedure's file (or a province
-    file) names, or one they lead to (handbook.seen_registries); lists of procedures
-    read nothing of the registry; a legal page reads its document and those it amends
+    """sotay serve renders a procedure page and its memos again after a legal document's
+    edit only when the document is one the procedure's file (or a province file) names,
+    or one they lead to (handbook.seen_registries); open-data records and lists of
+    procedures read nothing of the registry; a legal page reads its document and those it amends
     or replaces.  Reading any other entry would leave a stale page after an edit."""
     from generator.content import legal
     from generator.site.calendar import _version_entries
@@ -152,8 +152,9 @@ def test_what_a_page_shows_of_the_legal_registry_is_what_its_reuse_key_names(sit
         log.read, log.walked = set(), False
         if isinstance(page, (pages.ProcedurePage, pages.ProcedureVersionPage)):
             pid = page.procedure.id
-            page.render(url_for_page(page))
             OpenData(hb, "/").procedure(hb.procedures[pid])
+            assert not log.walked and not log.read, page.url  # its record: nothing (opendata.write_open_data)
+            page.render(url_for_page(page))
             if pid in hb.timelines:
                 _version_entries(hb, pid)
                 procedure_updates(hb, pid)

@@ -80,7 +80,8 @@ def test_rebuilds_reuse_only_what_did_not_change(mini, tmp_path):
     errors = []
     rebuild = make_builder(mini, site, errors.append)
 
-    def page(name):
+    def page(name):  # as the server reads it: a page left to write after the reload is written first
+        rebuild.cache().write_now(f"thu-tuc/ho-tich/{name}/index.html")
         return (site / f"thu-tuc/ho-tich/{name}/index.html").read_text(encoding="utf-8")
 
     rebuild()
@@ -280,6 +281,7 @@ def served_and_fresh(catalogue, tmp_path, path, old, new, edition=None):
         try:
             rebuild()
             assert errors == [None, None]
+            rebuild.cache().settle()  # the pages written once the site is live (deferred.py), too
             served = _tree(tmp_path / "served")
             fresh = _tree(build_site(catalogue, tmp_path / "fresh", **options))
         finally:
@@ -298,6 +300,58 @@ def test_a_rebuild_after_an_edit_is_the_site_a_full_build_makes(catalogue, tmp_p
     assert served != before  # the edit shows
     assert sorted(served) == sorted(fresh)
     assert [name for name in served if served[name] != fresh[name]] == []
+
+
+def test_pages_an_edit_changes_elsewhere_are_written_after_the_reload_and_first_when_asked_for(catalogue, tmp_path):
+    """After a legal document's title changes, the pages open in a browser and
+    the edited file's are written before the site goes live; the other pages
+    citing it are written just after, and one asked for before then is written
+    first: every answer is the page a fresh build makes, none is old or missing."""
+    from generator.site.build import build_site
+    from generator.site.serve import PreviewServer, make_builder
+
+    opened, other = "thu-tuc/ho-tich/dang-ky-khai-sinh/index.html", "thu-tuc/ho-tich/dang-ky-khai-tu/index.html"
+    errors = []
+    rebuild = make_builder(catalogue, tmp_path / "served", errors.append)
+    server = PreviewServer(builder=rebuild, host="127.0.0.1", port=free_port(), root=str(tmp_path / "served"))
+
+    def ask(rel, referer=None):
+        environ = {"PATH_INFO": "/" + rel, "REQUEST_METHOD": "GET"}
+        if referer:
+            environ["HTTP_REFERER"] = f"http://127.0.0.1/{referer}"
+        answer = server.serve_request(environ, lambda status, headers: answer_status.append(status))
+        return b"".join(answer)
+
+    answer_status: list = []
+    path, old, new = EDITS["registry"]
+    try:
+        rebuild()
+        assert b"<!doctype html>" in ask(opened)  # the officer's open page
+        ask("livereload/1/1", referer="thu-tuc/ho-tich/dang-ky-ket-hon/")  # a tab polling for reloads
+        replace_in(catalogue, path, old, new)
+        try:
+            rebuild()
+            assert errors == [None, None]
+            deferred = rebuild.cache().deferred
+            deferred.halt()  # as if the background had not got there yet
+            pending = set(deferred.pending)
+            assert other in pending and len(pending) > 10
+            assert opened not in pending and "thu-tuc/ho-tich/dang-ky-ket-hon/index.html" not in pending
+            assert not (tmp_path / "served" / other).exists()
+            served_other = ask(other)
+            assert other not in deferred.pending
+            fresh = build_site(catalogue, tmp_path / "fresh")
+            assert answer_status[-1].startswith("200")
+            assert served_other == (fresh / other).read_bytes()
+            assert (tmp_path / "served" / opened).read_bytes() == (fresh / opened).read_bytes()
+            deferred.start(deferred.site, errors.append)
+            rebuild.cache().settle()
+            assert _tree(tmp_path / "served") == _tree(fresh)
+        finally:
+            replace_in(catalogue, path, new, old)
+    finally:
+        server.server_close()
+        rebuild.close()
 
 
 def test_a_rebuild_after_a_procedure_is_renamed_keeps_no_folder_of_its_old_pages(catalogue, tmp_path):
@@ -329,6 +383,7 @@ def test_a_rebuild_after_a_procedure_is_renamed_keeps_no_folder_of_its_old_pages
         source.rename(source.with_name(f"{new_id}.yml"))
         rebuild()
         assert errors == [None, None], errors[-1]
+        rebuild.cache().settle()
         served = _tree(tmp_path / "served")
         fresh = _tree(build_site(catalogue, tmp_path / "fresh"))
     finally:

@@ -26,6 +26,7 @@ from mkdocs.utils.yaml import yaml_load
 from ..content.edition import Edition, today_in_vietnam
 from ..content.versions import out_of_date
 from . import outputs
+from .deferred import Deferred, Seen
 from .render import MemoryBytecodeCache
 from .. import tempdirs
 
@@ -85,6 +86,24 @@ class BuildCache:
     memo: dict = dataclasses.field(default_factory=dict)  # the renderer's reusable work (render.Renderer.memo)
     spare: Spare | None = None  # the next rebuild's build folder, being made ready
     spares: list = dataclasses.field(default_factory=list)  # every Spare's thread (one may still remove an old site)
+    # Pages written once the site is live (deferred.py): held by a rebuild and by each such page.
+    render_lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
+    deferred: Deferred | None = None  # the live site's pages still to write
+    building: Deferred | None = None  # the build under way's
+    seen: Seen = dataclasses.field(default_factory=Seen)  # what browsers asked for (serve.PreviewServer)
+    failed: Callable[[BaseException], None] = lambda exc: None  # writing a deferred page failed
+
+    def write_now(self, rel: str) -> None:
+        """A browser asks for ``rel``: written first if it is still to be (after
+        the build under way, if any: it may be one of that build's pages)."""
+        with self.render_lock:
+            if self.deferred is not None:
+                self.deferred.write(rel)
+
+    def settle(self) -> None:
+        """Wait until every deferred page of the live site is written."""
+        if self.deferred is not None:
+            self.deferred.finish()
 
     def take_spare(self) -> tuple[Path, list[str]] | None:
         """The spare folder and the folders made in it (Spare.take), now the build's; None: none."""
@@ -93,6 +112,8 @@ class BuildCache:
 
     def close(self) -> None:
         """Remove the spare folder, once every removal under way is done (sotay serve stops)."""
+        if self.deferred is not None:
+            self.deferred.halt()
         made = self.take_spare()
         for thread in self.spares:
             thread.join()
@@ -219,8 +240,19 @@ def build_site(root: Path, site_dir: Path | None = None, *, offline: bool = Fals
     ``warn``: told when the site is built for a past day and a version has
     started since (versions.out_of_date), so the site is not right for today.
     """
-    with collector_paused(full=cache is None):
-        return _build_site(root, site_dir, offline, cache, edition, config_overrides, warn)
+    if cache is None:
+        with collector_paused():
+            return _build_site(root, site_dir, offline, cache, edition, config_overrides, warn)
+    if cache.deferred is not None:  # the live site's pages still to write: this build decides again
+        cache.deferred.halt()
+    with cache.render_lock, collector_paused(full=False):
+        try:
+            return _build_site(root, site_dir, offline, cache, edition, config_overrides, warn)
+        except BaseException:
+            cache.building = None
+            if cache.deferred is not None:  # the site still served keeps being completed
+                cache.deferred.start(cache.deferred.site, cache.failed)
+            raise
 
 
 def _build_site(root: Path, site_dir: Path | None, offline: bool, cache: BuildCache | None,
@@ -256,6 +288,7 @@ def _build_site(root: Path, site_dir: Path | None, offline: bool, cache: BuildCa
             config["site_dir"] = str(tmp)
             if cache is not None:
                 cache.written = {}
+                cache.building = Deferred(cache.render_lock)
             with quiet_mkdocs() as log_output:
                 try:
                     config.plugins.on_startup(command="serve" if cache else "build", dirty=False)
@@ -273,6 +306,9 @@ def _build_site(root: Path, site_dir: Path | None, offline: bool, cache: BuildCa
             _swap(tmp, site_dir, work / "old")
             if cache is not None:  # the pages just written are the ones served now
                 cache.live, cache.live_site, cache.written = cache.written, site_dir, {}
+                cache.deferred = None  # (the previous site's: gone)
+                cache.building.start(site_dir, cache.failed)  # the pages it left to write (deferred.py)
+                cache.deferred, cache.building = cache.building, None
         except BaseException:
             tempdirs.remove(work)
             raise

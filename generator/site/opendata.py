@@ -31,7 +31,7 @@ from markupsafe import Markup
 from .. import urls
 from ..content import model
 from ..content.catalogue import portal_link, registry_only
-from ..content.handbook import seen_registries
+from ..content.handbook import other_registries
 from ..content.provinces import edition_label
 from ..editing.jsonschema import DRAFT, procedure_schema
 from ..textutil import vi_sort_key
@@ -220,16 +220,18 @@ def _dump(data) -> str:
 def write_open_data(hb, site_dir: Path, base: str = "/", cache=None) -> None:
     """Every open-data file of the build under ``site_dir``.  ``cache``
     (build.BuildCache, sotay serve) reuses a procedure's record while what it
-    is made of is unchanged: its file's content, the registries as it reads
-    them (handbook.seen_registries), the edition and the address; an unchanged record
+    is made of is unchanged: its file's content, the registries but the
+    legal one (their digests), the edition and the address; an unchanged record
     of the site being served is linked from there, as procedure pages are."""
     data = OpenData(hb, base)
     (site_dir / urls.procedure_data("x")).parent.mkdir(parents=True, exist_ok=True)
-    common = (hb.day, hb.edition.province, data.base)
+    # A record holds the procedure's file as data (its citations as numbers and articles): nothing
+    # of the legal registry (tests/test_page_kinds.py).
+    common = (hb.day, hb.edition.province, data.base, other_registries(hb))
     records = cache.open_data if cache is not None else None
     flags = {}
     for p in hb.procedures.values():
-        key = (p.version, p.path, common, seen_registries(hb, p.id)) if records is not None else None
+        key = (p.version, p.path, common) if records is not None else None
         out = site_dir / urls.procedure_data(p.id)
         if records is None or records.get(p.id, (None,))[0] != key:
             record = data.procedure(p)

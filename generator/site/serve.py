@@ -8,9 +8,11 @@ in place and every page shows a banner with the errors until they are fixed.
 from __future__ import annotations
 
 import contextlib
+import posixpath
 import re
 import tempfile
 import traceback
+import urllib.parse
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -48,6 +50,31 @@ class PreviewServer(LiveReloadServer):
         super().__init__(*args, **kwargs)
         self.observer = ChangeObserver()  # file events as they happen, not polling every 0.5 s (watch.py)
 
+    def _serve_request(self, environ, start_response):
+        # Pages open in a browser are written before a rebuild goes live, the others just after
+        # (deferred.py): note what is asked for, or polls for a reload, and write a page still to be.
+        cache = getattr(self.builder, "cache", None)
+        path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "ignore")
+        if cache is not None:
+            if path.startswith("/livereload/"):
+                rel = self._site_file(urllib.parse.urlsplit(environ.get("HTTP_REFERER", "")).path)
+                if rel is not None:
+                    cache().seen.saw(rel)
+            elif (rel := self._site_file(path)) is not None:
+                cache().seen.saw(rel)
+                with self._epoch_cond:  # as MkDocs does below: not while a rebuild is under way
+                    self._epoch_cond.wait_for(lambda: self._visible_epoch == self._wanted_epoch)
+                cache().write_now(rel)
+        return super()._serve_request(environ, start_response)
+
+    def _site_file(self, path: str) -> str | None:
+        """The site-relative page a request path names (as MkDocs' server reads it), or None."""
+        if not path or not (path + "/").startswith(self.mount_path):
+            return None
+        rel = path[len(self.mount_path):] + ("index.html" if path.endswith("/") else "")
+        rel = posixpath.normpath("/" + rel).lstrip("/")
+        return rel if rel.endswith(".html") else None
+
     def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
         content = super()._inject_js_into_html(content, epoch)
         if not self.build_error:
@@ -69,7 +96,11 @@ def make_builder(root: Path, site_dir: Path, report: Callable[[str | None], None
     Ctrl-C): the live-reload server would otherwise hold every request until a
     later rebuild succeeds.  Every failure goes to ``report`` instead, and the
     previous site stays in place (``build_site`` swaps only a complete build)."""
-    cache = BuildCache()  # unchanged procedure files are not read, nor their pages rendered, again
+    def failed(exc: BaseException) -> None:  # a page written after the site went live (deferred.py)
+        message = os_error_message(exc) if isinstance(exc, OSError) else unexpected_message(exc)
+        report(f"{message}\n\n{''.join(traceback.format_exception(exc))}" if debug else message)
+
+    cache = BuildCache(failed=failed)  # unchanged procedure files are not read, nor their pages rendered, again
 
     def rebuild() -> None:
         nonlocal cache
@@ -82,8 +113,9 @@ def make_builder(root: Path, site_dir: Path, report: Callable[[str | None], None
             report(os_error_message(cause) if isinstance(cause, OSError) else str(exc))
         except Exception as exc:  # a bug, a full disk…: say so in one sentence, keep serving
             with contextlib.suppress(Exception):
+                cache.settle()  # the site still served: its pages left to write are written first
                 cache.close()
-            cache = BuildCache()  # whatever the failed build left in it is not trusted
+            cache = BuildCache(failed=failed, seen=cache.seen)  # whatever the failed build left in it is not trusted
             # As the command line says it: an OS error names the path and the cause.
             message = os_error_message(exc) if isinstance(exc, OSError) else unexpected_message(exc)
             report(f"{message}\n\n{traceback.format_exc()}" if debug else message)
@@ -94,6 +126,7 @@ def make_builder(root: Path, site_dir: Path, report: Callable[[str | None], None
         cache.close()
 
     rebuild.close = close  # type: ignore[attr-defined]  # preview() calls it on exit
+    rebuild.cache = lambda: cache  # type: ignore[attr-defined]  # PreviewServer: pages asked for, pages to write
     return rebuild
 
 

@@ -100,6 +100,7 @@ class PageWriter:
                  cache, inputs: str):
         self.pages, self.site_dir, self.directory_urls = pages, site_dir, directory_urls
         self.shells, self.cache, self.inputs = shells, cache, inputs  # shell url → Shell
+        self.later: dict[str, tuple[str, tuple]] = {}  # sotay serve: output file → (id, inputs), written once live
 
     def write(self, ids: list[str]) -> None:
         cache = self.cache
@@ -116,15 +117,30 @@ class PageWriter:
             # and an unchanged page of the site being served is linked, not written again.
             key = (page.procedure.version, tuple(page.site.suggestions.get(pid, [])), self.inputs,
                    seen_registries(page.site.handbook, page.procedure.id))
-            cache.written[pid] = key
-            if cache.pages.get(pid, (None,))[0] == key:
+            before = cache.pages.get(pid, (None,))[0]
+            if before == key:
+                cache.written[pid] = key
                 if cache.live.get(pid) == key and link(cache.live_site / rel, out):
                     continue
                 html = cache.pages[pid][1]
+            elif before is not None and before[0] == key[0] and not cache.seen.is_open(rel):
+                # Its file unchanged and no browser showing it: written once the site is live (deferred.py).
+                self.later[rel] = (pid, key)
+                continue
             else:
                 html = self._page(page, url)
                 cache.pages[pid] = (key, html)
+                cache.written[pid] = key
             out.write_text(html, encoding="utf-8")
+
+    def write_later(self, rel: str) -> str:
+        """A deferred page's text, recorded as written in the served site (deferred.Deferred)."""
+        pid, key = self.later[rel]
+        page = self.pages[pid]
+        html = self._page(page, urls.file_url(page.url, self.directory_urls))
+        self.cache.pages[pid] = (key, html)
+        self.cache.live[pid] = key
+        return html
 
     def _page(self, page, url: str) -> str:
         def url_for(target: str) -> str:
@@ -175,6 +191,8 @@ def write_procedure_pages(pages: list, handbook, config, *, parallel: bool, cach
     workers = min(os.cpu_count() or 1, 4) if parallel and len(ids) >= PARALLEL_FROM else 1
     if workers == 1:
         writer.write(ids)
+        if cache is not None:
+            cache.building.defer(writer.later, writer.write_later)
     else:
         _in_forked_workers(writer.write, [ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)], workers)
 
