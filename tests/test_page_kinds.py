@@ -147,6 +147,7 @@ def test_what_a_page_shows_of_the_legal_registry_is_what_its_reuse_key_names(sit
     log = ReadLog(plain)
     monkeypatch.setattr(hb, "legal", log)
     items = [p for p in pages.site_pages(site, with_shell=False)]
+    site.renderer.training_updates  # worked out once for all trainer pages, from procedure_updates (checked below)
     checked = {}
     for page in items:
         log.read, log.walked = set(), False
@@ -154,14 +155,32 @@ def test_what_a_page_shows_of_the_legal_registry_is_what_its_reuse_key_names(sit
             pid = page.procedure.id
             OpenData(hb, "/").procedure(hb.procedures[pid])
             assert not log.walked and not log.read, page.url  # its record: nothing (opendata.write_open_data)
-            page.render(url_for_page(page))
             if pid in hb.timelines:
                 _version_entries(hb, pid)
+                assert not log.walked and not log.read, page.url  # the calendar's entries: nothing
                 procedure_updates(hb, pid)
-            allowed = legal.reach(plain, hb.legal_refs[pid] | hb.shared_legal_refs)
+            page.render(url_for_page(page))
+            allowed = legal.reach(plain, hb.legal_refs[page.procedure.path] | hb.shared_legal_refs)
             assert not log.walked, page.url
             assert log.read <= allowed, (page.url, log.read - allowed)
-        elif isinstance(page, (pages.Catalogue, pages.FieldPage)):
+        elif isinstance(page, pages.Upcoming):
+            from generator.site import calendar
+            hb.legal = plain
+            changing = list(calendar._changing_documents(hb))
+            hb.legal = log
+            # Which documents change is found by a walk of the registry, the same for its key and its body.
+            monkeypatch.setattr(calendar, "_changing_documents", lambda hb: iter(changing))
+            page.render(url_for_page(page))
+            allowed = legal.reach(plain, [d for d, _, _ in changing])
+            assert log.read <= allowed, (page.url, log.read - allowed)
+        elif isinstance(page, pages.TrainerPage):
+            session = hb.sessions[page.key]
+            files = [session.path] + [hb.procedures[pid].path for pid in session.procedures]
+            page.render(url_for_page(page))  # (the updates of every procedure: read above, each its own)
+            allowed = legal.reach(plain, set().union(*(hb.legal_refs.get(f, ()) for f in files))) if page.trainer else set()
+            assert not log.walked, page.url
+            assert log.read <= allowed, (page.url, log.read - allowed)
+        elif isinstance(page, (pages.Catalogue, pages.FieldPage, pages.TrainingIndex)):
             page.render(url_for_page(page))
             assert not log.walked and not log.read, page.url
         elif isinstance(page, pages.LegalDocument):
@@ -174,3 +193,5 @@ def test_what_a_page_shows_of_the_legal_registry_is_what_its_reuse_key_names(sit
         checked[type(page)] = checked.get(type(page), 0) + 1
     assert checked[pages.ProcedurePage] == len(hb.procedures)
     assert checked[pages.ProcedureVersionPage] and checked[pages.LegalDocument] and checked[pages.FieldPage]
+    assert checked[pages.TrainerPage] and checked[pages.TraineePage] and checked[pages.TrainingIndex]
+    assert checked[pages.Upcoming] == 1

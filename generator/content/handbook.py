@@ -90,9 +90,9 @@ class Handbook:
     # Content digest of every registry read (path → sha256): what, beside a
     # procedure's own version, its page is made from (sotay serve's page cache).
     registry_digests: dict[str, str] = field(default_factory=dict)
-    # The legal documents each procedure's file names (its citations in every version, its training's)
-    # and those the province files name: of the legal registry, all a procedure's pages can show
-    # (seen_registries).
+    # The legal documents each procedure's or session's file names (display path → ids: citations in
+    # every version, training) and those the province files name: of the legal registry, all a
+    # procedure's pages can show (seen_registries).
     legal_refs: dict[str, frozenset[str]] = field(default_factory=dict)
     shared_legal_refs: frozenset[str] = frozenset()
     legal_file: str = ""  # the legal registry's display path (its key in registry_digests)
@@ -138,13 +138,15 @@ class Handbook:
 T = TypeVar("T")
 
 
-def per_procedure(memo: dict | None, hb: Handbook, pid: str, compute: Callable[[], T]) -> T:
+def per_procedure(memo: dict | None, hb: Handbook, pid: str, compute: Callable[[], T], reads_legal: bool = True) -> T:
     """``compute()``, the work derived from procedure ``pid``; with ``memo``
     (sotay serve, kept between loads) what it gave last time while the
-    procedure's file, the registries and the edition are unchanged."""
+    procedure's file, the registries as it reads them (``reads_legal`` False:
+    nothing of the legal registry) and the edition are unchanged."""
     if memo is None:
         return compute()
-    key = (hb.procedures[pid].version, hb.day, hb.edition, seen_registries(hb, pid))
+    seen = seen_registries(hb, pid) if reads_legal else other_registries(hb)
+    key = (hb.procedures[pid].version, hb.day, hb.edition, seen)
     if memo.get(pid, (None,))[0] != key:
         memo[pid] = (key, compute())
     return memo[pid][1]
@@ -160,7 +162,7 @@ def seen_registries(hb: Handbook, pid: str) -> tuple:
     once the handbook is loaded."""
     seen = hb._seen.get(pid)
     if seen is None:
-        docs = hb.legal_refs.get(pid, frozenset()) | hb.shared_legal_refs
+        docs = hb.legal_refs.get(hb.procedures[pid].path, frozenset()) | hb.shared_legal_refs
         seen = hb._seen[pid] = (other_registries(hb), legal_entries(hb, docs))
     return seen
 
@@ -407,11 +409,15 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
             sink.add(display, line, col, f"thủ tục thuộc lĩnh vực '{proc.field_id}' nhưng nằm trong thư mục '{folder}'",
                      f"chuyển tệp vào procedures/{proc.field_id}/ hoặc sửa 'linh_vuc'.")
         hb.procedures[proc.id] = proc
-        hb.legal_refs[proc.id] = frozenset(r.value for r in file_refs if r.kind == "legal")
+        hb.legal_refs[display] = frozenset(r.value for r in file_refs if r.kind == "legal")
         hb.placeholder_uses.extend(_placeholder_uses(proc, path, sink, cache))
 
     if only is None:
+        known = len(refs)
         hb.sessions = load_sessions(root, sink, refs)
+        for r in refs[known:]:
+            if r.kind == "legal":
+                hb.legal_refs[r.path] = hb.legal_refs.get(r.path, frozenset()) | {r.value}
         for session in hb.sessions.values():  # training is content: same wording per edition
             hb.placeholder_uses.extend(placeholders.content_uses(session, sink))
     written: dict[str, str] = {}  # the legal registry's entries as written, as digests (legal.entry_digests)
@@ -425,7 +431,7 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
             continue
         # sotay serve: an unchanged file's version checks say what they said last time.
         # What they read of the registry: the documents the file names and those they lead to.
-        stamp = (proc.version, legal.entry_digests(hb.legal, legal.reach(hb.legal, hb.legal_refs[proc.id]), written))
+        stamp = (proc.version, legal.entry_digests(hb.legal, legal.reach(hb.legal, hb.legal_refs[proc.path]), written))
         key = ("version-checks", proc.id)
         if cache.get(key, (None,))[0] != stamp:
             scratch = ErrorSink()

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..content import model
-from ..content.handbook import Handbook, per_procedure
+from ..content.handbook import Handbook, legal_entries, per_procedure
 from ..content.legal import citation_index, end_of
 from ..content.versions import dropped_from, local_fee_on, upcoming, version_citations
 from ..content.wording import vnd
@@ -87,7 +87,8 @@ def calendar(hb: Handbook, memo: dict | None = None, index: dict | None = None) 
         return days.setdefault(day, CalendarDay(day))
 
     for pid in sorted(hb.timelines):
-        for start, entry in per_procedure(memo, hb, pid, lambda: _version_entries(hb, pid)):
+        # What changes in each version: nothing of the legal registry (tests/test_page_kinds.py).
+        for start, entry in per_procedure(memo, hb, pid, lambda: _version_entries(hb, pid), reads_legal=False):
             at(start).versions.append(entry)
 
     index = citation_index(hb.procedures.values()) if index is None else index
@@ -120,16 +121,19 @@ def calendar(hb: Handbook, memo: dict | None = None, index: dict | None = None) 
 
 
 def calendar_inputs(hb: Handbook, index: dict) -> list:
-    """What the calendar is made of besides the registries, the day and the
-    edition (sotay serve: pages.Upcoming.inputs): the files of the procedures
-    with versions, and the titles and addresses of those citing a document
-    that starts or ends after the day or charging a local fee (their other
-    edits change nothing here).  ``index``: the citation index."""
+    """What the calendar is made of besides the registries but the legal
+    one, the day and the edition (sotay serve: pages.Upcoming.inputs): the
+    files of the procedures with versions; the documents that start or end
+    after the day (their entries, and the titles and addresses of the
+    procedures citing them: their other edits change nothing here); the
+    procedures charging a local fee.  ``index``: the citation index."""
     def named(procedures) -> list:
         return [(p.id, p.title, p.field_id) for p in procedures]
+    changing = [doc_id for doc_id, _, _ in _changing_documents(hb)]
     return [[(pid, hb.procedures[pid].version, hb.procedures[pid].title, hb.procedures[pid].field_id)
              for pid in sorted(hb.timelines)],
-            [[doc_id, named(c.procedure for c in index.get(doc_id, []))] for doc_id, _, _ in _changing_documents(hb)],
+            legal_entries(hb, changing),
+            [[doc_id, named(c.procedure for c in index.get(doc_id, []))] for doc_id in changing],
             [[key, named(procedures)] for key, procedures in _charging(hb).items()]]
 
 

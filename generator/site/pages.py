@@ -327,7 +327,7 @@ class Upcoming(Page):
         return self.site.renderer.render_upcoming(url_for)
 
     def inputs(self):
-        return [_shared(self.site.handbook), calendar_inputs(self.site.handbook, self.site.renderer.citations)]
+        return [_shared(self.site.handbook, legal=False), calendar_inputs(self.site.handbook, self.site.renderer.citations)]
 
 
 class TrainingIndex(Page):
@@ -346,7 +346,7 @@ class TrainingIndex(Page):
         # Every session, every procedure with a training block and every session's procedures.
         hb = self.site.handbook
         named = {pid for s in hb.sessions.values() for pid in s.procedures}
-        return [_shared(hb), [repr(s) for s in hb.sessions.values()],
+        return [_shared(hb, legal=False), [repr(s) for s in hb.sessions.values()],
                 _shown(hb, [pid for pid, p in hb.procedures.items() if p.training or pid in named])]
 
 
@@ -362,10 +362,13 @@ class TrainerPage(Page):
         return self.site.renderer.render_training(self.key, self.trainer, url_for)
 
     def inputs(self):
-        # The session's file and its procedures' (their training blocks, versions and titles).
+        # The session's file and its procedures' (their training blocks, versions and titles); of the
+        # legal registry, the documents these files name (the trainee's page: none).
         hb = self.site.handbook
         session = hb.sessions[self.key]
-        return [_shared(hb), repr(session), _shown(hb, session.procedures)]
+        files = [session.path] + [p.path for pid in session.procedures if (p := hb.procedures.get(pid)) is not None]
+        cited = legal_entries(hb, set().union(*(hb.legal_refs.get(f, ()) for f in files))) if self.trainer else ()
+        return [_shared(hb, legal=False), cited, repr(session), _shown(hb, session.procedures)]
 
 
 class TraineePage(TrainerPage):
