@@ -17,7 +17,8 @@ of the runs is printed (the machine may be busy).
 - "summary": its `tom_tat` (every procedure's "similar procedures" and the
   search index are computed again);
 - "registry": a legal document's title in handbook/data/van-ban.yml (every
-  procedure page citing it changes).
+  procedure page citing it changes: the page polled here, as an open page, is
+  written before the reload, the others just after; site/deferred.py).
 
 The server's peak RSS (VmHWM) is printed too.
 """

@@ -37,12 +37,14 @@ class Seen:
 
     def __init__(self) -> None:
         self.times: dict[str, float] = {}
+        self.lock = threading.Lock()  # the server answers requests in threads
 
     def saw(self, rel: str) -> None:
-        self.times.pop(rel, None)
-        self.times[rel] = time.monotonic()
-        while len(self.times) > KEPT:
-            del self.times[next(iter(self.times))]
+        with self.lock:
+            self.times.pop(rel, None)
+            self.times[rel] = time.monotonic()
+            while len(self.times) > KEPT:
+                del self.times[next(iter(self.times))]
 
     def is_open(self, rel: str) -> bool:
         return time.monotonic() - self.times.get(rel, float("-inf")) <= OPEN_FOR
