@@ -96,7 +96,7 @@ class Handbook:
     legal_refs: dict[str, frozenset[str]] = field(default_factory=dict)
     shared_legal_refs: frozenset[str] = frozenset()
     legal_file: str = ""  # the legal registry's display path (its key in registry_digests)
-    _seen: dict = field(default_factory=dict, repr=False)  # seen_registries, worked out once per load
+    _seen: dict = field(default_factory=dict, repr=False)  # seen_registries by procedure id, worked out once per load
     # The day the handbook describes (versions.apply_edition), and the dated
     # versions of the procedures that have them (procedure id → periods).
     day: dt.date | None = None
@@ -169,15 +169,15 @@ def seen_registries(hb: Handbook, pid: str) -> tuple:
 
 def other_registries(hb: Handbook) -> tuple:
     """Every registry file's digest but the legal registry's."""
-    if "files" not in hb._seen:
-        hb._seen["files"] = tuple((k, v) for k, v in sorted(hb.registry_digests.items()) if k != hb.legal_file)
-    return hb._seen["files"]
+    if (None, "files") not in hb._seen:  # (beside procedure ids)
+        hb._seen[None, "files"] = tuple((k, v) for k, v in sorted(hb.registry_digests.items()) if k != hb.legal_file)
+    return hb._seen[None, "files"]
 
 
 def legal_entries(hb: Handbook, doc_ids) -> tuple:
     """The legal registry's entries, as on the edition's day, of ``doc_ids``
     and the documents they lead to (legal.reach), as digests."""
-    return legal.entry_digests(hb.legal, legal.reach(hb.legal, doc_ids), hb._seen.setdefault("entries", {}))
+    return legal.entry_digests(hb.legal, legal.reach(hb.legal, doc_ids), hb._seen.setdefault((None, "entries"), {}))
 
 
 def _folded_words(text: str) -> str:
