@@ -108,6 +108,28 @@ def test_rebuilds_reuse_only_what_did_not_change(mini, tmp_path):
     assert errors[-1] is None and "Đăng ký khai sinh (đã sửa)" in page("dang-ky-khai-sinh")
 
 
+def test_a_broken_registry_stays_reported_until_it_is_fixed(mini, tmp_path):
+    """sotay serve keeps an unchanged registry's parsed YAML between rebuilds,
+    and with it what parsing said: the error is reported on every rebuild until
+    the file is fixed, not only on the one after the bad save."""
+    from generator.site.serve import make_builder
+
+    errors = []
+    rebuild = make_builder(mini, tmp_path / "site", errors.append)
+    try:
+        rebuild()
+        replace_in(mini, "handbook/data/van-ban.yml", "trich_yeu: Luật Hộ tịch", "trich_yeu: [Luật Hộ tịch")
+        rebuild()
+        replace_in(mini, KHAI_SINH, "ten: Tiếp nhận hồ sơ", "ten: Tiếp nhận và kiểm tra")  # another file
+        rebuild()
+        replace_in(mini, "handbook/data/van-ban.yml", "trich_yeu: [Luật Hộ tịch", "trich_yeu: Luật Hộ tịch")
+        rebuild()
+    finally:
+        rebuild.close()
+    assert errors[0] is None and errors[3] is None
+    assert "handbook/data/van-ban.yml:" in errors[1] and errors[2] == errors[1]
+
+
 def page_if(page: str, condition) -> str | None:
     return page if condition(page) else None
 

@@ -207,25 +207,39 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
-def _data_file(root: Path, name: str, sink: ErrorSink, digests: dict[str, str]):
+def _data_file(root: Path, name: str, sink: ErrorSink, digests: dict[str, str], cache: dict | None = None):
     """(display path, YAML node) of handbook/data/<name>, or None when the file
-    is absent (optional) or could not be read (the error is in ``sink``)."""
+    is absent (optional) or could not be read (the error is in ``sink``).
+    ``cache`` (sotay serve): an unchanged file's node is not composed again."""
     path = located(root / DATA_DIR / name)
     if not path.is_relative_to(root.resolve()):  # handbook/ or handbook/data/ links out of the project: reported by the walk
         return None
     if not os.path.lexists(path):  # a symlink, even a broken one, is there: read_text refuses it
         return None
-    display, node, version = _load_file(path, root, sink)
-    if version is not None:
-        digests[display] = version
+    display = _display(path, root)
+    text = read_text(path, display, sink)
+    if text is None:
+        return None
+    version = digest(text)
+    digests[display] = version
+    kept = cache.get(("registry", display)) if cache is not None else None
+    if kept is not None and kept[0] == version:
+        node, said = kept[1], kept[2]
+    else:  # (nodes are only read afterwards: one can serve every later load)
+        scratch = ErrorSink()
+        node = compose(text, display, scratch)
+        said = scratch.items
+        if cache is not None:
+            cache[("registry", display)] = (version, node, said)
+    sink.items.extend(said)
     return None if node is None else (display, node)
 
 
 def _load_registry(root: Path, name: str, cls: type, sink: ErrorSink, refs: list[Reference],
-                   digests: dict[str, str], registry: str) -> dict:
+                   digests: dict[str, str], registry: str, cache: dict | None = None) -> dict:
     """``registry``: the Handbook attribute it fills, which says what its keys
     become (see ids.py)."""
-    loaded = _data_file(root, name, sink, digests)
+    loaded = _data_file(root, name, sink, digests, cache)
     if loaded is None:
         return {}
     display, node = loaded
@@ -371,7 +385,7 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
     registries = {}
     digests = hb.registry_digests
     for attr, (name, cls) in REGISTRY_FILES.items():
-        registries[attr] = _load_registry(root, name, cls, sink, refs, digests, attr)
+        registries[attr] = _load_registry(root, name, cls, sink, refs, digests, attr, cache)
     hb.fields, hb.legal, hb.glossary = registries["fields"], registries["legal"], registries["glossary"]
     hb.local_fees = registries["local_fees"]
     if _data_file(root, OLD_LOCAL_FILE, ErrorSink(), {}):
@@ -383,12 +397,12 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
     hb.provinces = provinces.load_provinces(root, sink, refs, digests, digest)
     hb.legal_file = _display(root / DATA_DIR / REGISTRY_FILES["legal"][0], root)
     hb.shared_legal_refs = frozenset(r.value for r in refs if r.kind == "legal" and r.path != hb.legal_file)
-    if loaded := _data_file(root, SYNONYMS_FILE, sink, digests):
+    if loaded := _data_file(root, SYNONYMS_FILE, sink, digests, cache):
         hb.synonyms = [s for s in convert(loaded[1], list[model.Synonym], Context(loaded[0], sink, refs)) or [] if s]
 
     hb.holidays = load_holidays(root, sink, digests)
-    hb.triage = _load_registry(root, TRIAGE_FILE, model.TriageTree, sink, refs, digests, "triage")
-    catalogue_file = _data_file(root, CATALOGUE_FILE, sink, digests)  # optional: no file, no coverage checks
+    hb.triage = _load_registry(root, TRIAGE_FILE, model.TriageTree, sink, refs, digests, "triage", cache)
+    catalogue_file = _data_file(root, CATALOGUE_FILE, sink, digests, cache)  # optional: no file, no coverage checks
     if catalogue_file:
         hb.catalogue = load_catalogue(catalogue_file[1], catalogue_file[0], sink, refs)
 
