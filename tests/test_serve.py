@@ -350,10 +350,14 @@ def test_pages_an_edit_changes_elsewhere_are_written_after_the_reload_and_first_
         rebuild()
         assert b"<!doctype html>" in ask(opened)  # the officer's open page
         ask("livereload/1/1", referer="thu-tuc/ho-tich/dang-ky-ket-hon/")  # a tab polling for reloads
+        unrelated = tmp_path / "served" / "thu-tuc/xay-dung/cap-giay-phep-xay-dung-nha-o-rieng-le/index.html"
+        inode = unrelated.stat().st_ino
         replace_in(catalogue, path, old, new)
         try:
             rebuild()
             assert errors == [None, None]
+            # A page citing nothing that leads to the edited document is linked from the last site, not rendered.
+            assert unrelated.stat().st_ino == inode
             deferred = rebuild.cache().deferred
             deferred.halt()  # as if the background had not got there yet
             pending = set(deferred.pending)

@@ -395,7 +395,7 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
                  "chuyển tên tỉnh, giờ làm việc và muc_thu sang tệp tỉnh (xem trang Biên tập nội dung → Ấn bản tỉnh), "
                  "tên chung của mỗi khoản thu sang handbook/data/muc-thu-dia-phuong.yml, rồi xóa tệp này.")
     hb.provinces = provinces.load_provinces(root, sink, refs, digests, digest)
-    hb.legal_file = _display(root / DATA_DIR / REGISTRY_FILES["legal"][0], root)
+    hb.legal_file = _display(located(root / DATA_DIR / REGISTRY_FILES["legal"][0]), root)  # as _data_file names it
     hb.shared_legal_refs = frozenset(r.value for r in refs if r.kind == "legal" and r.path != hb.legal_file)
     if loaded := _data_file(root, SYNONYMS_FILE, sink, digests, cache):
         hb.synonyms = [s for s in convert(loaded[1], list[model.Synonym], Context(loaded[0], sink, refs)) or [] if s]
