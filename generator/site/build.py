@@ -114,6 +114,8 @@ class BuildCache:
         """Remove the spare folder, once every removal under way is done (sotay serve stops)."""
         if self.deferred is not None:
             self.deferred.halt()
+            with self.render_lock:  # a request under way finishes its page; none is written after
+                self.deferred.closed = True
         made = self.take_spare()
         for thread in self.spares:
             thread.join()

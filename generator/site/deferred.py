@@ -61,6 +61,7 @@ class Deferred:
         self.site: Path | None = None
         self.stop = threading.Event()
         self.thread: threading.Thread | None = None
+        self.closed = False  # serve stopped: nothing more is written (set under the lock)
 
     def defer(self, rels, render: Callable[[str], str]) -> None:
         """``rels`` are written later by ``render(rel)``, which gives a page's
@@ -70,6 +71,8 @@ class Deferred:
 
     def start(self, site: Path | None, failed: Callable[[BaseException], None]) -> None:
         """Write the pages in the background into ``site`` (again after ``halt``)."""
+        if self.thread is not None and self.thread.is_alive():
+            return  # (still writing: one thread at a time)
         self.site = site
         self.stop.clear()
         if self.pending and site is not None:
@@ -77,19 +80,23 @@ class Deferred:
             self.thread.start()
 
     def _run(self, failed: Callable[[BaseException], None]) -> None:
+        said = False
         for rel in list(self.pending):
             with self.lock:
                 if self.stop.is_set():
                     return
                 try:
                     self.write(rel)
-                except Exception as exc:  # a bug or a full disk: said once; a request for the page tries again
-                    failed(exc)
-                    return
+                    continue
+                except Exception as exc:  # a bug or a full disk: the page stays to write (a request tries again)
+                    error = exc
+            if not said:  # once, and not under the lock: the other pages are still written
+                failed(error)
+                said = True
 
     def write(self, rel: str) -> None:
         """Write ``rel`` if it is still to be written (the caller holds the lock)."""
-        if rel not in self.pending or self.site is None:
+        if rel not in self.pending or self.site is None or self.closed:
             return
         text = self.render(rel)
         out = self.site / rel

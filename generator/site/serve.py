@@ -68,10 +68,15 @@ class PreviewServer(LiveReloadServer):
         return super()._serve_request(environ, start_response)
 
     def _site_file(self, path: str) -> str | None:
-        """The site-relative page a request path names (as MkDocs' server reads it), or None."""
+        """The site-relative page a request path names (as MkDocs' server reads it), or None.
+        A folder's address without its final slash names its index.html (MkDocs redirects it)."""
         if not path or not (path + "/").startswith(self.mount_path):
             return None
-        rel = path[len(self.mount_path):] + ("index.html" if path.endswith("/") else "")
+        rel = path[len(self.mount_path):]
+        if path.endswith("/"):
+            rel += "index.html"
+        elif "." not in posixpath.basename(rel):
+            rel += "/index.html"
         rel = posixpath.normpath("/" + rel).lstrip("/")
         return rel if rel.endswith(".html") else None
 
@@ -115,7 +120,9 @@ def make_builder(root: Path, site_dir: Path, report: Callable[[str | None], None
             with contextlib.suppress(Exception):
                 cache.settle()  # the site still served: its pages left to write are written first
                 cache.close()
-            cache = BuildCache(failed=failed, seen=cache.seen)  # whatever the failed build left in it is not trusted
+            # Whatever the failed build left in it is not trusted; what browsers showed, and the lock that
+            # requests still holding the old cache take, carry over.
+            cache = BuildCache(failed=failed, seen=cache.seen, render_lock=cache.render_lock)
             # As the command line says it: an OS error names the path and the cause.
             message = os_error_message(exc) if isinstance(exc, OSError) else unexpected_message(exc)
             report(f"{message}\n\n{traceback.format_exc()}" if debug else message)
