@@ -134,7 +134,7 @@ class ReadLog(dict):
 def test_what_a_page_shows_of_the_legal_registry_is_what_its_reuse_key_names(site, monkeypatch):
     """sotay serve renders a procedure page and its memos again after a legal document's
     edit only when the document is one the procedure's file (or a province file) names,
-    or one they lead to (handbook.seen_registries); open-data records and lists of
+    or one they lead to (inputs.seen_registries); open-data records and lists of
     procedures read nothing of the registry; a legal page reads its document and those it amends
     or replaces.  Reading any other entry would leave a stale page after an edit."""
     from generator.content import legal

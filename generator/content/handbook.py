@@ -13,10 +13,8 @@ import multiprocessing
 import os
 import re
 import signal
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 from yaml.nodes import MappingNode, ScalarNode
 
@@ -133,51 +131,6 @@ class Handbook:
         for items in groups.values():
             items.sort(key=lambda p: vi_sort_key(p.title))
         return {k: v for k, v in groups.items() if v}
-
-
-T = TypeVar("T")
-
-
-def per_procedure(memo: dict | None, hb: Handbook, pid: str, compute: Callable[[], T], reads_legal: bool = True) -> T:
-    """``compute()``, the work derived from procedure ``pid``; with ``memo``
-    (sotay serve, kept between loads) what it gave last time while the
-    procedure's file, the registries as it reads them (``reads_legal`` False:
-    nothing of the legal registry) and the edition are unchanged."""
-    if memo is None:
-        return compute()
-    seen = seen_registries(hb, pid) if reads_legal else other_registries(hb)
-    key = (hb.procedures[pid].version, hb.day, hb.edition, seen)
-    if memo.get(pid, (None,))[0] != key:
-        memo[pid] = (key, compute())
-    return memo[pid][1]
-
-
-def seen_registries(hb: Handbook, pid: str) -> tuple:
-    """What of the registries procedure ``pid``'s own outputs (its pages, its
-    open-data record, per_procedure's memos) are made of: every registry
-    file's digest but the legal registry's, and of that one only the entries,
-    as on the edition's day, of the documents its file or a province file
-    names and those they lead to (legal.reach).  So an edit of one legal
-    document reaches only the procedures citing it (sotay serve).  Call it
-    once the handbook is loaded."""
-    seen = hb._seen.get(pid)
-    if seen is None:
-        docs = hb.legal_refs.get(hb.procedures[pid].path, frozenset()) | hb.shared_legal_refs
-        seen = hb._seen[pid] = (other_registries(hb), legal_entries(hb, docs))
-    return seen
-
-
-def other_registries(hb: Handbook) -> tuple:
-    """Every registry file's digest but the legal registry's."""
-    if (None, "files") not in hb._seen:  # (beside procedure ids)
-        hb._seen[None, "files"] = tuple((k, v) for k, v in sorted(hb.registry_digests.items()) if k != hb.legal_file)
-    return hb._seen[None, "files"]
-
-
-def legal_entries(hb: Handbook, doc_ids) -> tuple:
-    """The legal registry's entries, as on the edition's day, of ``doc_ids``
-    and the documents they lead to (legal.reach), as digests."""
-    return legal.entry_digests(hb.legal, legal.reach(hb.legal, doc_ids), hb._seen.setdefault((None, "entries"), {}))
 
 
 def _folded_words(text: str) -> str:

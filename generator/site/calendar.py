@@ -11,7 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..content import model
-from ..content.handbook import Handbook, legal_entries, per_procedure
+from ..content.handbook import Handbook
+from ..content.inputs import legal_entries, per_procedure
 from ..content.legal import citation_index, end_of
 from ..content.versions import dropped_from, local_fee_on, upcoming, version_citations
 from ..content.wording import vnd

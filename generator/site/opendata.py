@@ -31,7 +31,7 @@ from markupsafe import Markup
 from .. import urls
 from ..content import model
 from ..content.catalogue import portal_link, registry_only
-from ..content.handbook import other_registries
+from ..content.inputs import other_registries
 from ..content.provinces import edition_label
 from ..editing.jsonschema import DRAFT, procedure_schema
 from ..textutil import vi_sort_key

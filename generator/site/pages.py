@@ -18,7 +18,8 @@ from urllib.parse import urlencode
 
 from .. import urls
 from ..content import model
-from ..content.handbook import Handbook, legal_entries, other_registries
+from ..content.handbook import Handbook
+from ..content.inputs import legal_entries, other_registries
 from ..editing.changes import History
 from ..search.index import SearchDoc
 from . import shell

@@ -33,7 +33,7 @@ from mkdocs.utils import get_relative_url
 
 from .. import urls
 from ..content.edition import today_in_vietnam
-from ..content.handbook import seen_registries
+from ..content.inputs import seen_registries
 from ..search import analysis
 from ..search.index import FIELD_WEIGHTS
 
@@ -163,7 +163,7 @@ def link(source: Path, target: Path) -> bool:
 
 def page_inputs(shells: dict[str, Shell], handbook, config) -> str:
     """What every procedure page is made of besides its own file, its
-    suggestions and the registries as it reads them (handbook.seen_registries):
+    suggestions and the registries as it reads them (inputs.seen_registries):
     every procedure's id, title and field, the shells, the settings and
     today's date (the "Cần rà soát" notice)."""
     digest = hashlib.sha256("".join(s.fingerprint for s in shells.values()).encode())

@@ -17,7 +17,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..content import model
-from ..content.handbook import Handbook, per_procedure
+from ..content.handbook import Handbook
+from ..content.inputs import per_procedure
 from ..content.legal import end_of
 from ..content.sessions import KINDS
 from ..content.versions import upcoming
