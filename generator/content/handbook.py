@@ -398,7 +398,7 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
             continue
         # sotay serve: an unchanged file's version checks say what they said last time.
         # What they read of the registry: the documents the file names and those they lead to.
-        stamp = (proc.version, legal.entry_digests(hb.legal, legal.reach(hb.legal, hb.legal_refs[proc.path]), written))
+        stamp = (proc.version, legal.entry_digests(hb.legal, hb.legal_refs[proc.path], written))
         key = ("version-checks", proc.id)
         if cache.get(key, (None,))[0] != stamp:
             scratch = ErrorSink()

@@ -60,4 +60,4 @@ def other_registries(hb: Handbook) -> tuple:
 def legal_entries(hb: Handbook, doc_ids) -> tuple:
     """The legal registry's entries, as on the edition's day, of ``doc_ids``
     and the documents they lead to (legal.reach), as digests."""
-    return legal.entry_digests(hb.legal, legal.reach(hb.legal, doc_ids), hb._seen.setdefault((None, "entries"), {}))
+    return legal.entry_digests(hb.legal, doc_ids, hb._seen.setdefault((None, "entries"), {}))

@@ -56,10 +56,11 @@ def reach(legal: dict[str, model.LegalDocument], doc_ids: Iterable[str]) -> set[
 
 def entry_digests(legal: dict[str, model.LegalDocument], doc_ids: Iterable[str],
                   memo: dict[str, str]) -> tuple[tuple[str, str], ...]:
-    """The entries of ``doc_ids`` as content digests (an unknown id as such),
-    in order; ``memo`` keeps each document's digest for one registry."""
+    """The entries of ``doc_ids`` and of the documents they lead to (``reach``)
+    as content digests (an unknown id as such), in order: what citing them can
+    show.  ``memo`` keeps each document's digest for one registry."""
     out = []
-    for doc_id in sorted(doc_ids):
+    for doc_id in sorted(reach(legal, doc_ids)):
         digest = memo.get(doc_id)
         if digest is None:
             digest = memo[doc_id] = hashlib.sha256(repr(legal.get(doc_id)).encode()).hexdigest()

@@ -278,13 +278,10 @@ class LegalDocument(Page):
         return self.site.renderer.render_legal(self.key, url_for)
 
     def inputs(self):
-        # The registries (the document, its relations, statuses, glossary), the day, and the files
-        # of the procedures citing it or the documents it amends or replaces (their titles, addresses
-        # and articles): the many legal pages of a large catalogue are not all rendered again
-        # after an edit of one procedure.
-        # Of the legal registry: the documents' ids (which are linked), the entries of this document,
-        # of those it amends or replaces and of those they lead to: not every legal page is rendered
-        # again after an edit of one document.
+        # The other registries, the day; of the legal registry, the documents' ids (which are linked)
+        # and the entries of this document, of those it amends or replaces and of those they lead to;
+        # the files of the procedures citing these (their titles, addresses and articles). So neither
+        # an edit of one procedure nor of one document renders every legal page again.
         hb, index = self.site.handbook, self.site.renderer.citations
         docs = [self.key] + [d for d, doc in hb.legal.items() if doc.replaced_by == self.key or self.key in doc.amended_by]
         return [_shared(hb, legal=False), sorted(hb.legal), legal_entries(hb, docs),
