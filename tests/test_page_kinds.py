@@ -11,7 +11,7 @@ from conftest import REPO
 from generator import urls
 from generator.content.handbook import load_handbook
 from generator.editing.changes import history
-from generator.search.index import search_documents, similar_procedures
+from generator.search.index import SimilarProcedures, search_documents
 from generator.site import pages
 from generator.site.render import Renderer
 
@@ -21,7 +21,7 @@ def site():
     hb, sink = load_handbook(REPO)
     assert not sink.errors
     docs = search_documents(hb)
-    return pages.Site(hb, Renderer(hb), similar_procedures(docs, 3, {}), docs, history(REPO), "https://github.com/x/y")
+    return pages.Site(hb, Renderer(hb), SimilarProcedures(docs, 3, {}), docs, history(REPO), "https://github.com/x/y")
 
 
 def url_for_page(page):

@@ -114,3 +114,22 @@ def test_similar_procedures_are_the_best_scored_of_all(mini):
     exclude = {f"p{i}": {f"p{i + 1}", f"p{i + 2}", "khong-co"} for i in range(0, 300, 3)}
     assert similar_procedures(crowded, 3, exclude) == similar_by_scoring_everyone(crowded, 3, exclude)
     assert any(similar_procedures(crowded, 3, exclude).values())
+
+
+def test_similar_procedures_asked_one_at_a_time_are_the_same():
+    """`sotay serve` asks only for the lists of the pages it writes (in any
+    order, some never): each is what the whole computation gives."""
+    from conftest import REPO
+    from generator.search.index import SimilarProcedures, similar_procedures
+
+    hb, _ = load_handbook(REPO)
+    docs = search_documents(hb)
+    exclude = {p.id: set(p.related) for p in hb.procedures.values()}
+    whole = similar_procedures(docs, 3, exclude)
+    lazy = SimilarProcedures(docs, 3, exclude)
+    asked = [d.id for d in reversed(docs)][::7]
+    assert not any(lazy.known(pid) for pid in asked)
+    assert {pid: lazy[pid] for pid in asked} == {pid: whole[pid] for pid in asked}
+    assert all(lazy.known(pid) for pid in asked)
+    assert not any(lazy.known(d.id) for d in docs if d.id not in asked)
+    assert lazy.get("khong-co", []) == [] and len(lazy) == len(whole)

@@ -229,35 +229,61 @@ def _invert(texts: Sequence[Sequence[str]]) -> Postings:
 _tokens = functools.lru_cache(maxsize=1 << 15)(lambda text: tuple(analysis.index_tokens(text)))
 
 
-def similar_procedures(docs: list[SearchDoc], limit: int, exclude: dict[str, set[str]]) -> dict[str, list[str]]:
+class SimilarProcedures(Mapping[str, list[str]]):
     """For each procedure, the ``limit`` others sharing the most distinctive
     words of its title, keywords and summary ("thủ tục liên quan có thể bạn
     cần"), scored with the same BM25F impacts as search.  Pure Python from the
-    documents, so a build needs no search index."""
-    # Only what describes a procedure (not its long dossier and step lists):
-    # faster, and closer to what a reader means by "similar".
-    described = {name: FIELD_WEIGHTS[name] for name in ("title", "keywords", "summary")}
-    tokens = [{name: _tokens(getattr(d, name)) for name in described} for d in docs]
-    lengths = {name: [len(t[name]) for t in tokens] for name in described}
-    # Only word pairs of a title or keywords can be key terms (below), and a
-    # term's impacts do not depend on other terms': the postings of the rest
-    # (most of them, single syllables) are left out.
-    named = set().union(*(t["title"] for t in tokens), *(t["keywords"] for t in tokens))
-    wanted = {term for term in named if term.startswith(analysis.PAIR_MARK) and not any(c.isdigit() for c in term)}
-    impacts = bm25f_impacts(docs, [FieldStats(weight, lengths[name], sum(lengths[name]),
-                                              _invert([[term for term in t[name] if term in wanted] for t in tokens]))
-                                   for name, weight in described.items()])
-    own = {term: dict(zip(*posting)) for term, posting in impacts.items()}
-    result = {}
-    for n, d in enumerate(docs):
-        terms = {*tokens[n]["title"], *tokens[n]["keywords"]}  # what the procedure is called
+    documents, so a build needs no search index.
+
+    The impacts (shared by every list) are worked out at once; each
+    procedure's list when first asked for (a third of a millisecond): after a
+    summary edit `sotay serve` needs at once only the lists of the pages it
+    writes before the reload, not all 5,000 (deferred.py)."""
+
+    def __init__(self, docs: list[SearchDoc], limit: int, exclude: dict[str, set[str]]) -> None:
+        # Only what describes a procedure (not its long dossier and step lists):
+        # faster, and closer to what a reader means by "similar".
+        described = {name: FIELD_WEIGHTS[name] for name in ("title", "keywords", "summary")}
+        tokens = [{name: _tokens(getattr(d, name)) for name in described} for d in docs]
+        lengths = {name: [len(t[name]) for t in tokens] for name in described}
+        # Only word pairs of a title or keywords can be key terms (below), and a
+        # term's impacts do not depend on other terms': the postings of the rest
+        # (most of them, single syllables) are left out.
+        named = set().union(*(t["title"] for t in tokens), *(t["keywords"] for t in tokens))
+        self.wanted = {term for term in named if term.startswith(analysis.PAIR_MARK) and not any(c.isdigit() for c in term)}
+        self.impacts = bm25f_impacts(docs, [FieldStats(weight, lengths[name], sum(lengths[name]),
+                                                       _invert([[term for term in t[name] if term in self.wanted] for t in tokens]))
+                                            for name, weight in described.items()])
+        self.own = {term: dict(zip(*posting)) for term, posting in self.impacts.items()}
+        self.names = [{*t["title"], *t["keywords"]} for t in tokens]  # what each procedure is called
+        self.docs, self.limit, self.exclude = docs, limit, exclude
+        self.number = {d.id: n for n, d in enumerate(docs)}  # (a duplicate id: the last one, as a dict would keep)
+        self.lists: dict[str, list[str]] = {}
+
+    def __getitem__(self, pid: str) -> list[str]:
+        if pid not in self.lists:
+            self.lists[pid] = self._similar(self.number[pid])
+        return self.lists[pid]
+
+    def __iter__(self):
+        return iter(self.number)
+
+    def __len__(self) -> int:
+        return len(self.number)
+
+    def known(self, pid: str) -> bool:
+        """Whether ``pid``'s list is already worked out (asking for it costs nothing)."""
+        return pid in self.lists or pid not in self.number
+
+    def _similar(self, n: int) -> list[str]:
+        docs, own, impacts, limit = self.docs, self.own, self.impacts, self.limit
+        d = docs[n]
         # Words no other procedure has cannot lead anywhere: the key terms are shared ones.
         # Word pairs ("_diem_chi") say what a procedure is about; single syllables
         # ("chỉ") and national codes' digits match unrelated text.
-        key_terms = heapq.nlargest(12, ((own[t][n], t) for t in terms if t in wanted and len(own[t]) > 1))
+        key_terms = heapq.nlargest(12, ((own[t][n], t) for t in self.names[n] if t in self.wanted and len(own[t]) > 1))
         if not key_terms:
-            result[d.id] = []
-            continue
+            return []
         top = key_terms[0][0]
         scores: dict[int, float] = {}
         get = scores.get
@@ -265,7 +291,7 @@ def similar_procedures(docs: list[SearchDoc], limit: int, exclude: dict[str, set
             factor = weight / top
             for m, impact in zip(*impacts[term]):
                 scores[m] = get(m, 0.0) + factor * impact
-        skip = {d.id, *exclude.get(d.id, ())}
+        skip = {d.id, *self.exclude.get(d.id, ())}
         # The best (score, -number) pairs, compared as tuples (no key function: this
         # runs over thousands of documents per procedure), enough of them that
         # ``limit`` remain once the procedure itself and its excluded ones are left out.
@@ -274,8 +300,12 @@ def similar_procedures(docs: list[SearchDoc], limit: int, exclude: dict[str, set
         if len(ranked) < limit and len(best) == limit + len(skip):  # more documents left out than ids (a duplicate id)
             ranked = [-negated for s, negated in sorted(zip(scores.values(), map(operator.neg, scores)), reverse=True)
                       if s > 0 and docs[-negated].id not in skip][:limit]
-        result[d.id] = [docs[m].id for m in ranked]
-    return result
+        return [docs[m].id for m in ranked]
+
+
+def similar_procedures(docs: list[SearchDoc], limit: int, exclude: dict[str, set[str]]) -> dict[str, list[str]]:
+    """Every procedure's similar procedures at once (SimilarProcedures)."""
+    return dict(SimilarProcedures(docs, limit, exclude))
 
 
 @dataclass

@@ -21,7 +21,7 @@ from ..content import model
 from ..content.handbook import Handbook
 from ..content.inputs import legal_entries, other_registries
 from ..editing.changes import History
-from ..search.index import SearchDoc
+from ..search.index import SearchDoc, SimilarProcedures
 from . import shell
 from .calendar import calendar_inputs
 from .dated import dated, version_procedure
@@ -54,7 +54,7 @@ class Site:
 
     handbook: Handbook
     renderer: Renderer
-    suggestions: dict[str, list[str]]  # procedure id → similar procedures found by search
+    suggestions: SimilarProcedures  # procedure id → similar procedures found by search
     search_docs: list[SearchDoc]
     history: History  # "Có gì mới", from git
     repo_url: str | None = None

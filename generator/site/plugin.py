@@ -37,7 +37,7 @@ from ..content.handbook import DATA_DIR, PROCEDURES_DIR, Handbook, load_handbook
 from ..content.versions import change_dates, out_of_date
 from ..content.sessions import SESSIONS_DIR
 from ..editing.changes import history
-from ..search.index import registry_documents, search_documents, similar_procedures
+from ..search.index import SimilarProcedures, registry_documents, search_documents
 from . import opendata, pages, shell
 from .feedback import feedback_address
 from .render import MemoryBytecodeCache, Renderer
@@ -158,16 +158,17 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         return config
 
     @staticmethod
-    def _suggestions(search_docs: list, handbook: Handbook, cache) -> dict[str, list[str]]:
-        """"Similar procedures" for every procedure; sotay serve reuses the last
-        ones while the texts they are computed from are unchanged (an edit of a
-        procedure's steps or dossier leaves them as they were)."""
+    def _suggestions(search_docs: list, handbook: Handbook, cache) -> SimilarProcedures:
+        """"Similar procedures" for every procedure (each list worked out when
+        first asked for); sotay serve reuses the last ones while the texts they
+        are computed from are unchanged (an edit of a procedure's steps or
+        dossier leaves them as they were)."""
         exclude = {p.id: set(p.related) for p in handbook.procedures.values()}
         key = (SUGGESTIONS, [(d.id, d.title, d.keywords, d.summary, d.boost) for d in search_docs],
                sorted((pid, sorted(ids)) for pid, ids in exclude.items()))
         if cache is not None and cache.suggestions and cache.suggestions[0] == key:
             return cache.suggestions[1]
-        suggestions = similar_procedures(search_docs, SUGGESTIONS, exclude)
+        suggestions = SimilarProcedures(search_docs, SUGGESTIONS, exclude)
         if cache is not None:
             cache.suggestions = (key, suggestions)
         return suggestions

@@ -100,7 +100,7 @@ class PageWriter:
                  cache, inputs: str):
         self.pages, self.site_dir, self.directory_urls = pages, site_dir, directory_urls
         self.shells, self.cache, self.inputs = shells, cache, inputs  # shell url → Shell
-        self.later: dict[str, tuple[str, tuple]] = {}  # sotay serve: output file → (id, inputs), written once live
+        self.later: dict[str, tuple[str, tuple | None]] = {}  # sotay serve: output file → (id, inputs or None: found then), written once live
 
     def write(self, ids: list[str]) -> None:
         cache = self.cache
@@ -115,9 +115,15 @@ class PageWriter:
                 continue
             # sotay serve: a page is rendered again only when what it is made of changed,
             # and an unchanged page of the site being served is linked, not written again.
-            key = (page.procedure.version, tuple(page.site.suggestions.get(pid, [])), self.inputs,
-                   seen_registries(page.site.handbook, page.procedure.id))
             before = cache.pages.get(pid, (None,))[0]
+            if (before is not None and before[0] == page.procedure.version and not cache.seen.is_open(rel)
+                    and not page.site.suggestions.known(page.procedure.id)):
+                # Its file unchanged, no browser showing it, and its similar procedures not
+                # worked out yet (a summary changed): found, and the page written if it
+                # changed, once the site is live (deferred.py).
+                self.later[rel] = (pid, None)
+                continue
+            key = self._key(page)
             if before == key:
                 cache.written[pid] = key
                 if cache.live.get(pid) == key and link(cache.live_site / rel, out):
@@ -133,10 +139,23 @@ class PageWriter:
                 cache.written[pid] = key
             out.write_text(html, encoding="utf-8")
 
+    def _key(self, page) -> tuple:
+        """What a procedure's page is made of (sotay serve): its file's version, its
+        similar procedures, what every page shares, the registry entries it shows."""
+        pid = page.procedure.id
+        return (page.procedure.version, tuple(page.site.suggestions.get(pid, [])), self.inputs,
+                seen_registries(page.site.handbook, pid))
+
     def write_later(self, rel: str) -> str:
         """A deferred page's text, recorded as written in the served site (deferred.Deferred)."""
         pid, key = self.later[rel]
         page = self.pages[pid]
+        if key is None:
+            key = self._key(page)
+            before = self.cache.pages.get(pid, (None, None))
+            if before[0] == key:  # its similar procedures did not change after all
+                self.cache.live[pid] = key
+                return before[1]
         html = self._page(page, urls.file_url(page.url, self.directory_urls))
         self.cache.pages[pid] = (key, html)
         self.cache.live[pid] = key
