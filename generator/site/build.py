@@ -302,9 +302,13 @@ def _build_site(root: Path, site_dir: Path | None, offline: bool, cache: BuildCa
                         config.plugins.on_shutdown()
                 except (MkDocsException, OSError) as exc:
                     raise BuildFailed(f"{exc}\n{log_output.getvalue()}".strip()) from exc
-            for rel in reversed(premade):  # a spare's folders this build left empty (children first)
-                with contextlib.suppress(OSError):
-                    os.rmdir(tmp / rel)
+            # A spare's folders this build left empty (children first), but those of pages
+            # written once the site is live (deferred.py): their page comes.
+            coming = _folders(cache.building.pending) if cache is not None else set()
+            for rel in reversed(premade):
+                if rel not in coming:
+                    with contextlib.suppress(OSError):
+                        os.rmdir(tmp / rel)
             _swap(tmp, site_dir, work / "old")
             if cache is not None:  # the pages just written are the ones served now
                 cache.live, cache.live_site, cache.written = cache.written, site_dir, {}
@@ -321,6 +325,17 @@ def _build_site(root: Path, site_dir: Path | None, offline: bool, cache: BuildCa
     else:
         tempdirs.remove(work)
     return site_dir
+
+
+def _folders(files) -> set[str]:
+    """The folders holding site-relative ``files``, and theirs."""
+    folders: set[str] = set()
+    for rel in files:
+        folder = os.path.dirname(rel)
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = os.path.dirname(folder)
+    return folders
 
 
 def _swap(new: Path, target: Path, old: Path) -> None:

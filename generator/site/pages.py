@@ -280,12 +280,13 @@ class LegalDocument(Page):
     def inputs(self):
         # The other registries, the day; of the legal registry, the documents' ids (which are linked)
         # and the entries of this document, of those it amends or replaces and of those they lead to;
-        # the files of the procedures citing these (their titles, addresses and articles). So neither
-        # an edit of one procedure nor of one document renders every legal page again.
+        # of the procedures citing these, what the page shows (title, address, article cited). So
+        # neither an edit of one procedure's steps nor of one document renders every legal page again.
         hb, index = self.site.handbook, self.site.renderer.citations
         docs = [self.key] + [d for d, doc in hb.legal.items() if doc.replaced_by == self.key or self.key in doc.amended_by]
         return [_shared(hb, legal=False), sorted(hb.legal), legal_entries(hb, docs),
-                [[d, [(c.procedure.id, c.procedure.version) for c in index.get(d, [])]] for d in docs]]
+                [[d, [(c.procedure.id, c.procedure.title, c.procedure.field_id, c.ref.article) for c in index.get(d, [])]]
+                 for d in docs]]
 
 
 def _shared(hb: Handbook, legal: bool = True) -> list:
