@@ -102,6 +102,7 @@ class Handbook:
     # Each province's fees as written, every dated one (the change calendar).
     fees_written: dict[str, dict[str, model.LocalFee]] = field(default_factory=dict)
     _names: dict[str, str] = field(default_factory=dict, repr=False)  # procedures_matching's folded titles
+    _matching: dict[str, list[str]] = field(default_factory=dict, repr=False)  # and its answers (ids)
     _entry_names: dict[str, str] = field(default_factory=dict, repr=False)  # registry_matching's folded names
 
     def procedures_matching(self, phrase: str) -> list[model.Procedure]:
@@ -109,8 +110,11 @@ class Handbook:
         ignoring case and diacritics: where an everyday phrase leads."""
         if self._names.keys() != self.procedures.keys():  # computed once per catalogue
             self._names = {pid: _folded_name(p) for pid, p in self.procedures.items()}
-        needle = _folded_words(phrase)
-        return [p for pid, p in self.procedures.items() if needle in self._names[pid]]
+            self._matching = {}
+        if phrase not in self._matching:  # (asked by the synonyms' check and by search)
+            needle = _folded_words(phrase)
+            self._matching[phrase] = [pid for pid in self.procedures if needle in self._names[pid]]
+        return [self.procedures[pid] for pid in self._matching[phrase]]
 
     def registry_matching(self, phrase: str) -> list[model.CatalogueEntry]:
         """Registry-only entries (no full page) whose name contains ``phrase``

@@ -27,6 +27,7 @@ from pathlib import Path
 import whoosh  # the package only (its version): the index modules load when an index is built
 
 from . import analysis, cache as index_cache
+from ..content import model
 from ..content.handbook import Handbook
 from ..content.inline import plain_text
 from ..content.catalogue import portal_link, registry_only
@@ -128,7 +129,8 @@ def search_documents(hb: Handbook) -> list[SearchDoc]:
     docs = []
     for p in hb.procedures.values():
         keywords = [p.code or "", *p.keywords, *everyday.get(p.id, [])]
-        body = [plain_text(d.name) for d in p.dossier] + [s.name for s in p.steps]
+        summary, body = model.derived(p, "search texts", lambda p=p: (
+            plain_text(p.summary), " · ".join([plain_text(d.name) for d in p.dossier] + [s.name for s in p.steps])))
         docs.append(
             SearchDoc(
                 id=p.id,
@@ -138,8 +140,8 @@ def search_documents(hb: Handbook) -> list[SearchDoc]:
                 code=p.code or "",
                 url=procedure_url(p),
                 keywords=" · ".join(k for k in keywords if k),
-                summary=plain_text(p.summary),
-                body=" · ".join(body),
+                summary=summary,
+                body=body,
                 boost=GENERAL_BOOST if p.id in general else 1.0,
             )
         )
