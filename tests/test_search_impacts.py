@@ -65,7 +65,7 @@ def test_impacts_follow_frequency_field_weight_rarity_and_boost():
 
 def similar_by_scoring_everyone(docs, limit, exclude):
     """"Similar procedures" the plain way: every document holding a key term
-    scored and sorted (what similar_procedures must return, however it ranks)."""
+    scored and sorted (what SimilarProcedures must give, however it ranks)."""
     import heapq
 
     from generator.search.index import _invert, _tokens
@@ -98,7 +98,10 @@ def test_similar_procedures_are_the_best_scored_of_all(mini):
     import random
 
     from conftest import REPO
-    from generator.search.index import similar_procedures
+    from generator.search.index import SimilarProcedures
+
+    def similar_procedures(docs, limit, exclude):  # every list at once
+        return dict(SimilarProcedures(docs, limit, exclude))
 
     hb, _ = load_handbook(REPO)
     docs = search_documents(hb)
@@ -120,12 +123,12 @@ def test_similar_procedures_asked_one_at_a_time_are_the_same():
     """`sotay serve` asks only for the lists of the pages it writes (in any
     order, some never): each is what the whole computation gives."""
     from conftest import REPO
-    from generator.search.index import SimilarProcedures, similar_procedures
+    from generator.search.index import SimilarProcedures
 
     hb, _ = load_handbook(REPO)
     docs = search_documents(hb)
     exclude = {p.id: set(p.related) for p in hb.procedures.values()}
-    whole = similar_procedures(docs, 3, exclude)
+    whole = dict(SimilarProcedures(docs, 3, exclude))
     lazy = SimilarProcedures(docs, 3, exclude)
     asked = [d.id for d in reversed(docs)][::7]
     assert not any(lazy.known(pid) for pid in asked)

@@ -174,7 +174,7 @@ def fingerprint(docs: list[SearchDoc]) -> str:
     return digest.hexdigest()
 
 
-# BM25F parameters, shared by SearchIndex and similar_procedures (and lunr's defaults for B).
+# BM25F parameters, shared by SearchIndex and SimilarProcedures (and lunr's defaults for B).
 K1, B = 1.2, 0.3
 Impacts = Mapping[str, tuple[Sequence[int], Sequence[float]]]
 # One field's postings: term → the documents holding it (by number), with its frequency there.
@@ -303,11 +303,6 @@ class SimilarProcedures(Mapping[str, list[str]]):
             ranked = [-negated for s, negated in sorted(zip(scores.values(), map(operator.neg, scores)), reverse=True)
                       if s > 0 and docs[-negated].id not in skip][:limit]
         return [docs[m].id for m in ranked]
-
-
-def similar_procedures(docs: list[SearchDoc], limit: int, exclude: dict[str, set[str]]) -> dict[str, list[str]]:
-    """Every procedure's similar procedures at once (SimilarProcedures)."""
-    return dict(SimilarProcedures(docs, limit, exclude))
 
 
 @dataclass

@@ -116,11 +116,10 @@ class PageWriter:
             # sotay serve: a page is rendered again only when what it is made of changed,
             # and an unchanged page of the site being served is linked, not written again.
             before = cache.pages.get(pid, (None,))[0]
-            if (before is not None and before[0] == page.procedure.version and not cache.seen.is_open(rel)
-                    and not page.site.suggestions.known(page.procedure.id)):
-                # Its file unchanged, no browser showing it, and its similar procedures not
-                # worked out yet (a summary changed): found, and the page written if it
-                # changed, once the site is live (deferred.py).
+            # Its file unchanged and no browser showing it: if it changed, written once the site is live (deferred.py).
+            can_wait = before is not None and before[0] == page.procedure.version and not cache.seen.is_open(rel)
+            if can_wait and not page.site.suggestions.known(page.procedure.id):
+                # Its similar procedures not worked out yet (a summary changed): found there too.
                 self.later[rel] = (pid, None)
                 continue
             key = self._key(page)
@@ -129,8 +128,7 @@ class PageWriter:
                 if cache.live.get(pid) == key and link(cache.live_site / rel, out):
                     continue
                 html = cache.pages[pid][1]
-            elif before is not None and before[0] == key[0] and not cache.seen.is_open(rel):
-                # Its file unchanged and no browser showing it: written once the site is live (deferred.py).
+            elif can_wait:
                 self.later[rel] = (pid, key)
                 continue
             else:
