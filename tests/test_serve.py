@@ -324,6 +324,50 @@ def test_a_rebuild_after_an_edit_is_the_site_a_full_build_makes(catalogue, tmp_p
     assert [name for name in served if served[name] != fresh[name]] == []
 
 
+def test_list_pages_are_rendered_again_only_when_what_they_show_changes(catalogue, tmp_path):
+    """A step edit of a procedure with versions (khai sinh) reaches neither the
+    lists nor the change calendar, whose entry for it shows its versions'
+    differences, not the step; a version's note reaches the calendar.  A page
+    not rendered again is the served file itself, linked into the new site
+    (served = fresh build: test_a_rebuild_after_an_edit_is_the_site_a_full_build_makes)."""
+    from generator.site.serve import make_builder
+
+    lists = ("sap-co-hieu-luc/index.html", "thu-tuc/index.html", "thu-tuc/ho-tich/index.html",
+             "van-ban/index.html", "van-ban/60-2014-qh13/index.html")
+    site = tmp_path / "served"
+    errors = []
+    rebuild = make_builder(catalogue, site, errors.append)
+
+    def inodes():
+        rebuild.cache().settle()
+        return {rel: (site / rel).stat().st_ino for rel in lists}
+
+    try:
+        rebuild()
+        first = inodes()
+        path, old, new = EDITS["procedure step"]
+        replace_in(catalogue, path, old, new)
+        try:
+            rebuild()
+            assert inodes() == first
+        finally:
+            replace_in(catalogue, path, new, old)
+        rebuild()
+        path, old, new = EDITS["version"]
+        replace_in(catalogue, path, old, new)
+        try:
+            rebuild()
+            now = inodes()
+            assert now["sap-co-hieu-luc/index.html"] != first["sap-co-hieu-luc/index.html"]
+            assert "bắt đầu có hiệu lực, thay thế" in (site / "sap-co-hieu-luc/index.html").read_text(encoding="utf-8")
+            assert {rel: i for rel, i in now.items() if rel != lists[0]} == {rel: i for rel, i in first.items() if rel != lists[0]}
+        finally:
+            replace_in(catalogue, path, new, old)
+        assert errors == [None] * 4
+    finally:
+        rebuild.close()
+
+
 def test_pages_an_edit_changes_elsewhere_are_written_after_the_reload_and_first_when_asked_for(catalogue, tmp_path):
     """After a legal document's title changes, the pages open in a browser and
     the edited file's are written before the site goes live; the other pages

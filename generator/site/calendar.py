@@ -8,6 +8,8 @@ fee starting, changing or ending, with the procedures charging it."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..content import model
@@ -77,6 +79,17 @@ def _version_entries(hb: Handbook, pid: str) -> list[tuple[dt.date, VersionEntry
     return entries
 
 
+def _versions(hb: Handbook, pid: str, memo: dict | None) -> tuple[list[tuple[dt.date, VersionEntry]], str]:
+    """The calendar's entries for ``pid``'s upcoming versions, and a digest of what they show
+    (calendar_inputs).  What changes in each version: nothing of the legal registry
+    (tests/test_page_kinds.py)."""
+    def compute():
+        entries = _version_entries(hb, pid)
+        shown = repr([(start, e.url, e.note, e.changes) for start, e in entries])
+        return entries, hashlib.blake2b(shown.encode(), digest_size=12).hexdigest()
+    return per_procedure(memo, hb, pid, compute, reads_legal=False)
+
+
 def calendar(hb: Handbook, memo: dict | None = None, index: dict | None = None) -> list[CalendarDay]:
     """The changes after ``hb.day``, by date.  ``memo`` (sotay serve, kept
     between rebuilds): each procedure's upcoming versions, reused while its
@@ -88,8 +101,7 @@ def calendar(hb: Handbook, memo: dict | None = None, index: dict | None = None) 
         return days.setdefault(day, CalendarDay(day))
 
     for pid in sorted(hb.timelines):
-        # What changes in each version: nothing of the legal registry (tests/test_page_kinds.py).
-        for start, entry in per_procedure(memo, hb, pid, lambda: _version_entries(hb, pid), reads_legal=False):
+        for start, entry in _versions(hb, pid, memo)[0]:
             at(start).versions.append(entry)
 
     index = citation_index(hb.procedures.values()) if index is None else index
@@ -121,20 +133,24 @@ def calendar(hb: Handbook, memo: dict | None = None, index: dict | None = None) 
     return [days[d] for d in sorted(days)]
 
 
-def calendar_inputs(hb: Handbook, index: dict) -> list:
+def calendar_inputs(hb: Handbook, citers: Callable[[str], str], memo: dict | None = None) -> list:
     """What the calendar is made of besides the registries but the legal
-    one, the day and the edition (sotay serve: pages.Upcoming.inputs): the
-    files of the procedures with versions; the documents that start or end
+    one, the day and the edition (sotay serve: pages.Upcoming.inputs): of
+    each procedure with versions, its title, address and upcoming versions
+    as the calendar shows them (so an edit of its steps that no version's
+    difference names changes nothing here); the documents that start or end
     after the day (their entries, and the titles and addresses of the
     procedures citing them: their other edits change nothing here); the
-    procedures charging a local fee.  ``index``: the citation index."""
+    procedures charging a local fee.  ``citers``: a document's id → what
+    its page shows of the procedures citing it (pages.Site.citers; the
+    calendar shows less: their titles and addresses); ``memo``: calendar()'s."""
     def named(procedures) -> list:
         return [(p.id, p.title, p.field_id) for p in procedures]
     changing = [doc_id for doc_id, _, _ in _changing_documents(hb)]
-    return [[(pid, hb.procedures[pid].version, hb.procedures[pid].title, hb.procedures[pid].field_id)
+    return [[(pid, hb.procedures[pid].title, hb.procedures[pid].field_id, _versions(hb, pid, memo)[1])
              for pid in sorted(hb.timelines)],
             legal_entries(hb, changing),
-            [[doc_id, named(c.procedure for c in index.get(doc_id, []))] for doc_id in changing],
+            [[doc_id, citers(doc_id)] for doc_id in changing],
             [[key, named(procedures)] for key, procedures in _charging(hb).items()]]
 
 

@@ -10,6 +10,7 @@ plugin's events only look pages up and ask them.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
@@ -60,6 +61,7 @@ class Site:
     repo_url: str | None = None
     source_edit_uri: str = "edit/main/"
     groups: dict[str, list] = field(default_factory=dict)  # procedures by field, in display order
+    _citers: tuple | None = None  # (legal document id → its citers, as Site.citers shows them; Site.citing)
 
     def __post_init__(self) -> None:
         self.groups = self.handbook.by_field()
@@ -69,6 +71,35 @@ class Site:
         if not self.repo_url:
             return None
         return self.repo_url.rstrip("/") + "/" + self.source_edit_uri.strip("/") + "/" + proc.path
+
+    def citers(self, doc_id: str) -> str:
+        """What a legal page shows of the procedures citing ``doc_id`` (title,
+        address, article cited), as a digest (a document's page keys on its
+        own and on those amending or replacing it).  Worked out for every
+        document at once, and under sotay serve kept while no procedure's
+        title, address or citations change (a step edit changes none)."""
+        return self._cited()[0].get(doc_id) or _digest([])
+
+    def citing(self) -> list[tuple[str, int]]:
+        """How many procedures cite each document (the legal index shows it), by id."""
+        return self._cited()[1]
+
+    def _cited(self) -> tuple[dict[str, str], list[tuple[str, int]]]:
+        if self._citers is None:
+            shown = tuple(model.derived(p, "citations shown", lambda p=p: (
+                p.id, p.title, p.field_id, tuple((r.document, r.article) for r in p.legal_basis)))
+                for p in self.handbook.procedures.values())
+            memo = self.renderer.memo
+            if memo is not None and memo.get("citers", (None,))[0] == shown:
+                self._citers = memo["citers"][1]
+            else:
+                index = self.renderer.citations
+                self._citers = ({d: _digest([(c.procedure.id, c.procedure.title, c.procedure.field_id, c.ref.article)
+                                             for c in cs]) for d, cs in index.items()},
+                                sorted((d, len({c.procedure.id for c in cs})) for d, cs in index.items()))
+                if memo is not None:
+                    memo["citers"] = (shown, self._citers)
+        return self._citers
 
     def report_url(self, proc) -> str | None:
         """A new issue in the repository, from the "báo lỗi nội dung" form,
@@ -256,8 +287,7 @@ class LegalIndex(Page):
 
     def inputs(self):
         # The registry, and how many procedures cite each document.
-        index = self.site.renderer.citations
-        return [_shared(self.site.handbook), sorted((d, len({c.procedure.id for c in cs})) for d, cs in index.items())]
+        return [_shared(self.site.handbook), self.site.citing()]
 
 
 class LegalDocument(Page):
@@ -282,11 +312,9 @@ class LegalDocument(Page):
         # and the entries of this document, of those it amends or replaces and of those they lead to;
         # of the procedures citing these, what the page shows (title, address, article cited). So
         # neither an edit of one procedure's steps nor of one document renders every legal page again.
-        hb, index = self.site.handbook, self.site.renderer.citations
+        hb = self.site.handbook
         docs = [self.key] + [d for d, doc in hb.legal.items() if doc.replaced_by == self.key or self.key in doc.amended_by]
-        return [_shared(hb, legal=False), sorted(hb.legal), legal_entries(hb, docs),
-                [[d, [(c.procedure.id, c.procedure.title, c.procedure.field_id, c.ref.article) for c in index.get(d, [])]]
-                 for d in docs]]
+        return [_shared(hb, legal=False), sorted(hb.legal), legal_entries(hb, docs), [[d, self.site.citers(d)] for d in docs]]
 
 
 def _shared(hb: Handbook, legal: bool = True) -> list:
@@ -305,9 +333,16 @@ def _shown(hb: Handbook, ids) -> list:
 
 def _rows(procedures) -> list:
     """What a list of procedures shows of each (catalogue.html, field_index.html):
-    code, title, address, deadline and fees, in the list's order."""
-    return [model.derived(p, "list row", lambda p=p: (p.id, p.title, p.field_id, p.code, repr(p.deadline), repr(p.fees)))
+    code, title, address, deadline and fees, in the list's order; each row as
+    a digest worked out once per loaded file (the catalogue's rows, in full,
+    were megabytes to serialise on every rebuild at 5,000 procedures)."""
+    return [model.derived(p, "list row", lambda p=p: _digest((p.id, p.title, p.field_id, p.code, repr(p.deadline), repr(p.fees))))
             for p in procedures]
+
+
+def _digest(value) -> str:
+    """A short stand-in for ``value`` (its repr: strings, numbers, tuples) in an ``inputs`` key."""
+    return hashlib.blake2b(repr(value).encode(), digest_size=12).hexdigest()
 
 
 class Changes(Page):
@@ -326,7 +361,7 @@ class Upcoming(Page):
         return self.site.renderer.render_upcoming(url_for)
 
     def inputs(self):
-        return [_shared(self.site.handbook, legal=False), calendar_inputs(self.site.handbook, self.site.renderer.citations)]
+        return [_shared(self.site.handbook, legal=False), calendar_inputs(self.site.handbook, self.site.citers, self.site.renderer.calendar_memo())]
 
 
 class TrainingIndex(Page):

@@ -257,9 +257,12 @@ class Renderer:
             day_label=lambda iso: date_vi(dt.date.fromisoformat(iso)), url_for=url_for, procedure_url=procedure_url,
         )
 
+    def calendar_memo(self) -> dict | None:
+        return None if self.memo is None else self.memo.setdefault("calendar", {})
+
     def render_upcoming(self, url_for: Callable[[str], str]) -> str:
         return self.env.get_template("upcoming.html").render(
-            days=calendar(self.hb, None if self.memo is None else self.memo.setdefault("calendar", {}), self.citations),
+            days=calendar(self.hb, self.calendar_memo(), self.citations),
             day=self.hb.day, url_for=url_for)
 
     def render_legal(self, doc_id: str, url_for: Callable[[str], str]) -> str:
