@@ -147,7 +147,6 @@ def test_what_a_page_shows_of_the_legal_registry_is_what_its_reuse_key_names(sit
     log = ReadLog(plain)
     monkeypatch.setattr(hb, "legal", log)
     items = [p for p in pages.site_pages(site, with_shell=False)]
-    site.renderer.training_updates  # worked out once for all trainer pages, from procedure_updates (checked below)
     checked = {}
     for page in items:
         log.read, log.walked = set(), False

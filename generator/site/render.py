@@ -352,13 +352,14 @@ class Renderer:
         return self.env.get_template("training.html").render(
             pack=self.pack(session_id), trainer=trainer,
             key_src=urls.QUIZ_KEY_FILE, url_for=url_for, legal=self.hb.legal,
-            updates=session_updates(self.hb.sessions[session_id], self.training_updates) if trainer else [],
+            updates=self.training_updates(self.hb.sessions[session_id]) if trainer else [],
         )
 
-    @functools.cached_property
-    def training_updates(self):
-        """Training items an upcoming version makes out of date (training/updates.py), once per build."""
-        return item_updates(self.hb, None if self.memo is None else self.memo.setdefault("training-updates", {}))
+    def training_updates(self, session: model.Session) -> list:
+        """The session's items an upcoming version makes out of date (training/updates.py): those
+        of its procedures only (a session names no other's items, sessions.check_training)."""
+        memo = None if self.memo is None else self.memo.setdefault("training-updates", {})
+        return session_updates(session, item_updates(self.hb, memo, session.procedures))
 
     def quiz_key(self, session_id: str) -> str:
         """The trainee page's answer key as a script (a script, not JSON, so it

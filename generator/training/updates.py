@@ -72,13 +72,15 @@ def _text(value) -> str:
     return fold(" ".join(parts))
 
 
-def item_updates(hb: Handbook, memo: dict | None = None) -> dict[tuple[str, str], Update]:
-    """(kind, id) → the update an item needs before its procedure's next version.
+def item_updates(hb: Handbook, memo: dict | None = None, pids=None) -> dict[tuple[str, str], Update]:
+    """(kind, id) → the update an item needs before its procedure's next version;
+    ``pids``: of these procedures' items only (default: every procedure's).
     ``memo`` (sotay serve, kept between rebuilds): each procedure's share,
     reused while its file, the registries and the edition are unchanged."""
     found: dict[tuple[str, str], Update] = {}
-    for pid, p in hb.procedures.items():
-        if p.training is not None:
+    for pid in hb.procedures if pids is None else pids:
+        p = hb.procedures.get(pid)
+        if p is not None and p.training is not None:
             found.update(per_procedure(memo, hb, pid, lambda: procedure_updates(hb, pid)))
     return found
 
