@@ -169,24 +169,10 @@ def check_complete(hb: Handbook, sink: ErrorSink) -> None:
     mistakes at least, five everyday search words, and related procedures
     linked both ways (the other page's line is named; a procedure not loaded
     is not judged)."""
-    low, high = CHECKS_PER_STEP
     for p in hb.procedures.values():
-        for step in p.steps:
-            n = len(step.checklist)
-            if not low <= n <= high:
-                line, col = location(step, "checklist")
-                sink.note(p.path, line, col, f"bước '{shown(step.name)}' có {n} mục kiểm tra (sổ tay cần {low}–{high} mục)",
-                          "tách bước quá dài thành hai bước, hoặc ghi thêm việc cán bộ thật sự phải làm, kiểm tra ở bước này."
-                          if n < low else "tách bước thành hai bước, mỗi bước 5–9 mục.")
-        mistakes = sum(len(s.mistakes) for s in p.steps)
-        if p.steps and mistakes < MIN_MISTAKES:
-            line, col = location(p, "steps")
-            sink.note(p.path, line, col, f"cả quy trình mới có {mistakes} lỗi thường gặp (sổ tay cần ít nhất {MIN_MISTAKES})",
-                      "ghi 'loi_thuong_gap' ở các bước: những sai sót cán bộ mới hay mắc khi làm thủ tục này.")
-        if len(p.keywords) < MIN_KEYWORDS:
-            line, col = location(p, "keywords" if p.keywords else "title")
-            sink.note(p.path, line, col, f"có {len(p.keywords)} từ khóa tìm kiếm (sổ tay cần ít nhất {MIN_KEYWORDS})",
-                      "thêm vào 'tu_khoa' những cách người dân gọi thủ tục này ở quầy, ví dụ \"làm sổ đỏ\", \"giấy độc thân\".")
+        # What the file alone says, once per loaded file (sotay serve loads it again on every save).
+        for item in model.derived(p, "completeness notes", lambda p=p: _own_completeness(p)):
+            sink._keep(item)
         for i, other in enumerate(p.related):
             target = hb.procedures.get(other)
             if target is not None and p.id not in target.related:
@@ -194,6 +180,29 @@ def check_complete(hb: Handbook, sink: ErrorSink) -> None:
                 tline = location(target, "related" if target.related else "title")[0]
                 sink.note(p.path, line, col, f"'{other}' chưa liên kết ngược lại thủ tục này ({target.path}:{tline}; sổ tay cần liên kết hai chiều)",
                           f"thêm '- {p.id}' vào 'lien_quan' của {target.path}: liên kết thủ tục liên quan đi hai chiều.")
+
+
+def _own_completeness(p: model.Procedure) -> list[ContentError]:
+    """check_complete's notes that need no other file."""
+    low, high = CHECKS_PER_STEP
+    own = ErrorSink()
+    for step in p.steps:
+        n = len(step.checklist)
+        if not low <= n <= high:
+            line, col = location(step, "checklist")
+            own.note(p.path, line, col, f"bước '{shown(step.name)}' có {n} mục kiểm tra (sổ tay cần {low}–{high} mục)",
+                     "tách bước quá dài thành hai bước, hoặc ghi thêm việc cán bộ thật sự phải làm, kiểm tra ở bước này."
+                     if n < low else "tách bước thành hai bước, mỗi bước 5–9 mục.")
+    mistakes = sum(len(s.mistakes) for s in p.steps)
+    if p.steps and mistakes < MIN_MISTAKES:
+        line, col = location(p, "steps")
+        own.note(p.path, line, col, f"cả quy trình mới có {mistakes} lỗi thường gặp (sổ tay cần ít nhất {MIN_MISTAKES})",
+                 "ghi 'loi_thuong_gap' ở các bước: những sai sót cán bộ mới hay mắc khi làm thủ tục này.")
+    if len(p.keywords) < MIN_KEYWORDS:
+        line, col = location(p, "keywords" if p.keywords else "title")
+        own.note(p.path, line, col, f"có {len(p.keywords)} từ khóa tìm kiếm (sổ tay cần ít nhất {MIN_KEYWORDS})",
+                 "thêm vào 'tu_khoa' những cách người dân gọi thủ tục này ở quầy, ví dụ \"làm sổ đỏ\", \"giấy độc thân\".")
+    return own.items
 
 
 def _triage_options(q: model.TriageQuestion):

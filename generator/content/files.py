@@ -58,15 +58,14 @@ def located(path: Path, folders: dict | None = None) -> Path:
     """``path`` made absolute with its folders resolved, but not its last
     component: a symlink stays where it is instead of becoming its target.
     ``folders`` (one call over many files): each folder resolved once."""
-    absolute = Path(os.path.abspath(path))
-    if not absolute.name:
-        return absolute.resolve()
-    parent = absolute.parent
+    parent, name = os.path.split(os.path.abspath(path))  # strings: a whole catalogue goes through here
+    if not name:
+        return Path(parent).resolve()
     if folders is None:
-        return parent.resolve() / absolute.name
+        return Path(parent).resolve() / name
     if parent not in folders:
-        folders[parent] = parent.resolve()
-    return folders[parent] / absolute.name
+        folders[parent] = Path(parent).resolve()
+    return folders[parent] / name
 
 
 def display_path(path: Path, root: Path) -> str:
