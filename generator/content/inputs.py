@@ -12,6 +12,7 @@ read against these keys.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -61,3 +62,9 @@ def legal_entries(hb: Handbook, doc_ids) -> tuple:
     """The legal registry's entries, as on the edition's day, of ``doc_ids``
     and the documents they lead to (legal.reach), as digests."""
     return legal.entry_digests(hb.legal, doc_ids, hb._seen.setdefault((None, "entries"), {}))
+
+
+def digest(value) -> str:
+    """A short stand-in for ``value`` (its repr: strings, numbers, dates,
+    tuples and lists of them) in a key: a page's inputs hold thousands."""
+    return hashlib.blake2b(repr(value).encode(), digest_size=12).hexdigest()

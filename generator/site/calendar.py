@@ -8,13 +8,12 @@ fee starting, changing or ending, with the procedures charging it."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..content import model
 from ..content.handbook import Handbook
-from ..content.inputs import legal_entries, per_procedure
+from ..content.inputs import digest, legal_entries, per_procedure
 from ..content.legal import citation_index, end_of
 from ..content.versions import dropped_from, local_fee_on, upcoming, version_citations
 from ..content.wording import vnd
@@ -85,8 +84,7 @@ def _versions(hb: Handbook, pid: str, memo: dict | None) -> tuple[list[tuple[dt.
     (tests/test_page_kinds.py)."""
     def compute():
         entries = _version_entries(hb, pid)
-        shown = repr([(start, e.url, e.note, e.changes) for start, e in entries])
-        return entries, hashlib.blake2b(shown.encode(), digest_size=12).hexdigest()
+        return entries, digest([(start, e.url, e.note, e.changes) for start, e in entries])
     return per_procedure(memo, hb, pid, compute, reads_legal=False)
 
 

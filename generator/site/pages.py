@@ -10,7 +10,6 @@ plugin's events only look pages up and ask them.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
@@ -20,7 +19,7 @@ from urllib.parse import urlencode
 from .. import urls
 from ..content import model
 from ..content.handbook import Handbook
-from ..content.inputs import legal_entries, other_registries
+from ..content.inputs import digest, legal_entries, other_registries
 from ..editing.changes import History
 from ..search.index import SearchDoc, SimilarProcedures
 from . import shell
@@ -78,7 +77,7 @@ class Site:
         own and on those amending or replacing it).  Worked out for every
         document at once, and under sotay serve kept while no procedure's
         title, address or citations change (a step edit changes none)."""
-        return self._cited()[0].get(doc_id) or _digest([])
+        return self._cited()[0].get(doc_id) or digest([])
 
     def citing(self) -> list[tuple[str, int]]:
         """How many procedures cite each document (the legal index shows it), by id."""
@@ -94,7 +93,7 @@ class Site:
                 self._citers = memo["citers"][1]
             else:
                 index = self.renderer.citations
-                self._citers = ({d: _digest([(c.procedure.id, c.procedure.title, c.procedure.field_id, c.ref.article)
+                self._citers = ({d: digest([(c.procedure.id, c.procedure.title, c.procedure.field_id, c.ref.article)
                                              for c in cs]) for d, cs in index.items()},
                                 sorted((d, len({c.procedure.id for c in cs})) for d, cs in index.items()))
                 if memo is not None:
@@ -336,13 +335,8 @@ def _rows(procedures) -> list:
     code, title, address, deadline and fees, in the list's order; each row as
     a digest worked out once per loaded file (the catalogue's rows, in full,
     were megabytes to serialise on every rebuild at 5,000 procedures)."""
-    return [model.derived(p, "list row", lambda p=p: _digest((p.id, p.title, p.field_id, p.code, repr(p.deadline), repr(p.fees))))
+    return [model.derived(p, "list row", lambda p=p: digest((p.id, p.title, p.field_id, p.code, repr(p.deadline), repr(p.fees))))
             for p in procedures]
-
-
-def _digest(value) -> str:
-    """A short stand-in for ``value`` (its repr: strings, numbers, tuples) in an ``inputs`` key."""
-    return hashlib.blake2b(repr(value).encode(), digest_size=12).hexdigest()
 
 
 class Changes(Page):

@@ -13,6 +13,7 @@ item the version itself rewrites (its 'dao_tao') is already prepared.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 import datetime as dt
 from dataclasses import dataclass
 
@@ -72,7 +73,7 @@ def _text(value) -> str:
     return fold(" ".join(parts))
 
 
-def item_updates(hb: Handbook, memo: dict | None = None, pids=None) -> dict[tuple[str, str], Update]:
+def item_updates(hb: Handbook, memo: dict | None = None, pids: Iterable[str] | None = None) -> dict[tuple[str, str], Update]:
     """(kind, id) → the update an item needs before its procedure's next version;
     ``pids``: of these procedures' items only (default: every procedure's).
     ``memo`` (sotay serve, kept between rebuilds): each procedure's share,
