@@ -23,7 +23,7 @@ import signal
 import stat
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 MARKER = ".sotay-tam"
@@ -56,9 +56,11 @@ def make(parent: Path, prefix: str) -> Path:
     return path
 
 
-def remove(path: Path) -> None:
+def remove(path: Path, pause: Callable[[], object] | None = None) -> None:
     """Remove one of our folders, its marker last: if this is cut short, what
-    is left is still recognisably ours and the next sweep finishes the job."""
+    is left is still recognisably ours and the next sweep finishes the job.
+    ``pause`` is called before each folder is emptied (sotay serve: it waits
+    while a rebuild runs, so removing thousands of files never slows one)."""
     try:
         entries = list(os.scandir(path))
     except FileNotFoundError:
@@ -66,15 +68,45 @@ def remove(path: Path) -> None:
     for entry in entries:
         if entry.name == MARKER:
             continue
-        if entry.is_dir(follow_symlinks=False):
-            shutil.rmtree(entry.path, ignore_errors=True)
-        else:
+        if not entry.is_dir(follow_symlinks=False):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(entry.path)
+        elif pause is None:
+            shutil.rmtree(entry.path, ignore_errors=True)
+        else:
+            _remove_tree(entry.path, pause)
     with contextlib.suppress(FileNotFoundError):
         os.unlink(path / MARKER)
     with contextlib.suppress(OSError):
         os.rmdir(path)
+
+
+def _remove_tree(top: str, pause: Callable[[], object]) -> None:
+    """``shutil.rmtree(top, ignore_errors=True)``, calling ``pause`` before each folder.
+    A link to a folder is removed as a file, never followed."""
+    stack = [(top, False)]  # (folder, its entries removed already)
+    while stack:
+        folder, emptied = stack.pop()
+        if emptied:
+            with contextlib.suppress(OSError):
+                os.rmdir(folder)
+            continue
+        pause()
+        stack.append((folder, True))
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                stack.append((entry.path, False))
+            else:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
 
 def _alive(pid: int) -> bool:

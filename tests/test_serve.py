@@ -454,6 +454,80 @@ def test_pages_left_to_write_survive_one_failing_page_and_nothing_is_written_onc
     assert not (tmp_path / "b/index.html").exists()
 
 
+def test_pages_left_to_write_wait_for_the_next_rebuilds_folders_but_not_a_request(tmp_path):
+    """The background writer starts once the next rebuild's folders are made
+    (the two would otherwise share the machine for seconds, and a quick second
+    save would find no folder made); a page asked for meanwhile is written at
+    once, and a rebuild that halts the writer while it waits is not held up."""
+    import threading
+
+    from generator.site.deferred import Deferred
+
+    deferred = Deferred(threading.Lock())
+    deferred.defer(["a/index.html", "b/index.html"], lambda rel: f"<p>{rel}</p>")
+    folders_made = threading.Event()
+    deferred.start(tmp_path, lambda exc: None, after=folders_made)
+    time.sleep(0.3)
+    assert list(tmp_path.iterdir()) == []
+    with deferred.lock:  # as serve.PreviewServer asks for a page
+        deferred.write("b/index.html")
+    assert (tmp_path / "b/index.html").read_text() == "<p>b/index.html</p>"
+    started = time.monotonic()
+    deferred.halt()
+    assert time.monotonic() - started < 1 and not (tmp_path / "a").exists()
+    deferred.start(tmp_path, lambda exc: None, after=folders_made)
+    folders_made.set()
+    deferred.finish()
+    assert (tmp_path / "a/index.html").is_file() and not deferred.pending
+
+
+def test_an_old_site_is_removed_only_between_rebuilds(mini, tmp_path, monkeypatch):
+    """Removing the previous site (thousands of files at a real catalogue's size)
+    waits while a rebuild runs, so it never slows one; a rebuild that fails lets
+    it go on; the removal does not follow a link out of the folder."""
+    import threading
+
+    from generator import tempdirs
+    from generator.site import build
+
+    outside = tmp_path / "outside"
+    (outside / "kept").mkdir(parents=True)
+    (outside / "kept" / "page.html").write_text("giữ")
+    old = tempdirs.make(tmp_path, ".site.building-")
+    for rel in ("site/a/b", "site/c"):
+        (old / rel).mkdir(parents=True)
+    (old / "site/a/b/index.html").write_text("cũ")
+    (old / "site/c/index.html").write_text("cũ")
+    os.symlink(outside / "kept", old / "site/a/link")
+
+    cache = build.BuildCache()
+    states = []
+    real_build = build.mkdocs_build
+
+    def observed(config, dirty=False):
+        states.append(cache.idle.is_set())
+        if len(states) == 1:  # the first rebuild: an old site is left to remove meanwhile
+            remover = threading.Thread(target=tempdirs.remove, args=(old,), kwargs={"pause": cache.idle.wait})
+            remover.start()
+            remover.join(0.5)
+            states.append((old / "site/a/b/index.html").exists() and (old / "site/c/index.html").exists())
+            observed.remover = remover
+        return real_build(config, dirty=dirty)
+
+    monkeypatch.setattr(build, "mkdocs_build", observed)
+    try:
+        build.build_site(mini, tmp_path / "served", cache=cache)
+        assert states == [False, True] and cache.idle.is_set()
+        observed.remover.join(10)
+        assert not old.exists() and (outside / "kept" / "page.html").read_text() == "giữ"
+        replace_in(mini, KHAI_SINH, "ma_thu_tuc:", "ma_thu_tuc: [")
+        with pytest.raises(Exception):
+            build.build_site(mini, tmp_path / "served", cache=cache)
+        assert cache.idle.is_set()
+    finally:
+        cache.close()
+
+
 def test_a_rebuild_after_a_procedure_is_renamed_keeps_no_folder_of_its_old_pages(catalogue, tmp_path):
     """A rebuild starts from the folders of the site being served, made ahead
     of time; the folders of a procedure no longer there (its page, its

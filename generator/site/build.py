@@ -86,6 +86,9 @@ class BuildCache:
     memo: dict = dataclasses.field(default_factory=dict)  # the renderer's reusable work (render.Renderer.memo)
     spare: Spare | None = None  # the next rebuild's build folder, being made ready
     spares: list = dataclasses.field(default_factory=list)  # every Spare's thread (one may still remove an old site)
+    # Set while no rebuild runs: the work left in the background (removing an old site) waits
+    # for it, so a rebuild has the machine to itself (Python runs one thread at a time).
+    idle: threading.Event = dataclasses.field(default_factory=lambda: _set(threading.Event()))
     # Pages written once the site is live (deferred.py): held by a rebuild and by each such page.
     render_lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
     deferred: Deferred | None = None  # the live site's pages still to write
@@ -124,6 +127,11 @@ class BuildCache:
             tempdirs.remove(made[0])
 
 
+def _set(event: threading.Event) -> threading.Event:
+    event.set()
+    return event
+
+
 class Spare:
     """sotay serve: the next rebuild's build folder, made in the background
     once a rebuild is live: a new build folder holding every folder of the
@@ -134,21 +142,21 @@ class Spare:
     sooner takes the folders made so far (its pages make the rest), and
     removes those it leaves empty (a page gone)."""
 
-    def __init__(self, old_work: Path, site_dir: Path, prefix: str, premake: bool) -> None:
+    def __init__(self, old_work: Path, site_dir: Path, prefix: str, premake: bool, idle: threading.Event) -> None:
         self.made: tuple[Path, list[str]] | None = None
         self.ready = threading.Event()  # set once ``made`` is final (the old site may still be going)
         self.stop = threading.Event()  # a rebuild wants the folder now
-        self.thread = threading.Thread(target=self._run, args=(old_work, site_dir, prefix, premake),
+        self.thread = threading.Thread(target=self._run, args=(old_work, site_dir, prefix, premake, idle),
                                        name="sotay-spare")
         self.thread.start()
 
-    def _run(self, old_work: Path, site_dir: Path, prefix: str, premake: bool) -> None:
+    def _run(self, old_work: Path, site_dir: Path, prefix: str, premake: bool, idle: threading.Event) -> None:
         try:
             if premake:  # first what the next rebuild waits for
                 self.made = self._make(site_dir, prefix)
         finally:
             self.ready.set()
-            tempdirs.remove(old_work)
+            tempdirs.remove(old_work, pause=idle.wait)  # never during a rebuild
 
     def _make(self, site_dir: Path, prefix: str) -> tuple[Path, list[str]] | None:
         work, made = None, []
@@ -245,16 +253,20 @@ def build_site(root: Path, site_dir: Path | None = None, *, offline: bool = Fals
     if cache is None:
         with collector_paused():
             return _build_site(root, site_dir, offline, cache, edition, config_overrides, warn)
-    if cache.deferred is not None:  # the live site's pages still to write: this build decides again
-        cache.deferred.halt()
-    with cache.render_lock, collector_paused(full=False):
-        try:
-            return _build_site(root, site_dir, offline, cache, edition, config_overrides, warn)
-        except BaseException:
-            cache.building = None
-            if cache.deferred is not None:  # the site still served keeps being completed
-                cache.deferred.start(cache.deferred.site, cache.failed)
-            raise
+    cache.idle.clear()
+    try:
+        if cache.deferred is not None:  # the live site's pages still to write: this build decides again
+            cache.deferred.halt()
+        with cache.render_lock, collector_paused(full=False):
+            try:
+                return _build_site(root, site_dir, offline, cache, edition, config_overrides, warn)
+            except BaseException:
+                cache.building = None
+                if cache.deferred is not None:  # the site still served keeps being completed
+                    cache.deferred.start(cache.live_site, cache.failed)
+                raise
+    finally:
+        cache.idle.set()
 
 
 def _build_site(root: Path, site_dir: Path | None, offline: bool, cache: BuildCache | None,
@@ -312,16 +324,17 @@ def _build_site(root: Path, site_dir: Path | None, offline: bool, cache: BuildCa
             _swap(tmp, site_dir, work / "old")
             if cache is not None:  # the pages just written are the ones served now
                 cache.live, cache.live_site, cache.written = cache.written, site_dir, {}
-                cache.deferred = None  # (the previous site's: gone)
-                cache.building.start(site_dir, cache.failed)  # the pages it left to write (deferred.py)
-                cache.deferred, cache.building = cache.building, None
+                cache.deferred, cache.building = cache.building, None  # (the previous site's: gone)
         except BaseException:
             tempdirs.remove(work)
             raise
     if cache is not None:  # sotay serve: the new site is live already; the reload need not wait for this
         # (no folders made ahead under `strict: true`: MkDocs' clean build would empty them)
-        cache.spare = Spare(work, site_dir, prefix, premake=not config.strict)
+        cache.spare = Spare(work, site_dir, prefix, premake=not config.strict, idle=cache.idle)
         cache.spares = [t for t in cache.spares if t.is_alive()] + [cache.spare.thread]
+        # The pages it left to write (deferred.py), once the next rebuild's folders are made
+        # (0.5 s at 5,000 procedures alone, several seconds when the two share the machine).
+        cache.deferred.start(site_dir, cache.failed, after=cache.spare.ready)
     else:
         tempdirs.remove(work)
     return site_dir

@@ -69,17 +69,22 @@ class Deferred:
         self.pending.update(dict.fromkeys(rels))
         self.render = render
 
-    def start(self, site: Path | None, failed: Callable[[BaseException], None]) -> None:
-        """Write the pages in the background into ``site`` (again after ``halt``)."""
+    def start(self, site: Path | None, failed: Callable[[BaseException], None],
+              after: threading.Event | None = None) -> None:
+        """Write the pages in the background into ``site`` (again after ``halt``),
+        once ``after`` is set if given (a request writes its page at once still)."""
         if self.thread is not None and self.thread.is_alive():
             return  # (still writing: one thread at a time)
         self.site = site
         self.stop.clear()
         if self.pending and site is not None:
-            self.thread = threading.Thread(target=self._run, args=(failed,), name="sotay-deferred", daemon=True)
+            self.thread = threading.Thread(target=self._run, args=(failed, after), name="sotay-deferred", daemon=True)
             self.thread.start()
 
-    def _run(self, failed: Callable[[BaseException], None]) -> None:
+    def _run(self, failed: Callable[[BaseException], None], after: threading.Event | None) -> None:
+        while after is not None and not after.wait(0.05):
+            if self.stop.is_set():  # (halt() waits for this thread)
+                return
         said = False
         for rel in list(self.pending):
             with self.lock:
