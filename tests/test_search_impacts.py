@@ -68,12 +68,14 @@ def similar_by_scoring_everyone(docs, limit, exclude):
     scored and sorted (what SimilarProcedures must give, however it ranks)."""
     import heapq
 
-    from generator.search.index import _invert, _tokens
+    from generator.search.index import _holders, _tokens
 
     described = {name: FIELD_WEIGHTS[name] for name in ("title", "keywords", "summary")}
     tokens = [{name: _tokens(getattr(d, name)) for name in described} for d in docs]
     lengths = {name: [len(t[name]) for t in tokens] for name in described}
-    impacts = bm25f_impacts(docs, [FieldStats(w, lengths[name], sum(lengths[name]), _invert([t[name] for t in tokens]))
+    postings = {name: _holders([t[name] for t in tokens]) for name in described}
+    impacts = bm25f_impacts(docs, [FieldStats(w, lengths[name], sum(lengths[name]),
+                                              ((term, c.items()) for term, c in postings[name].items()))
                                    for name, w in described.items()])
     own = as_dicts(impacts)
     result = {}
@@ -136,3 +138,35 @@ def test_similar_procedures_asked_one_at_a_time_are_the_same():
     assert all(lazy.known(pid) for pid in asked)
     assert not any(lazy.known(d.id) for d in docs if d.id not in asked)
     assert lazy.get("khong-co", []) == [] and len(lazy) == len(whole)
+
+
+def test_similar_procedures_after_a_summary_edit_are_those_of_a_fresh_computation():
+    """`sotay serve` after a summary edit reads only that summary again, the
+    rest from the last rebuild's lists: every list is what a build from scratch
+    gives (a summary gaining and losing its distinctive words, two edited at
+    once, a title edited); the last rebuild's lists, still served, stay theirs."""
+    import dataclasses
+
+    from conftest import REPO
+    from generator.search.index import SimilarProcedures
+
+    hb, _ = load_handbook(REPO)
+    docs = search_documents(hb)
+    exclude = {p.id: set(p.related) for p in hb.procedures.values()}
+    first = SimilarProcedures(docs, 3, exclude)
+    before = dict(SimilarProcedures(docs, 3, exclude))
+    khai_sinh = next(n for n, d in enumerate(docs) if d.id == "dang-ky-khai-sinh")
+    ket_hon = next(n for n, d in enumerate(docs) if d.id == "dang-ky-ket-hon")
+    edits = [
+        {khai_sinh: {"summary": docs[ket_hon].title + " " + docs[ket_hon].title}},  # another's words
+        {khai_sinh: {"summary": ""}, ket_hon: {"summary": "giấy phép xây dựng nhà ở riêng lẻ"}},
+        {ket_hon: {"title": "Đăng ký khai sinh lưu động"}},  # not a summary: computed afresh
+    ]
+    previous = first
+    for edit in edits:
+        edited = [dataclasses.replace(d, **edit.get(n, {})) for n, d in enumerate(docs)]
+        again = SimilarProcedures(edited, 3, exclude, previous=previous)
+        assert dict(again) == similar_by_scoring_everyone(edited, 3, exclude) == dict(SimilarProcedures(edited, 3, exclude))
+        previous = again
+    assert dict(again) != before
+    assert dict(first) == before

@@ -168,7 +168,9 @@ class SotayPlugin(BasePlugin[SotayConfig]):
                sorted((pid, sorted(ids)) for pid, ids in exclude.items()))
         if cache is not None and cache.suggestions and cache.suggestions[0] == key:
             return cache.suggestions[1]
-        suggestions = SimilarProcedures(search_docs, SUGGESTIONS, exclude)
+        # (a summary edited: the last lists' postings serve again but for that summary)
+        suggestions = SimilarProcedures(search_docs, SUGGESTIONS, exclude,
+                                        previous=cache.suggestions[1] if cache is not None and cache.suggestions else None)
         if cache is not None:
             cache.suggestions = (key, suggestions)
         return suggestions
