@@ -23,6 +23,7 @@ import datetime as dt
 import functools
 import io
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ from ..content.inputs import other_registries
 from ..content.provinces import edition_label
 from ..editing.jsonschema import DRAFT, procedure_schema
 from ..textutil import vi_sort_key
-from .shell import link
+from .shell import link, write_file
 
 FORMAT = 1  # the shape of the records below; raised when a key changes meaning or goes away
 CSV_COLUMNS = ("id", "ten", "linh_vuc", "ten_linh_vuc", "ma_thu_tuc", "co_huong_dan", "trang", "du_lieu",
@@ -230,9 +231,11 @@ def write_open_data(hb, site_dir: Path, base: str = "/", cache=None) -> None:
     common = (hb.day, hb.edition.province, data.base, other_registries(hb))
     records = cache.open_data if cache is not None else None
     flags = {}
+    site, live = os.fspath(site_dir), os.fspath(cache.live_site) if cache is not None and cache.live_site else ""
     for p in hb.procedures.values():
         key = (p.version, p.path, common) if records is not None else None
-        out = site_dir / urls.procedure_data(p.id)
+        rel = urls.procedure_data(p.id)
+        out = os.path.join(site, rel)
         if records is None or records.get(p.id, (None,))[0] != key:
             record = data.procedure(p)
             text, flags[p.id] = _dump(record), record["so_diem_can_xac_minh"]
@@ -243,9 +246,9 @@ def write_open_data(hb, site_dir: Path, base: str = "/", cache=None) -> None:
         if cache is not None:
             live_key = ("open-data", p.id)  # beside the pages' ids in what the build wrote
             cache.written[live_key] = key
-            if cache.live.get(live_key) == key and link(cache.live_site / urls.procedure_data(p.id), out):
+            if cache.live.get(live_key) == key and link(os.path.join(live, rel), out):
                 continue
-        out.write_text(text, encoding="utf-8")
+        write_file(out, text)
     if records is not None:  # procedures removed since
         for pid in set(records) - set(hb.procedures):
             del records[pid]
