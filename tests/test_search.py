@@ -103,6 +103,21 @@ def test_synonyms_registry_is_checked(mini):
     assert any(e.line == 7 and not e.warning for e in sink.items)  # empty list
 
 
+def test_an_everyday_phrase_leads_to_every_procedure_whose_name_holds_its_words():
+    """Whole words, any case and diacritics, in the catalogue's order; never
+    words across two procedures' names (the names are searched as one text)."""
+    from generator.content.handbook import _folded_name, _folded_words
+
+    hb, _ = load_handbook(REPO)
+    names = [_folded_name(p).split() for p in hb.procedures.values()]
+    phrases = {" ".join(words[i:i + k]) for words in names for k in (1, 2) for i in range(len(words) - k + 1)}
+    straddling = {f"{a[-1]} {b[0]}" for a, b in zip(names, names[1:])}
+    for phrase in sorted(phrases | straddling | {"KHAI SINH", "Đăng ký kết hôn", "xyz"}):
+        expected = [p.id for p in hb.procedures.values() if _folded_words(phrase) in _folded_name(p)]
+        assert [p.id for p in hb.procedures_matching(phrase)] == expected, phrase
+    assert len(hb.procedures_matching("khai sinh")) > 5
+
+
 def test_pages_suggest_similar_procedures(shipped_site):
     hb, _ = load_handbook(REPO)
     html = (shipped_site / "thu-tuc/ho-tich/dang-ky-khai-sinh/index.html").read_text(encoding="utf-8")
