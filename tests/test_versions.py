@@ -178,6 +178,26 @@ def test_a_version_citing_a_document_not_yet_in_force_on_its_start(dated):
             and "bản áp dụng từ 01/03/2025" in e[3]], errors
 
 
+def test_serve_checks_versions_again_when_a_cited_documents_dates_change_not_its_title(dated, monkeypatch):
+    """`sotay serve` keeps a file's version checks between rebuilds: a title
+    edit in the legal registry leaves them as they were (thousands of files
+    cite one law), a date edit checks again and says what is now wrong."""
+    checked = []
+    real = versions.check_procedure
+    monkeypatch.setattr(versions, "check_procedure", lambda p, *a: (checked.append(p.id), real(p, *a))[1])
+    cache: dict = {}
+    assert load_handbook(dated, cache=cache)[1].errors == []
+    assert "dang-ky-ket-hon" in checked
+    checked.clear()
+    replace_in(dated, "handbook/data/van-ban.yml", "Luật thử nghiệm (dữ liệu kiểm thử)", "Luật thử nghiệm, tên mới")
+    hb, sink = load_handbook(dated, cache=cache)
+    assert sink.errors == [] and hb.legal["01/2025/QH99"].title == "Luật thử nghiệm, tên mới" and checked == []
+    replace_in(dated, "handbook/data/van-ban.yml", "  ngay_hieu_luc: 2025-03-01\n", "  ngay_hieu_luc: 2025-04-01\n")
+    sink = load_handbook(dated, cache=cache)[1]
+    assert checked == ["dang-ky-ket-hon"]
+    assert [e for e in sink.errors if e.path == KET_HON and "có hiệu lực từ 01/04/2025" in e.message], sink.errors
+
+
 def test_a_version_starting_before_the_base_is_located(dated):
     replace_in(dated, KET_HON, "phu_trach:", "hieu_luc_tu: 2025-05-01\nphu_trach:")
     errors = errors_for(dated, KET_HON)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, ScalarNode
 
-from . import checks, legal, model, placeholders, provinces, versions
+from . import checks, model, placeholders, provinces, versions
 from .catalogue import CATALOGUE_FILE, check_catalogue, load_catalogue
 from .edition import Edition, today_in_vietnam
 from .errors import ErrorSink
@@ -404,7 +404,6 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
                 hb.legal_refs[r.path] = hb.legal_refs.get(r.path, frozenset()) | {r.value}
         for session in hb.sessions.values():  # training is content: same wording per edition
             hb.placeholder_uses.extend(placeholders.content_uses(session, sink))
-    written: dict[str, str] = {}  # the legal registry's entries as written, as digests (legal.entry_digests)
     said: dict[str, list] = {}  # path → what the file's own checks said (serve only)
     if cache is not None:
         for e in sink.items:
@@ -414,8 +413,8 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
             versions.check_procedure(proc, hb.legal, sink)
             continue
         # sotay serve: an unchanged file's version checks say what they said last time.
-        # What they read of the registry: the documents the file names and those they lead to.
-        stamp = (proc.version, legal.entry_digests(hb.legal, hb.legal_refs[proc.path], written))
+        # What they read of the registry: the dates of the documents the file names and those they lead to.
+        stamp = (proc.version, versions.dates_read(hb.legal, hb.legal_refs[proc.path]))
         key = ("version-checks", proc.id)
         if cache.get(key, (None,))[0] != stamp:
             scratch = ErrorSink()

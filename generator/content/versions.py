@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import model
 from .errors import ErrorSink
-from .legal import Citation, end_of
+from .legal import Citation, end_of, reach as legal_reach
 from .located import Context, location
 from .rules import CHECKS
 from .wording import date_vi
@@ -200,6 +200,15 @@ def _check_resolved(p: model.Procedure, period: Period, sink: ErrorSink, known: 
         known.add((e.line, e.column, e.message))
         message = f"{e.message} (trong {period.label()})"
         (sink.note if e.note else sink.warn if e.warning else sink.add)(p.path, e.line, e.column, message, e.hint)
+
+
+def dates_read(legal: dict[str, model.LegalDocument], doc_ids) -> tuple:
+    """What ``check_procedure`` reads of the legal registry for a file citing
+    ``doc_ids``: whether each document (and those it leads to) is known, its
+    dates and what replaces it; not its title or notes (sotay serve: a title
+    edit does not check again the versions of every procedure citing it)."""
+    return tuple((doc_id, doc is not None) + ((doc.effective, doc.expires, doc.replaced_by) if doc else ())
+                 for doc_id in sorted(legal_reach(legal, doc_ids)) for doc in (legal.get(doc_id),))
 
 
 def _check_citations(p: model.Procedure, period: Period, legal: dict[str, model.LegalDocument],
