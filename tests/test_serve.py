@@ -1,5 +1,6 @@
 """`sotay serve`: live rebuilds, errors shown, last good site kept."""
 
+import json
 import os
 import socket
 import subprocess
@@ -258,6 +259,12 @@ EDITS = {
                     "vai_tro: Công chức tiếp nhận"),
     # A hand-written page.
     "hand-written page": ("handbook/index.md", "\n", "\nMột dòng mới ở trang chủ.\n"),
+    # A hand-written page's heading: its table of contents and search entries (the others' are put back).
+    "hand-written heading": ("handbook/huong-dan-su-dung.md", "## Đọc một trang thủ tục", "## Đọc trang của một thủ tục"),
+    # A glossary term: the glossary page Material's search indexes, and the pages using the abbreviation.
+    "glossary term": ("handbook/data/thuat-ngu.yml", "BHYT: { nghia: Bảo hiểm y tế }", "BHYT: { nghia: Bảo hiểm y tế bắt buộc }"),
+    # The triage tree: its page, which Material's search indexes too.
+    "triage": ("handbook/data/cong-dan-can-gi.yml", "ten: Làm giấy tờ khai sinh cho trẻ", "ten: Làm giấy tờ khai sinh cho con"),
     # A title: every list of procedures, the legal documents it cites, search, similar procedures.
     "procedure title": (KHAI_SINH, "ten: Đăng ký khai sinh\nlinh_vuc", "ten: Đăng ký khai sinh cho trẻ\nlinh_vuc"),
     # A cited article: the legal document's page lists it.
@@ -361,6 +368,53 @@ def test_list_pages_are_rendered_again_only_when_what_they_show_changes(catalogu
             assert now["sap-co-hieu-luc/index.html"] != first["sap-co-hieu-luc/index.html"]
             assert "bắt đầu có hiệu lực, thay thế" in (site / "sap-co-hieu-luc/index.html").read_text(encoding="utf-8")
             assert {rel: i for rel, i in now.items() if rel != lists[0]} == {rel: i for rel, i in first.items() if rel != lists[0]}
+        finally:
+            replace_in(catalogue, path, new, old)
+        assert errors == [None] * 4
+    finally:
+        rebuild.close()
+
+
+def test_pages_material_indexes_are_rendered_again_only_when_they_change_and_keep_their_search_entries(catalogue, tmp_path):
+    """Hand-written pages and the generated pages Material's search reads
+    (glossary, triage) are linked, not rendered, after an edit elsewhere; their
+    search entries stay in the index, in their place.  A hand-written page
+    edited is rendered again (the others too: their titles reach every
+    page's navigation), and its entries are the new ones."""
+    from generator.site.serve import make_builder
+
+    indexed = ("index.html", "huong-dan-su-dung/index.html", "bien-tap/du-lieu-mo/index.html",
+               "thuat-ngu/index.html", "cong-dan-can-gi/index.html")
+    site = tmp_path / "served"
+    errors = []
+    rebuild = make_builder(catalogue, site, errors.append)
+
+    def state():
+        rebuild.cache().settle()
+        docs = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+        return {rel: (site / rel).stat().st_ino for rel in indexed}, [(d["location"].partition("#")[0], d["title"]) for d in docs]
+
+    try:
+        rebuild()
+        inodes, entries = state()
+        assert ("huong-dan-su-dung/", "Đọc một trang thủ tục") in entries
+        assert ("thuat-ngu/", "Thuật ngữ viết tắt") in entries and ("", "Sổ tay nghiệp vụ số cấp xã") in entries
+        path, old, new = EDITS["procedure step"]
+        replace_in(catalogue, path, old, new)
+        try:
+            rebuild()
+            assert state() == (inodes, entries)
+        finally:
+            replace_in(catalogue, path, new, old)
+        rebuild()
+        path, old, new = EDITS["hand-written heading"]
+        replace_in(catalogue, path, old, new)
+        try:
+            rebuild()
+            now, now_entries = state()
+            assert now["huong-dan-su-dung/index.html"] != inodes["huong-dan-su-dung/index.html"]
+            changed = entries.index(("huong-dan-su-dung/", "Đọc một trang thủ tục"))
+            assert now_entries == entries[:changed] + [("huong-dan-su-dung/", "Đọc trang của một thủ tục")] + entries[changed + 1:]
         finally:
             replace_in(catalogue, path, new, old)
         assert errors == [None] * 4

@@ -84,6 +84,7 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         self.page_cache = None  # sotay serve: build.BuildCache, what the procedure pages reuse
         self.template_cache = MemoryBytecodeCache()  # compiled templates, ours and the theme's
         self.reuse: Reuse | None = None  # sotay serve: this build's unchanged pages (reuse.py)
+        self.doc_files: list[File] = []  # this build's Markdown pages, in the order MkDocs builds them
 
     def load(self, root: Path, cache=None, edition: Edition | None = None) -> tuple[Handbook, ErrorSink]:
         """Load the handbook under ``root`` for the next build.  ``cache``
@@ -177,6 +178,11 @@ class SotayPlugin(BasePlugin[SotayConfig]):
 
     def on_env(self, env, config, files):
         env.bytecode_cache = self.template_cache
+        self.doc_files = files.documentation_pages()
+        if self.reuse is not None:  # every page is read by now: a hand-written one unchanged is not rendered again
+            for file in self.doc_files:
+                if file.src_uri not in self.pages:
+                    self.reuse.consider_written(file)
         return env
 
     def on_files(self, files: Files, config) -> Files:
@@ -242,8 +248,12 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         opendata.write_open_data(self.site.handbook, Path(config.site_dir), config.site_url or "/",
                                  cache=self.page_cache)
         path = Path(config.site_dir) / "search" / "search_index.json"
-        if path.exists():
-            data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+        if self.reuse is not None:  # the entries of pages not rendered again
+            docs = self.reuse.search_entries(data["docs"] if data else [], self.doc_files)
+            if data:
+                data["docs"] = docs
+        if data:
             title_only = [p for p in self.pages.values() if p.search == pages.SEARCH_TITLE]
             data = shell.lean_search_index(data, title_only, self.site.search_docs, config.use_directory_urls)
             path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -10,9 +10,14 @@ navigation) and the day.  When all of these are as they were for the page
 being served, MkDocs is told the page is unchanged (its ``dirty`` build
 skips it) and the served file is linked into the new site instead.
 
-Pages Material's search indexes itself (``pages.SEARCH_FULL``) are always
-rendered: a skipped page would drop out of the search index.  The
-serve-equals-build tests compare every file with a fresh build.
+A hand-written page is decided once MkDocs has read it (its Markdown made
+HTML: placeholders filled, links resolved), from that HTML, its table of
+contents and front matter; only the template's work is skipped.
+
+Material's search indexes the pages it renders (``pages.SEARCH_FULL`` and the
+hand-written ones): a skipped page's entries are those it gave the last
+build, put back in its place (``search_entries``).  The serve-equals-build
+tests compare every file with a fresh build.
 """
 
 from __future__ import annotations
@@ -53,12 +58,11 @@ class Reuse:
         self.shared = shared_fingerprint(config, files)
         self.bodies: dict[str, str] = {}  # src_uri → body, for on_page_content
         self.linked: list[str] = []  # output files (site-relative) taken from the served site
+        self.skipped: set[str] = set()  # skipped pages Material's search indexes (src_uri)
 
     def consider(self, file, page: pages.Page) -> None:
         """Render ``page``'s body; if its output cannot differ from the served
         one, mark ``file`` unchanged for MkDocs and remember to link it."""
-        if page.search == pages.SEARCH_FULL:
-            return
         directory_urls = self.config.use_directory_urls
         # What the body is made of when the page can say it cheaply (pages.Page.inputs), else the body itself.
         made_of = page.inputs()
@@ -66,17 +70,49 @@ class Reuse:
             url = urls.file_url(page.url, directory_urls)
             made_of = self.bodies[file.src_uri] = page.render(
                 lambda target: get_relative_url(urls.file_url(target, directory_urls), url))
-        key = hashlib.sha256(json.dumps([self.shared, file.src_uri, str(page.title), page.edit_url(),
-                                         list(page.scripts), made_of], ensure_ascii=False, default=str).encode()).hexdigest()
+        self._decide(file, [self.shared, file.src_uri, str(page.title), page.edit_url(), list(page.scripts), made_of],
+                     urls.output_file(page.url, directory_urls), page.search == pages.SEARCH_FULL)
+
+    def consider_written(self, file) -> None:
+        """A hand-written page MkDocs has read (``file.page``: its HTML and
+        table of contents): the template's work is skipped if they are as last time."""
+        page = file.page
+        self._decide(file, [self.shared, file.src_uri, page.url, str(page.title), page.edit_url, page.meta,
+                            page.content, _toc(page.toc)], file.dest_uri, indexed=True)
+
+    def _decide(self, file, made_of: list, rel: str, indexed: bool) -> None:
+        """``made_of``: everything the page's output is made of; ``indexed``:
+        Material's search indexes it (its entries are put back if it is skipped)."""
+        key = hashlib.sha256(json.dumps(made_of, ensure_ascii=False, default=str).encode()).hexdigest()
         self.cache.written[("page", file.src_uri)] = key
-        rel = urls.output_file(page.url, directory_urls)
         live = self.cache.live_site
-        if self.cache.live.get(("page", file.src_uri)) == key and live is not None and (live / rel).is_file():
+        if (self.cache.live.get(("page", file.src_uri)) == key and live is not None and (live / rel).is_file()
+                and (not indexed or ("search", file.src_uri) in self.cache.live)):
             file.is_modified = lambda: False  # MkDocs' dirty build skips it
             self.linked.append(rel)
+            if indexed:
+                self.skipped.add(file.src_uri)
 
     def body(self, src_uri: str) -> str | None:
         return self.bodies.pop(src_uri, None)
+
+    def search_entries(self, docs: list[dict], doc_files) -> list[dict]:
+        """Material's search entries (``docs``, from the pages it rendered),
+        with those of the skipped pages back in their place: every page's in
+        the order MkDocs builds ``doc_files``.  Each page's entries are kept
+        for the next rebuild."""
+        fresh: dict[str, list[dict]] = {}
+        for entry in docs:  # a page's entries are at its url, or an anchor in it
+            fresh.setdefault(entry["location"].partition("#")[0], []).append(entry)
+        result = []
+        for file in doc_files:
+            if file.src_uri in self.skipped:
+                entries = self.cache.live[("search", file.src_uri)]
+            else:
+                entries = fresh.pop(file.page.url, [])
+            self.cache.written[("search", file.src_uri)] = entries
+            result.extend(entries)
+        return result + [e for entries in fresh.values() for e in entries]  # (none expected)
 
     def link_unchanged(self, site_dir: Path) -> None:
         """Put the served copy of every skipped page into the new site."""
@@ -85,3 +121,8 @@ class Reuse:
             target.parent.mkdir(parents=True, exist_ok=True)
             if not link(self.cache.live_site / rel, target):
                 shutil.copyfile(self.cache.live_site / rel, target)
+
+
+def _toc(items) -> list:
+    """A table of contents as plain values (what the template shows of it)."""
+    return [[item.level, item.url, item.title, _toc(item.children)] for item in items]
