@@ -42,6 +42,7 @@ from . import opendata, pages, shell
 from .feedback import feedback_address
 from .render import MemoryBytecodeCache, Renderer
 from .reuse import Reuse
+from .themefiles import use_listed_loader
 
 # Theme files of ours that take precedence over Material's: the Vietnamese
 # analyser for its search (lunr/min/lunr.vi.min.js), main.html (our scripts:
@@ -151,6 +152,7 @@ class SotayPlugin(BasePlugin[SotayConfig]):
         self.shell_pages = SHELL_PAGES
         self.pages = {p.src_uri: p for p in pages.site_pages(self.site, with_shell=self.shell_pages)}
         config.theme.dirs.insert(0, str(THEME_DIR))
+        use_listed_loader(config.theme)  # MkDocs lists its files on every build: not Material's hidden icons
         for sheet in GUIDE_STYLES:
             if sheet not in config.extra_css:
                 config.extra_css.append(sheet)
