@@ -6,6 +6,7 @@ how to convert it."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 # Signatures of Vietnamese text typed in legacy 8-bit encodings (TCVN3/ABC,
@@ -61,6 +62,9 @@ _LEGACY_SIGNATURES: list[tuple[str, list[tuple[re.Pattern[str], int, int]]]] = [
 _LEGACY_SYMBOLS = frozenset("§®¡¢£¤¥¦¨©ª«¬\xadµ¶·¸¹»¼½¾×÷")  # letters in TCVN3, not alphanumeric in Unicode
 
 
+# sotay serve reads every registry, session and page again on each rebuild, and this
+# scan is most of reading one (~1 ms per 10 KB): an unchanged text is not scanned twice.
+@functools.lru_cache(maxsize=256)
 def legacy_encoding(text: str) -> tuple[int, str] | None:
     """(start of the word with the first sign, encoding name) when ``text``
     looks like Vietnamese typed in a legacy encoding, else None."""
