@@ -109,26 +109,37 @@ def test_rebuilds_reuse_only_what_did_not_change(mini, tmp_path):
     assert errors[-1] is None and "Đăng ký khai sinh (đã sửa)" in page("dang-ky-khai-sinh")
 
 
-def test_a_broken_registry_stays_reported_until_it_is_fixed(mini, tmp_path):
-    """sotay serve keeps an unchanged registry's parsed YAML between rebuilds,
-    and with it what parsing said: the error is reported on every rebuild until
-    the file is fixed, not only on the one after the bad save."""
+BROKEN_REGISTRY = {
+    "YAML": ("handbook/data/van-ban.yml", "trich_yeu: Luật Hộ tịch", "trich_yeu: [Luật Hộ tịch"),
+    "schema": ("handbook/data/van-ban.yml", "loai: luat", "loai: luat-moi"),
+    "reference": ("handbook/data/van-ban.yml", "ngay_hieu_luc: 2016-01-01", "ngay_hieu_luc: 2016-01-01\n  thay_the_boi: 99/2099/QH99"),
+    "key": ("handbook/data/linh-vuc.yml", "ho-tich:", "ho-tich:\nHộ tịch 2:\n  ten: Hộ tịch 2\n  thu_tu: 9\nho-tich-cu:"),
+}
+
+
+@pytest.mark.parametrize("broken", list(BROKEN_REGISTRY))
+def test_a_broken_registry_stays_reported_until_it_is_fixed(mini, tmp_path, broken):
+    """sotay serve keeps an unchanged registry's parsed YAML and entries
+    between rebuilds, and with them what reading them said and the
+    references they make: the error is reported on every rebuild until the
+    file is fixed, not only on the one after the bad save."""
     from generator.site.serve import make_builder
 
+    path, old, new = BROKEN_REGISTRY[broken]
     errors = []
     rebuild = make_builder(mini, tmp_path / "site", errors.append)
     try:
         rebuild()
-        replace_in(mini, "handbook/data/van-ban.yml", "trich_yeu: Luật Hộ tịch", "trich_yeu: [Luật Hộ tịch")
+        replace_in(mini, path, old, new)
         rebuild()
         replace_in(mini, KHAI_SINH, "ten: Tiếp nhận hồ sơ", "ten: Tiếp nhận và kiểm tra")  # another file
         rebuild()
-        replace_in(mini, "handbook/data/van-ban.yml", "trich_yeu: [Luật Hộ tịch", "trich_yeu: Luật Hộ tịch")
+        replace_in(mini, path, new, old)
         rebuild()
     finally:
         rebuild.close()
     assert errors[0] is None and errors[3] is None
-    assert "handbook/data/van-ban.yml:" in errors[1] and errors[2] == errors[1]
+    assert f"{path}:" in errors[1] and errors[2] == errors[1]
 
 
 def page_if(page: str, condition) -> str | None:

@@ -213,15 +213,31 @@ def _load_registry(root: Path, name: str, cls: type, sink: ErrorSink, refs: list
     if loaded is None:
         return {}
     display, node = loaded
-    check_registry_keys(registry, node, display, sink)
-    ctx = Context(display, sink, refs)
-    entries = convert(node, dict[str, cls], ctx) or {}
-    result = {}
-    for key, entry in entries.items():
-        if entry is not None:
-            entry.id = key
-            result[key] = entry
-    return result
+
+    def entries(sink: ErrorSink, refs: list[Reference]) -> dict:
+        check_registry_keys(registry, node, display, sink)
+        result = {}
+        for key, entry in (convert(node, dict[str, cls], Context(display, sink, refs)) or {}).items():
+            if entry is not None:
+                entry.id = key
+                result[key] = entry
+        return result
+    return _converted(cache, ("entries", display), digests[display], sink, refs, entries)
+
+
+def _converted(cache: dict | None, key, version: str, sink: ErrorSink, refs: list[Reference], make) -> dict:
+    """``make(sink, refs)``: a registry's entries.  sotay serve (``cache``)
+    keeps them, with what they said and referenced, while the file's text
+    (``version``) is unchanged: entries are never changed once loaded."""
+    if cache is None:
+        return make(sink, refs)
+    kept = cache.get(key)
+    if kept is None or kept[0] != version:
+        scratch, found = ErrorSink(), []
+        kept = cache[key] = (version, make(scratch, found), scratch.items, found)
+    sink.items.extend(kept[2])
+    refs.extend(kept[3])
+    return dict(kept[1])
 
 
 def load_holidays(root: Path, sink: ErrorSink, digests: dict[str, str] | None = None) -> dict[int, model.HolidayYear]:
@@ -374,7 +390,9 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
     hb.triage = _load_registry(root, TRIAGE_FILE, model.TriageTree, sink, refs, digests, "triage", cache)
     catalogue_file = _data_file(root, CATALOGUE_FILE, sink, digests, cache)  # optional: no file, no coverage checks
     if catalogue_file:
-        hb.catalogue = load_catalogue(catalogue_file[1], catalogue_file[0], sink, refs)
+        display, node = catalogue_file
+        hb.catalogue = _converted(cache, ("entries", display), digests[display], sink, refs,
+                                  lambda sink, refs: load_catalogue(node, display, sink, refs))
 
     # MkDocs publishes all of handbook/: only regular files there (the walk reports the rest).
     published = [p.relative_to(root / DOCS_DIR).as_posix() for p in content_files(root, DOCS_DIR, None, sink)]
