@@ -61,7 +61,10 @@ def other_registries(hb: Handbook) -> tuple:
 def legal_entries(hb: Handbook, doc_ids) -> tuple:
     """The legal registry's entries, as on the edition's day, of ``doc_ids``
     and the documents they lead to (legal.reach), as digests."""
-    return legal.entry_digests(hb.legal, doc_ids, hb._seen.setdefault((None, "entries"), {}))
+    key = (None, "cited", frozenset(doc_ids))  # once per set of documents: most procedures share theirs
+    if key not in hb._seen:
+        hb._seen[key] = legal.entry_digests(hb.legal, key[2], hb._seen.setdefault((None, "entries"), {}))
+    return hb._seen[key]
 
 
 def digest(value) -> str:
