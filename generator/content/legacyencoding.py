@@ -62,9 +62,10 @@ _LEGACY_SIGNATURES: list[tuple[str, list[tuple[re.Pattern[str], int, int]]]] = [
 _LEGACY_SYMBOLS = frozenset("§®¡¢£¤¥¦¨©ª«¬\xadµ¶·¸¹»¼½¾×÷")  # letters in TCVN3, not alphanumeric in Unicode
 
 
-# sotay serve reads every registry, session and page again on each rebuild, and this
-# scan is most of reading one (~1 ms per 10 KB): an unchanged text is not scanned twice.
-@functools.lru_cache(maxsize=256)
+# sotay serve reads every registry, session, province file and page again on each
+# rebuild, and this scan is most of reading one (~1 ms per 10 KB): an unchanged text
+# is not scanned twice.  (128 texts: the ~30 read per rebuild and room for more.)
+@functools.lru_cache(maxsize=128)
 def legacy_encoding(text: str) -> tuple[int, str] | None:
     """(start of the word with the first sign, encoding name) when ``text``
     looks like Vietnamese typed in a legacy encoding, else None."""
