@@ -23,7 +23,7 @@ def test_the_theme_files_mkdocs_copies_are_those_jinjas_full_listing_gives(tmp_p
     custom = tmp_path / "custom"
     for rel in ("assets/extra.js", "assets/.hidden.js", "assets/.cache/x.css", ".git/config",
                 "partials/deep/.icons/a.svg", "partials/deep/b.svg", "main.html", "favicon.png",
-                "assets/javascripts/bundle.js"):
+                "assets/images/favicon.png"):
         (custom / rel).parent.mkdir(parents=True, exist_ok=True)
         (custom / rel).write_text("x", encoding="utf-8")
     config = load_config(str(REPO / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
@@ -33,6 +33,7 @@ def test_the_theme_files_mkdocs_copies_are_those_jinjas_full_listing_gives(tmp_p
     copied = {src: path for src, path in listed}
     assert copied["assets/extra.js"] == str(custom / "assets/extra.js")
     assert copied["partials/deep/b.svg"] == str(custom / "partials/deep/b.svg")
+    assert copied["assets/images/favicon.png"] == str(custom / "assets/images/favicon.png")  # not Material's
     assert "assets/javascripts/lunr/min/lunr.vi.min.js" in copied  # ours
     assert not any("/." in "/" + src for src in copied)
     # Hidden templates still load (Material includes its icons by name).
