@@ -190,18 +190,9 @@ def _data_file(root: Path, name: str, sink: ErrorSink, digests: dict[str, str], 
     text = read_text(path, display, sink)
     if text is None:
         return None
-    version = digest(text)
-    digests[display] = version
-    kept = cache.get(("registry", display)) if cache is not None else None
-    if kept is not None and kept[0] == version:
-        node, said = kept[1], kept[2]
-    else:  # (nodes are only read afterwards: one can serve every later load)
-        scratch = ErrorSink()
-        node = compose(text, display, scratch)
-        said = scratch.items
-        if cache is not None:
-            cache[("registry", display)] = (version, node, said)
-    sink.items.extend(said)
+    version = digests[display] = digest(text)
+    # (nodes are only read afterwards: one can serve every later load)
+    node = _kept(cache, ("registry", display), version, sink, [], lambda sink, refs: compose(text, display, sink))
     return None if node is None else (display, node)
 
 
@@ -222,13 +213,14 @@ def _load_registry(root: Path, name: str, cls: type, sink: ErrorSink, refs: list
                 entry.id = key
                 result[key] = entry
         return result
-    return _converted(cache, ("entries", display), digests[display], sink, refs, entries)
+    return dict(_kept(cache, ("entries", display), digests[display], sink, refs, entries))
 
 
-def _converted(cache: dict | None, key, version: str, sink: ErrorSink, refs: list[Reference], make) -> dict:
-    """``make(sink, refs)``: a registry's entries.  sotay serve (``cache``)
-    keeps them, with what they said and referenced, while the file's text
-    (``version``) is unchanged: entries are never changed once loaded."""
+def _kept(cache: dict | None, key, version: str, sink: ErrorSink, refs: list[Reference], make):
+    """``make(sink, refs)``: what a data file's text gives (its YAML node, its
+    entries).  sotay serve (``cache``) keeps it, with what it said and
+    referenced, while the text (``version``) is unchanged: neither is
+    changed once loaded."""
     if cache is None:
         return make(sink, refs)
     kept = cache.get(key)
@@ -237,7 +229,7 @@ def _converted(cache: dict | None, key, version: str, sink: ErrorSink, refs: lis
         kept = cache[key] = (version, make(scratch, found), scratch.items, found)
     sink.items.extend(kept[2])
     refs.extend(kept[3])
-    return dict(kept[1])
+    return kept[1]
 
 
 def load_holidays(root: Path, sink: ErrorSink, digests: dict[str, str] | None = None) -> dict[int, model.HolidayYear]:
@@ -391,8 +383,8 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
     catalogue_file = _data_file(root, CATALOGUE_FILE, sink, digests, cache)  # optional: no file, no coverage checks
     if catalogue_file:
         display, node = catalogue_file
-        hb.catalogue = _converted(cache, ("entries", display), digests[display], sink, refs,
-                                  lambda sink, refs: load_catalogue(node, display, sink, refs))
+        hb.catalogue = dict(_kept(cache, ("entries", display), digests[display], sink, refs,
+                                  lambda sink, refs: load_catalogue(node, display, sink, refs)))
 
     # MkDocs publishes all of handbook/: only regular files there (the walk reports the rest).
     published = [p.relative_to(root / DOCS_DIR).as_posix() for p in content_files(root, DOCS_DIR, None, sink)]
