@@ -122,7 +122,7 @@ def _convert_object(node: Node, cls: type, ctx: Context) -> Any:
     if not ok:
         return None
     obj = cls(**values)
-    obj.__dict__["_locs"] = locs
+    obj._locs = locs  # an attribute, not obj.__dict__[...]: reading __dict__ makes Python build one dict per object
     check = CHECKS.get(cls)
     if check:
         check(obj, node, ctx)
@@ -156,7 +156,7 @@ def _convert_list(node: Node, item_tp: Any, ctx: Context, meta: dict) -> list | 
         return None
     item_meta = {k: meta.get(k) for k in ("choices", "ref", "minimum", "maximum", "key")}
     items = ItemList(convert(child, item_tp, ctx, item_meta) for child in node.value)
-    items.positions = [(child.start_mark.line + 1, child.start_mark.column + 1) for child in node.value]
+    items.positions = tuple((child.start_mark.line + 1, child.start_mark.column + 1) for child in node.value)
     return items
 
 

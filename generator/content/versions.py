@@ -58,7 +58,7 @@ class Period:
 def _copy(obj: Any, **changes: Any) -> Any:
     """``dataclasses.replace`` keeping where each value was written."""
     new = dataclasses.replace(obj, **changes)
-    new.__dict__["_locs"] = dict(getattr(obj, "_locs", {}))
+    new._locs = dict(getattr(obj, "_locs", {}))
     return new
 
 
@@ -68,7 +68,7 @@ def apply(base: model.Procedure, version: Any) -> model.Procedure:
     if not changed:
         return base
     new = _copy(base, **{a: getattr(version, a) for a in changed})
-    new.__dict__["_locs"].update({a: version._locs[a] for a in changed})
+    new._locs.update({a: version._locs[a] for a in changed})
     return new
 
 
