@@ -21,6 +21,7 @@ from mkdocs.livereload import LiveReloadServer
 
 from . import outputs
 from .build import BuildCache, BuildFailed, build_site
+from .heap import QuietCollector
 from .outputs import OutputRefused
 from .watch import ChangeObserver
 from ..content.edition import Edition
@@ -96,21 +97,27 @@ class PreviewServer(LiveReloadServer):
 
 
 def make_builder(root: Path, site_dir: Path, report: Callable[[str | None], None],
-                 debug: bool = False, edition: Edition | None = None) -> Callable[[], None]:
+                 debug: bool = False, edition: Edition | None = None,
+                 collector: QuietCollector | None = None) -> Callable[[], None]:
     """The rebuild the server runs on every change.  It never raises (but for
     Ctrl-C): the live-reload server would otherwise hold every request until a
     later rebuild succeeds.  Every failure goes to ``report`` instead, and the
-    previous site stays in place (``build_site`` swaps only a complete build)."""
+    previous site stays in place (``build_site`` swaps only a complete build).
+    ``collector`` (the server's): Python's full collections walk only what the
+    last builds made (heap.py); it acts on the whole process, so it is closed
+    with the builder."""
     def failed(exc: BaseException) -> None:  # a page written after the site went live (deferred.py)
         message = os_error_message(exc) if isinstance(exc, OSError) else unexpected_message(exc)
         report(f"{message}\n\n{''.join(traceback.format_exception(exc))}" if debug else message)
 
     cache = BuildCache(failed=failed)  # unchanged procedure files are not read, nor their pages rendered, again
+    building = collector.building if collector is not None else contextlib.nullcontext
 
     def rebuild() -> None:
         nonlocal cache
         try:
-            build_site(root, site_dir, cache=cache, edition=edition)
+            with building():
+                build_site(root, site_dir, cache=cache, edition=edition)
         except ContentErrors as exc:
             report(exc.report())
         except (BuildFailed, OutputRefused) as exc:
@@ -130,6 +137,8 @@ def make_builder(root: Path, site_dir: Path, report: Callable[[str | None], None
             report(None)
 
     def close() -> None:
+        if collector is not None:
+            collector.close()
         cache.close()
 
     rebuild.close = close  # type: ignore[attr-defined]  # preview() calls it on exit
@@ -154,7 +163,7 @@ def preview(root: Path, host: str, port: int, echo: Callable[[str], None],
             else:
                 echo("Đã dựng lại sổ tay.")
 
-        builder = make_builder(root, site_dir, report, debug, edition)
+        builder = make_builder(root, site_dir, report, debug, edition, QuietCollector())
         try:
             server = PreviewServer(builder=builder, host=host, port=port, root=str(site_dir))
             builder()
