@@ -277,16 +277,18 @@ def cached_catalogue(root: Path, search: bool = False) -> Catalogue:
 
 
 def fast_handbook(root: Path, procedure: str | None = None, edition: Edition = Edition()) -> tuple[Handbook, ErrorSink]:
-    """What a command working on one procedure needs: the registries and
-    that procedure (``hb.procedures`` holds only it) when the cache says the
-    unchanged tree is valid; otherwise, or when ``procedure`` is not in the
-    catalogue (so the "did you mean" hint sees every id), the full load."""
+    """What a command working on one procedure needs: the registries (but
+    for the catalogue registry and everyday phrases, which only lists and
+    search read) and that procedure (``hb.procedures`` holds only it) when
+    the cache says the unchanged tree is valid; otherwise, or when
+    ``procedure`` is not in the catalogue (so the "did you mean" hint sees
+    every id), the full load."""
     tree = _tree(root)
     catalogue = read_cache(root, tree)  # its rows are the tree's procedure files
     row = next((r for r in catalogue.rows if r["id"] == procedure), None) if catalogue and procedure else None
     if row is not None:
         path = root / row["path"]
-        hb, sink = load_handbook(root, only=[path], edition=edition)
+        hb, sink = load_handbook(root, only=[path], edition=edition, lists=False)
         if not sink.errors and procedure in hb.procedures:
             return hb, sink
     return full_load(root, tree[0] if tree else None, edition)

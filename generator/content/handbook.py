@@ -343,7 +343,7 @@ def _load_procedures(paths: list[Path], root: Path, cache: dict | None) -> list:
 
 def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | None = None,
                   cache: dict | None = None, today: dt.date | None = None, *,
-                  edition: Edition = Edition()) -> tuple[Handbook, ErrorSink]:
+                  edition: Edition = Edition(), lists: bool = True) -> tuple[Handbook, ErrorSink]:
     """Load and validate everything; ``only`` limits which procedure files are reported on.
     ``cache`` (a dict kept between calls by ``sotay serve``) skips procedure
     files that have not changed since the last call.  ``today`` (default:
@@ -352,7 +352,9 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
     (default: today in Vietnam) is the day: procedures, legal statuses and
     local fees as in force then (versions.py).  ``edition.province`` names
     the province: its placeholders filled, its figures on ``hb.province``
-    (provinces.py).
+    (provinces.py).  ``lists=False`` (a command on one procedure of a tree
+    known valid) leaves out what only lists and search read: the commune-level
+    catalogue registry and the everyday phrases.
 
     Cross-references are always resolved against the whole catalogue, so a
     single file can be checked without false "missing procedure" errors.
@@ -375,12 +377,12 @@ def load_handbook(root: Path, only: list[Path] | None = None, sink: ErrorSink | 
     hb.provinces = provinces.load_provinces(root, sink, refs, digests, digest)
     hb.legal_file = _display(located(root / DATA_DIR / REGISTRY_FILES["legal"][0]), root)  # as _data_file names it
     hb.shared_legal_refs = frozenset(r.value for r in refs if r.kind == "legal" and r.path != hb.legal_file)
-    if loaded := _data_file(root, SYNONYMS_FILE, sink, digests, cache):
+    if lists and (loaded := _data_file(root, SYNONYMS_FILE, sink, digests, cache)):
         hb.synonyms = [s for s in convert(loaded[1], list[model.Synonym], Context(loaded[0], sink, refs)) or [] if s]
 
     hb.holidays = load_holidays(root, sink, digests)
     hb.triage = _load_registry(root, TRIAGE_FILE, model.TriageTree, sink, refs, digests, "triage", cache)
-    catalogue_file = _data_file(root, CATALOGUE_FILE, sink, digests, cache)  # optional: no file, no coverage checks
+    catalogue_file = lists and _data_file(root, CATALOGUE_FILE, sink, digests, cache)  # optional: no file, no checks
     if catalogue_file:
         display, node = catalogue_file
         hb.catalogue = dict(_kept(cache, ("entries", display), digests[display], sink, refs,
