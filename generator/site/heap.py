@@ -8,10 +8,10 @@ piled up, often while the editor has just saved and waits for the page.
 
 So after the first build (one full collection longer) everything the process
 holds is frozen (``gc.freeze``: collections skip it) and collections walk only
-what later rebuilds made (0.2–0.7 s at 5,000).  A frozen object that becomes garbage in a cycle is not freed
-while frozen; once the server has been idle ``idle`` seconds after a rebuild,
-the whole heap is collected and frozen again, so nothing stays lost.  A rebuild
-and that sweep never run at once.
+what later rebuilds made (0.2–0.7 s at 5,000).  A frozen object that becomes
+garbage in a cycle is not freed while frozen; once the server has been idle
+``idle`` seconds after a rebuild, the whole heap is collected and frozen again,
+so nothing stays lost.  A rebuild and that sweep never run at once.
 """
 
 from __future__ import annotations
